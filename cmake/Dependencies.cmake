@@ -1,0 +1,31 @@
+# All third-party lookups live here, once. Each line is the form verified on Debian 12 (see ../shared/notes/dependencies.md).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)                                      # sha256 (EVP); also what cpp-httplib links
+find_package(nlohmann_json 3.11 REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)     # split build: must link the .so
+pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)         # find_package(xgboost) is broken on Debian
+find_package(Protobuf REQUIRED)                                     # before ONNX: its config does not find it
+find_package(ONNX REQUIRED)                                         # targets onnx, onnx_proto (ONNX_ML=1, ONNX_NAMESPACE=onnx)
+find_package(OpenCV 4.6 REQUIRED COMPONENTS core dnn imgcodecs imgproc)
+find_package(SQLite3 REQUIRED)
+find_package(CURL REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark QUIET)
+
+# ONNX Runtime: no Debian package. scripts/fetch-onnxruntime.sh unpacks the official build from npm into
+# third_party/onnxruntime; a device with its own install passes -DONNXRUNTIME_ROOT=/usr/local (or wherever).
+set(ONNXRUNTIME_ROOT ${CMAKE_SOURCE_DIR}/third_party/onnxruntime CACHE PATH "folder with include/ and lib/ of ONNX Runtime")
+find_path(ORT_INCLUDE_DIR onnxruntime_c_api.h PATHS ${ONNXRUNTIME_ROOT}/include ${ONNXRUNTIME_ROOT}/include/onnxruntime NO_DEFAULT_PATH)
+find_library(ORT_LIBRARY NAMES onnxruntime PATHS ${ONNXRUNTIME_ROOT}/lib NO_DEFAULT_PATH)
+if(ORT_INCLUDE_DIR AND ORT_LIBRARY)
+  add_library(onnxruntime SHARED IMPORTED)
+  set_target_properties(onnxruntime PROPERTIES
+    IMPORTED_LOCATION ${ORT_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES ${ORT_INCLUDE_DIR})
+  set(EDGEML_HAVE_ORT ON)
+  message(STATUS "ONNX Runtime: ${ORT_LIBRARY}")
+else()
+  set(EDGEML_HAVE_ORT OFF)
+  message(WARNING "ONNX Runtime not found under ${ONNXRUNTIME_ROOT}: building without the ORT backend (run scripts/setup.sh)")
+endif()

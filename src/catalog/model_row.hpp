@@ -1,0 +1,59 @@
+#pragma once
+// One benchmarked model on one device type, as read from a benchmark CSV (or produced by our own bench), with the
+// data-quality flags found while validating it. Rows are never dropped: a flagged row is kept and shown with its flags.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgeml::catalog {
+
+// Flag names, as the API shows them.
+inline constexpr const char* kFlagPowerImplausible = "power_implausible";
+inline constexpr const char* kFlagLatencyIsRunDuration = "latency_is_run_duration";
+inline constexpr const char* kFlagFlopsMacsMismatch = "flops_macs_mismatch";
+inline constexpr const char* kFlagUnstableEnergy = "unstable_energy";
+inline constexpr const char* kFlagAvgMismatch = "avg_mismatch";
+inline constexpr const char* kFlagInvalidValue = "invalid_value";
+
+struct Flag {
+  std::string name;    // one of the kFlag* names
+  std::string detail;  // what was seen, e.g. "implied power 0.84 W outside 2-10 W", "column gflops: 'abc'"
+};
+
+struct ModelRow {
+  std::string model;
+  std::string device_type;  // "jetson_nano", "rpi5", or a user's name
+  std::string source;       // file the row came from
+  int line = 0;             // 1-based line in that file
+
+  // Static features of the model.
+  std::optional<double> params_m, gflops, gmacs, size_mb;
+  std::string input_size;  // e.g. "3x224x224"
+
+  // The measurement. energy_avg_mwh is the energy of ONE measured run of iterations_per_measurement inferences
+  // (Jetson schema) or of one run lasting duration_avg_s (RPi5 schema) -- never of a single inference.
+  std::optional<double> latency_avg_s, latency_std_s, throughput_iter_per_s;
+  std::optional<double> energy_avg_mwh, energy_std_mwh;
+  std::vector<double> energy_runs_mwh;
+  std::optional<double> duration_avg_s;
+  std::vector<double> duration_runs_s;
+  std::optional<int> runs, iterations_per_measurement;
+
+  // Extra columns our own bench writes (empty/absent in the original files).
+  std::string backend, cpu_model, notes;
+  std::optional<int> threads;
+
+  // Derived (only where the inputs make it meaningful):
+  std::optional<double> avg_power_w;               // energy_avg_mwh * 3.6 / run time
+  std::optional<double> energy_per_inference_mj;   // energy_avg_mwh * 3600 / N
+
+  std::vector<Flag> flags;
+
+  bool clean() const { return flags.empty(); }
+  bool has_flag(const std::string& name) const;
+  void add_flag(std::string name, std::string detail);
+  // Run time of one measured run in seconds: latency x N (Jetson schema) or duration_avg_s (RPi5 schema).
+  std::optional<double> run_seconds() const;
+};
+
+}  // namespace edgeml::catalog

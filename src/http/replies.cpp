@@ -1,0 +1,17 @@
+#include "http/replies.hpp"
+
+namespace edgeml::http {
+
+void reply_json(httplib::Response& res, const nlohmann::json& body, int status) {
+  res.status = status;
+  // Replace invalid UTF-8 rather than throw: a model name read from a user's file must never crash a reply.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void reply_error(httplib::Response& res, int status, const std::string& message, const std::string& field) {
+  nlohmann::json body{{"error", message}, {"success", false}};
+  if (!field.empty()) body["field"] = field;
+  reply_json(res, body, status);
+}
+
+}  // namespace edgeml::http
