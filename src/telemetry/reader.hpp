@@ -1,0 +1,24 @@
+#pragma once
+// One reader per source (the node_exporter collector pattern): each fills its part of a Snapshot, reading only under
+// the roots it was given, and marks its section unavailable with a reason when the source is absent.
+#include <filesystem>
+#include <string>
+
+#include "telemetry/snapshot.hpp"
+
+namespace edgeml::telemetry {
+
+struct Roots {
+  std::filesystem::path sysfs = "/sys";
+  std::filesystem::path procfs = "/proc";
+  std::filesystem::path storage = ".";  // statvfs target: the agent's state folder
+};
+
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  virtual std::string name() const = 0;           // "cpu", "meminfo", "thermal_zone", "ina3221x", "rapl", ...
+  virtual void read(Snapshot& out, double now_s) = 0;  // must not throw for a missing or malformed source
+};
+
+}  // namespace edgeml::telemetry
