@@ -14,7 +14,7 @@ namespace edgeml::catalog {
 
 struct Thresholds {
   double flops_macs_tolerance = 0.10;  // |gflops - 2*gmacs| / (2*gmacs)
-  double unstable_spread = 0.10;       // (max run - min run) / mean of runs
+  double unstable_spread = 0.10;       // sample std of the runs / their mean
   double avg_mismatch = 0.01;          // |avg - mean(runs)| / mean(runs)
 };
 

@@ -14,6 +14,8 @@ inline constexpr const char* kFlagFlopsMacsMismatch = "flops_macs_mismatch";
 inline constexpr const char* kFlagUnstableEnergy = "unstable_energy";
 inline constexpr const char* kFlagAvgMismatch = "avg_mismatch";
 inline constexpr const char* kFlagInvalidValue = "invalid_value";
+// A row our own bench wrote on a device without a power source: latency is real, energy was not measured.
+inline constexpr const char* kFlagNoEnergy = "no_energy_measurement";
 
 struct Flag {
   std::string name;    // one of the kFlag* names
