@@ -20,7 +20,26 @@ class FieldError : public std::runtime_error {
 // A named thing does not exist (model, device, file). Services answer 404.
 class NotFoundError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit NotFoundError(const std::string& message, std::string field = "")
+      : std::runtime_error(message), field_(std::move(field)) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+// Anything else a service must answer with a specific status (409 over budget, 503 not configured, 507 no space).
+// body_extra is merged into the JSON error body (e.g. both energy figures of a 409).
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message, std::string field = "")
+      : std::runtime_error(message), status_(status), field_(std::move(field)) {}
+  int status() const { return status_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  int status_;
+  std::string field_;
 };
 
 }  // namespace edgeml
