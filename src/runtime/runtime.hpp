@@ -13,7 +13,7 @@ namespace edgeml::runtime {
 
 struct TensorInfo {
   std::string name;
-  std::vector<int64_t> shape;  // -1 for a dynamic dimension
+  std::vector<int64_t> shape;  // -1 for a dynamic dimension; empty when the model does not declare it
   size_t element_count() const;  // dynamic dimensions count as 1
 };
 
@@ -37,7 +37,11 @@ class Runtime {
   virtual TensorInfo input() const = 0;
   virtual TensorInfo output() const = 0;
   // One inference on a float32 NCHW tensor of input().element_count() values; returns the first output, flattened.
+  // Throws FieldError("input") when the size is wrong.
   virtual std::vector<float> run(const std::vector<float>& input) = 0;
+  // What load() changed so this backend runs the model correctly (e.g. "rewrote 3 Clip nodes to OpenCV's attribute
+  // form"); empty when the model ran as given.
+  virtual std::vector<std::string> adjustments() const { return {}; }
 };
 
 // backend: "ort" | "opencv" | "auto" (ort when built with it, else opencv). Throws RuntimeRefusal for an unknown or
@@ -45,7 +49,11 @@ class Runtime {
 std::unique_ptr<Runtime> make_runtime(const std::string& backend);
 std::vector<std::string> available_backends();
 
-// Model file format from its bytes: "onnx", "tflite" ("TFL3" at offset 4), "pytorch" (zip), or "unknown".
+// Model file format from its bytes: "onnx", "tflite" ("TFL3" at offset 4), "pytorch" (zip or legacy pickle), or
+// "unknown". Throws std::runtime_error naming the file when it cannot be read.
 std::string detect_format(const std::filesystem::path& model);
+
+// Throws RuntimeRefusal("no runtime for <format> in this build") unless the file is ONNX. Both backends call it first.
+void require_onnx(const std::filesystem::path& model);
 
 }  // namespace edgeml::runtime

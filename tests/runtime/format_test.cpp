@@ -1,0 +1,105 @@
+// Format detection from bytes, and the refusal every backend gives a format it has no runtime for.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "onnx_builder.hpp"
+#include "runtime/runtime.hpp"
+
+using namespace edgeml::runtime;
+using edgeml::testing::GraphBuilder;
+using edgeml::testing::TempDir;
+
+namespace {
+const std::filesystem::path kTflite = std::filesystem::path(EDGEML_SHARED_DATA) / "mobilenetv3_small_075.tflite";
+
+std::filesystem::path write_bytes(const std::filesystem::path& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
+
+std::filesystem::path relu_model(const TempDir& dir) {
+  GraphBuilder g;
+  g.input("x", {1, 4});
+  g.output("y", {1, 4});
+  g.node("Relu", {"x"}, {"y"});
+  return g.save(dir / "relu.onnx");
+}
+}  // namespace
+
+TEST(RuntimeFormat, DetectsRealTfliteFile) { EXPECT_EQ(detect_format(kTflite), "tflite"); }
+
+TEST(RuntimeFormat, DetectsOnnxWrittenByLibonnx) {
+  TempDir dir;
+  EXPECT_EQ(detect_format(relu_model(dir)), "onnx");
+}
+
+TEST(RuntimeFormat, DetectsDebianTestdataModel) {
+  const std::filesystem::path p = "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
+  if (!std::filesystem::exists(p)) GTEST_SKIP() << "libonnx-testdata is not installed";
+  EXPECT_EQ(detect_format(p), "onnx");
+}
+
+TEST(RuntimeFormat, DetectsPytorchZipAndLegacyPickle) {
+  TempDir dir;
+  EXPECT_EQ(detect_format(write_bytes(dir / "m.pth", std::string("PK\x03\x04", 4) + "archive/data.pkl")), "pytorch");
+  EXPECT_EQ(detect_format(write_bytes(dir / "old.pt", std::string("\x80\x02\x8a\x0a", 4) + "lots of pickle")), "pytorch");
+}
+
+TEST(RuntimeFormat, UnknownForEmptyTruncatedAndRandomFiles) {
+  TempDir dir;
+  EXPECT_EQ(detect_format(write_bytes(dir / "empty.onnx", "")), "unknown");
+  EXPECT_EQ(detect_format(write_bytes(dir / "text.onnx", "hello, not a model")), "unknown");
+  std::string onnx_bytes;
+  GraphBuilder g;
+  g.input("x", {1, 4});
+  g.output("y", {1, 4});
+  g.node("Relu", {"x"}, {"y"});
+  g.model().SerializeToString(&onnx_bytes);
+  EXPECT_EQ(detect_format(write_bytes(dir / "cut.onnx", onnx_bytes.substr(0, onnx_bytes.size() / 2))), "unknown");
+}
+
+TEST(RuntimeFormat, MissingFileIsAnErrorNamingIt) {
+  try {
+    detect_format("/nonexistent/model.onnx");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/model.onnx"), std::string::npos) << e.what();
+  }
+}
+
+class RuntimeRefusesFormats : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RuntimeRefusesFormats, TfliteHasNoRuntime) {
+  auto rt = make_runtime(GetParam());
+  try {
+    rt->load(kTflite, {});
+    FAIL() << "tflite was loaded";
+  } catch (const RuntimeRefusal& e) {
+    EXPECT_STREQ(e.what(), "no runtime for tflite in this build");
+  }
+}
+
+TEST_P(RuntimeRefusesFormats, PytorchHasNoRuntime) {
+  TempDir dir;
+  auto p = write_bytes(dir / "m.pth", std::string("PK\x03\x04", 4) + "archive/data.pkl");
+  try {
+    make_runtime(GetParam())->load(p, {});
+    FAIL() << "pytorch was loaded";
+  } catch (const RuntimeRefusal& e) {
+    EXPECT_STREQ(e.what(), "no runtime for pytorch in this build");
+  }
+}
+
+TEST_P(RuntimeRefusesFormats, GarbageIsRefusedNotCrashed) {
+  TempDir dir;
+  auto p = write_bytes(dir / "junk.onnx", std::string("\x08\x07\x12\xff\xff\xff\xff\x0f garbage", 17));
+  EXPECT_THROW(make_runtime(GetParam())->load(p, {}), RuntimeRefusal);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RuntimeRefusesFormats, ::testing::ValuesIn(available_backends()));
+
+TEST(RuntimeFactory, UnknownBackendIsRefused) {
+  EXPECT_THROW(make_runtime("tensorrt"), RuntimeRefusal);
+  EXPECT_EQ(make_runtime("auto")->backend(), available_backends().front());
+}
