@@ -16,7 +16,8 @@ struct Availability {
 
 struct CpuSection : Availability {
   std::optional<double> usage_ratio;        // 0..1 over all cores since the previous sample
-  std::vector<double> per_core_ratio;       // same, per core
+  std::vector<double> per_core_ratio;       // same, per core: index i is cpu<i>; empty on the first sample or after a
+                                            // core went on/offline (the two reads cover different cores)
   std::optional<double> load1, load5, load15;
   int cores = 0;
 };
@@ -51,6 +52,9 @@ struct PowerSection : Availability {
   std::vector<PowerRail> rails;
   std::optional<double> total_watts;  // the total rail, or a documented sum ("summed: no total rail")
   std::string total_method;           // "rail POM_5V_IN", "sum of rails (no total rail)", "rapl package counters"
+  // For counter sources (RAPL, hwmon energy*_input, an external meter posting energy_j): joules counted by the source
+  // since its reader first saw it, wraparound already corrected. The energy integrator prefers it to integrating watts.
+  std::optional<double> energy_counter_joules;
 };
 
 struct EnergySection : Availability {

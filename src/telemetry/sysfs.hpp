@@ -1,0 +1,30 @@
+#pragma once
+// Reading sysfs/procfs attribute files: one value per file, text with a trailing newline. Readers must tell "absent"
+// from "present but unreadable" (RAPL's energy_uj is root-only since Linux 5.10), so a read returns the errno too.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgeml::telemetry {
+
+struct FileText {
+  std::optional<std::string> text;  // trimmed content; nullopt when the file could not be read
+  int error = 0;                    // errno of the failed open/read (ENOENT, EACCES, ...), 0 on success
+};
+
+FileText read_attribute(const std::filesystem::path& path);
+
+// Trimmed text, or nullopt when missing/unreadable.
+std::optional<std::string> read_text(const std::filesystem::path& path);
+// Whole-file number, or nullopt when missing, unreadable or not a number ("N/A", "", "12abc").
+std::optional<double> read_number(const std::filesystem::path& path);
+
+// Entries of dir whose file name starts with prefix, sorted by name with numbers compared as numbers
+// (thermal_zone2 before thermal_zone10). Empty when dir does not exist. Follows symlinks like sysfs needs.
+std::vector<std::filesystem::path> list_entries(const std::filesystem::path& dir, const std::string& prefix);
+
+// "in12_input" with prefix "in" and suffix "_input" -> 12; nullopt when the middle is not a plain number.
+std::optional<int> channel_number(const std::string& file_name, const std::string& prefix, const std::string& suffix);
+
+}  // namespace edgeml::telemetry

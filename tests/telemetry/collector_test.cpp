@@ -1,0 +1,154 @@
+// The Collector over whole fixture trees: what each device reports, power-source choice, energy since start.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.hpp"
+#include "fixture_tree.hpp"
+#include "telemetry/collector.hpp"
+
+namespace edgeml::telemetry {
+namespace {
+using testing::FixtureTree;
+const std::string kNanoIio = "sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0/";
+
+TEST(Collector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
+  FixtureTree tree("bare_vm");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot s = c.sample();
+  EXPECT_DOUBLE_EQ(s.timestamp_s, clock.now_s());
+  EXPECT_TRUE(s.cpu.available);
+  EXPECT_EQ(s.cpu.cores, 2);
+  EXPECT_TRUE(s.memory.available);
+  EXPECT_TRUE(s.storage.available);
+  ASSERT_TRUE(s.uptime_s);
+  EXPECT_FALSE(s.thermal.available);
+  EXPECT_EQ(s.thermal.reason, kNoTemperatureReason);
+  EXPECT_FALSE(s.power.available);
+  EXPECT_EQ(s.power.reason,
+            "no power sensor found (looked for: ina3221x iio, hwmon ina3221/power*, powercap rapl, external meter)");
+  EXPECT_FALSE(s.power.total_watts.has_value());
+  EXPECT_TRUE(s.power.rails.empty());
+  EXPECT_FALSE(s.energy.available);
+  EXPECT_FALSE(s.energy.total_joules.has_value());
+  EXPECT_FALSE(s.thermal.max_celsius.has_value());
+}
+
+TEST(Collector, Rpi5HasTemperaturesButNoPower) {
+  FixtureTree tree("rpi5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot s = c.sample();
+  ASSERT_TRUE(s.thermal.available);
+  EXPECT_EQ(s.thermal.readings.size(), 3u);  // thermal_zone0, hwmon cpu_thermal, hwmon rp1_adc
+  EXPECT_DOUBLE_EQ(*s.thermal.max_celsius, 55.428);
+  EXPECT_FALSE(s.power.available);
+  EXPECT_FALSE(s.energy.available);
+}
+
+TEST(Collector, NanoCpuPowerAndTrapezoidEnergyAcrossSamples) {
+  FixtureTree tree("jetson_nano_l4t32");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot a = c.sample();
+  ASSERT_TRUE(a.power.available);
+  EXPECT_DOUBLE_EQ(*a.power.total_watts, 0.933);
+  EXPECT_DOUBLE_EQ(*a.energy.total_joules, 0.0);
+  EXPECT_FALSE(a.cpu.usage_ratio.has_value());
+
+  // One second later: POM_5V_IN rose to 1433 mW and each core did 60 busy + 40 idle ticks.
+  tree.write(kNanoIio + "in_power0_input", 1433);
+  std::string stat = "cpu  1000 0 0 1000 0 0 0 0 0 0\n";
+  for (int i = 0; i < 4; ++i) stat += "cpu" + std::to_string(i) + " 250 0 0 250 0 0 0 0 0 0\n";
+  tree.write("proc/stat", stat);
+  clock.advance(1.0);
+  c.sample();
+  stat = "cpu  1240 0 0 1160 0 0 0 0 0 0\n";
+  for (int i = 0; i < 4; ++i) stat += "cpu" + std::to_string(i) + " 310 0 0 290 0 0 0 0 0 0\n";
+  tree.write("proc/stat", stat);
+  clock.advance(2.0);
+  Snapshot b = c.sample();
+  ASSERT_TRUE(b.cpu.usage_ratio);
+  EXPECT_DOUBLE_EQ(*b.cpu.usage_ratio, 0.6);
+  ASSERT_EQ(b.cpu.per_core_ratio.size(), 4u);
+  EXPECT_DOUBLE_EQ(b.cpu.per_core_ratio[3], 0.6);
+  EXPECT_DOUBLE_EQ(*b.power.total_watts, 1.433);
+  // Trapezoid: (0.933 + 1.433) / 2 * 1 s + 1.433 * 2 s.
+  EXPECT_NEAR(*b.energy.total_joules, 1.183 + 2.866, 1e-12);
+  EXPECT_EQ(b.energy.method, "trapezoid");
+  EXPECT_EQ(b.energy.source, "ina3221x");
+}
+
+TEST(Collector, OrinDropsOfflineSensorsAndUsesVddIn) {
+  FixtureTree tree("jetson_orin_jp5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot s = c.sample();
+  for (const auto& t : s.thermal.readings) EXPECT_GT(t.celsius, -40.0) << t.sensor;
+  EXPECT_EQ(s.power.source, "hwmon:ina3221");
+  EXPECT_DOUBLE_EQ(*s.power.total_watts, 5.072 * 1.032);
+}
+
+TEST(Collector, RaplEnergyComesFromTheCounterAcrossAWrap) {
+  FixtureTree tree("x86_rapl");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  c.sample();
+  tree.write("sys/class/powercap/intel-rapl:0/energy_uj", 19000000);  // wrapped
+  clock.advance(1.0);
+  Snapshot b = c.sample();
+  double wrapped_j = (262143328850.0 - 262142000000.0 + 19000000.0) / 1e6;
+  EXPECT_NEAR(*b.power.total_watts, wrapped_j, 1e-9);
+  tree.write("sys/class/powercap/intel-rapl:0/energy_uj", 29000000);  // +10 J
+  clock.advance(1.0);
+  Snapshot d = c.sample();
+  EXPECT_NEAR(*d.energy.total_joules, wrapped_j + 10.0, 1e-9);
+  EXPECT_EQ(d.energy.method, "counter");
+}
+
+TEST(Collector, FreshExternalMeterWinsAndOnboardReturnsWhenItFallsSilent) {
+  FixtureTree tree("jetson_nano_l4t32");
+  ManualClock clock;
+  Collector c(tree.roots(), clock, {.silence_s = 10.0});
+  c.meter().submit({{"power_w", 2.5}, {"ts", clock.now_s()}, {"source", "wall"}}, clock.now_s());
+  Snapshot s = c.sample();
+  EXPECT_EQ(s.power.source, "external:wall");
+  EXPECT_DOUBLE_EQ(*s.power.total_watts, 2.5);
+  clock.advance(12.0);
+  Snapshot t = c.sample();
+  EXPECT_EQ(t.power.source, "ina3221x");
+  EXPECT_DOUBLE_EQ(*t.power.total_watts, 0.933);
+}
+
+TEST(Collector, SilentMeterOnABareVmIsPartOfTheReason) {
+  FixtureTree tree("bare_vm");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  c.meter().submit({{"power_w", 2.5}, {"ts", clock.now_s()}, {"source", "wall"}}, clock.now_s());
+  EXPECT_TRUE(c.sample().power.available);
+  clock.advance(12.0);
+  Snapshot s = c.sample();
+  EXPECT_FALSE(s.power.available);
+  EXPECT_NE(s.power.reason.find("no power sensor found"), std::string::npos);
+  EXPECT_NE(s.power.reason.find("external meter silent for 12 s"), std::string::npos) << s.power.reason;
+  // The joules measured while the meter was talking still count.
+  EXPECT_TRUE(s.energy.available);
+}
+
+TEST(Collector, SampleIsSafeFromManyThreads) {
+  FixtureTree tree("jetson_orin_jp5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) ok += c.sample().power.available ? 1 : 0;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 200);
+}
+
+}  // namespace
+}  // namespace edgeml::telemetry

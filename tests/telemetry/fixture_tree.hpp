@@ -1,0 +1,46 @@
+#pragma once
+// A private copy of one tests/fixtures tree in a temporary folder, so a test can change sensor values between samples.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "telemetry/reader.hpp"
+
+namespace edgeml::telemetry::testing {
+
+class FixtureTree {
+ public:
+  explicit FixtureTree(const std::string& name) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "edgeml-telemetry-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    std::filesystem::copy(std::filesystem::path(EDGEML_FIXTURES_DIR) / name, dir_,
+                          std::filesystem::copy_options::recursive);
+  }
+  ~FixtureTree() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  FixtureTree(const FixtureTree&) = delete;
+  FixtureTree& operator=(const FixtureTree&) = delete;
+
+  Roots roots() const { return Roots{dir_ / "sys", dir_ / "proc", dir_}; }
+  std::filesystem::path path(const std::string& rel) const { return dir_ / rel; }
+
+  // Writes like sysfs does: the value and a newline. Creates parent folders for new files.
+  void write(const std::string& rel, const std::string& value) const {
+    auto p = dir_ / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::trunc) << value << "\n";
+  }
+  void write(const std::string& rel, long long value) const { write(rel, std::to_string(value)); }
+  void remove(const std::string& rel) const { std::filesystem::remove_all(dir_ / rel); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace edgeml::telemetry::testing

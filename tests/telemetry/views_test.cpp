@@ -1,0 +1,136 @@
+// to_json, to_prometheus and History over real Collector samples.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/clock.hpp"
+#include "fixture_tree.hpp"
+#include "telemetry/collector.hpp"
+#include "telemetry/history.hpp"
+#include "telemetry/json.hpp"
+#include "telemetry/prometheus.hpp"
+
+namespace edgeml::telemetry {
+namespace {
+using testing::FixtureTree;
+
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(TelemetryJson, UnavailableSectionsCarryAReasonAndNoNumbers) {
+  FixtureTree tree("bare_vm");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  EXPECT_EQ(j["power"]["available"], false);
+  EXPECT_EQ(j["power"]["reason"], kNoPowerReason);
+  EXPECT_FALSE(j["power"].contains("total_watts"));
+  EXPECT_FALSE(j["power"].contains("rails"));
+  EXPECT_EQ(j["thermal"]["available"], false);
+  EXPECT_FALSE(j["thermal"].contains("sensors"));
+  EXPECT_EQ(j["energy"]["available"], false);
+  EXPECT_EQ(j["cpu"]["available"], true);
+  EXPECT_EQ(j["cpu"]["source"], "procfs");
+  EXPECT_TRUE(j["cpu"]["usage_ratio"].is_null()) << "first sample: no ratio yet, and not 0";
+  EXPECT_EQ(j["memory"]["total_bytes"], 2030112.0 * 1024);
+}
+
+TEST(TelemetryJson, NanoPowerRails) {
+  FixtureTree tree("jetson_nano_l4t32");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  EXPECT_EQ(j["power"]["source"], "ina3221x");
+  EXPECT_DOUBLE_EQ(j["power"]["total_watts"].get<double>(), 0.933);
+  EXPECT_EQ(j["power"]["total_method"], "rail POM_5V_IN");
+  ASSERT_EQ(j["power"]["rails"].size(), 3u);
+  EXPECT_EQ(j["power"]["rails"][0]["rail"], "POM_5V_IN");
+  EXPECT_EQ(j["power"]["rails"][0]["is_total"], true);
+  EXPECT_DOUBLE_EQ(j["power"]["rails"][0]["volts"].get<double>(), 4.976);
+  EXPECT_EQ(j["thermal"]["sensors"].size(), 5u);
+  EXPECT_DOUBLE_EQ(j["thermal"]["max_celsius"].get<double>(), 38.5);
+}
+
+TEST(TelemetryPrometheus, NodeExporterStyleNamesAndNoFakeZeros) {
+  FixtureTree tree("bare_vm");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  c.sample();
+  clock.advance(1);
+  std::string text = to_prometheus(c.sample());
+  EXPECT_TRUE(has_line(text, "edgeml_power_available 0")) << text;
+  EXPECT_EQ(text.find("edgeml_power_watts"), std::string::npos);
+  EXPECT_EQ(text.find("edgeml_energy_joules_total"), std::string::npos);
+  EXPECT_EQ(text.find("edgeml_temperature_celsius"), std::string::npos);
+  EXPECT_TRUE(has_line(text, "edgeml_load1 0")) << text;
+  EXPECT_TRUE(has_line(text, "edgeml_memory_total_bytes " + std::to_string(2030112LL * 1024))) << text;
+  EXPECT_NE(text.find("# TYPE edgeml_memory_available_bytes gauge"), std::string::npos);
+  EXPECT_NE(text.find("edgeml_storage_free_bytes "), std::string::npos);
+}
+
+TEST(TelemetryPrometheus, RailsTemperaturesAndEnergy) {
+  FixtureTree tree("jetson_nano_l4t32");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  c.sample();
+  clock.advance(2);
+  std::string text = to_prometheus(c.sample());
+  EXPECT_TRUE(has_line(text, "edgeml_power_available 1"));
+  EXPECT_TRUE(has_line(text, R"(edgeml_power_watts{rail="POM_5V_IN",source="ina3221x",total="true"} 0.93300000000000005)"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_temperature_celsius{sensor="thermal_zone0",type="AO-therm"} 38.5)")) << text;
+  EXPECT_NE(text.find("# TYPE edgeml_energy_joules_total counter"), std::string::npos);
+  EXPECT_TRUE(has_line(text, "edgeml_energy_joules_total 1.8660000000000001")) << text;  // 0.933 W x 2 s
+}
+
+TEST(TelemetryPrometheus, LabelValuesAreEscaped) {
+  Snapshot s;
+  s.thermal.available = true;
+  s.thermal.readings.push_back({"zone\"1", "a\\b\nc", 40.0});
+  std::string text = to_prometheus(s);
+  EXPECT_TRUE(has_line(text, R"(edgeml_temperature_celsius{sensor="zone\"1",type="a\\b\nc"} 40)")) << text;
+}
+
+Snapshot at(double t) {
+  Snapshot s;
+  s.timestamp_s = t;
+  return s;
+}
+
+TEST(History, RingKeepsTheNewestInOrder) {
+  History h(3);
+  for (int t = 1; t <= 5; ++t) h.push(at(t));
+  EXPECT_EQ(h.size(), 3u);
+  auto all = h.since(0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].timestamp_s, 3);
+  EXPECT_EQ(all[2].timestamp_s, 5);
+  auto after4 = h.since(4);  // strictly after: a poller passing its last timestamp gets no duplicate
+  ASSERT_EQ(after4.size(), 1u);
+  EXPECT_EQ(after4[0].timestamp_s, 5);
+  EXPECT_THROW(History(0), std::invalid_argument);
+}
+
+TEST(History, DefaultHoldsTwoHoursAtOneHertz) {
+  History h;
+  EXPECT_GE(h.capacity(), 3600u);
+  for (int t = 0; t < 3700; ++t) h.push(at(t));
+  EXPECT_EQ(h.since(-1).size(), 3700u);
+}
+
+TEST(History, ConcurrentPushAndRead) {
+  History h(100);
+  std::thread writer([&] {
+    for (int t = 0; t < 5000; ++t) h.push(at(t));
+  });
+  for (int i = 0; i < 200; ++i) {
+    auto v = h.since(-1);
+    for (size_t k = 1; k < v.size(); ++k) ASSERT_LT(v[k - 1].timestamp_s, v[k].timestamp_s);
+  }
+  writer.join();
+  EXPECT_EQ(h.since(-1).back().timestamp_s, 4999);
+}
+
+}  // namespace
+}  // namespace edgeml::telemetry
