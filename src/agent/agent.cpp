@@ -1,0 +1,67 @@
+#include "agent/agent.hpp"
+
+#include "agent/device_info.hpp"
+#include "agent/request_guard.hpp"
+#include "common/log.hpp"
+#include "http/server.hpp"
+
+namespace edgeml::agent {
+
+namespace {
+StoreLimits store_limits(const AgentOptions& o) { return {o.keep_versions, o.reserve_bytes, o.max_model_bytes}; }
+}  // namespace
+
+Agent::Agent(AgentOptions options, const Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      started_s_(clock.now_s()),
+      device_(read_device_info(options_.procfs_root)),
+      store_(options_.state_dir, store_limits(options_)),
+      host_(options_.backend, options_.threads),
+      manager_(store_, host_, clock_, options_.activation_test_delay_s),
+      deploy_(store_, manager_, clock_),
+      loop_(host_, clock_, options_.infer_hz),
+      telemetry_(options_, clock_, host_, loop_) {
+  if (options_.activation_test_delay_s > 0)
+    log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
+  if (size_t n = store_.remove_leftovers()) log::info("agent", "cleaned " + std::to_string(n) + " temporary file(s)");
+  manager_.restore();
+  parts_.reset(new AgentParts{options_, clock_,     store_,          host_,    manager_, deploy_,
+                              loop_,    telemetry_, request_stats_, metrics_, device_,  started_s_});
+
+  http::ServerLimits limits;
+  limits.threads = 8;
+  // cpp-httplib checks this one limit for every body; the per-route limits are in the request guard.
+  limits.max_body_bytes = static_cast<size_t>(options_.max_model_bytes);
+  limits.read_timeout_s = 30;
+  http::configure_server(server_, limits, "agent");
+  install_request_guard(server_, options_.token, GuardLimits{1ull << 20, 16ull << 20, options_.max_model_bytes});
+  router_ = std::make_unique<http::Router>(server_, metrics_, "agent");
+  add_model_routes(server_, *router_, *parts_);
+  add_inference_routes(server_, *router_, *parts_);
+  add_telemetry_routes(server_, *router_, *parts_);
+}
+
+Agent::~Agent() { stop(); }
+
+int Agent::bind() {
+  int port = options_.port == 0 ? server_.bind_to_any_port(options_.host)
+                                : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  if (port < 0) throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  loop_.start();
+  telemetry_.start();
+  return port;
+}
+
+void Agent::serve() { server_.listen_after_bind(); }
+
+void Agent::stop() {
+  server_.stop();
+  loop_.stop();
+  telemetry_.stop();
+  deploy_.wait();
+}
+
+nlohmann::json Agent::status() const { return status_json(*parts_); }
+
+}  // namespace edgeml::agent

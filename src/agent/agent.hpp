@@ -1,0 +1,75 @@
+#pragma once
+// The agent: the parts (store, model manager, runtime host, deploy job, inference loop, telemetry) and the HTTP server
+// that exposes them. main.cpp only parses flags and calls listen(); tests can run an Agent in-process the same way.
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "agent/agent_options.hpp"
+#include "agent/deploy_job.hpp"
+#include "agent/inference_loop.hpp"
+#include "agent/latency_stats.hpp"
+#include "agent/model_host.hpp"
+#include "agent/model_manager.hpp"
+#include "agent/model_store.hpp"
+#include "agent/telemetry_service.hpp"
+#include "common/clock.hpp"
+#include "http/route_metrics.hpp"
+#include "http/server.hpp"
+
+namespace edgeml::agent {
+
+// What the route files (routes_*.cpp) work with.
+struct AgentParts {
+  const AgentOptions& options;
+  const Clock& clock;
+  ModelStore& store;
+  ModelHost& host;
+  ModelManager& manager;
+  DeployJob& deploy;
+  InferenceLoop& loop;
+  TelemetryService& telemetry;
+  LatencyStats& request_stats;  // POST /infer
+  http::RouteMetrics& metrics;
+  const nlohmann::json& device;
+  double started_s;
+};
+
+class Agent {
+ public:
+  // Creates the state folder, removes leftovers of a crash, restores the active model. Throws on an unusable state dir.
+  Agent(AgentOptions options, const Clock& clock);
+  ~Agent();
+  // Binds (port 0 = any free port) and returns the port; starts the loops.
+  int bind();
+  void serve();  // blocks until stop()
+  void stop();
+
+  nlohmann::json status() const;
+
+ private:
+  AgentOptions options_;
+  const Clock& clock_;
+  double started_s_;
+  nlohmann::json device_;
+  ModelStore store_;
+  ModelHost host_;
+  ModelManager manager_;
+  DeployJob deploy_;
+  InferenceLoop loop_;
+  TelemetryService telemetry_;
+  LatencyStats request_stats_;
+  http::RouteMetrics metrics_{"edgeml_agent"};
+  httplib::Server server_;
+  std::unique_ptr<http::Router> router_;  // its handlers refer to it: lives as long as the server
+  std::unique_ptr<AgentParts> parts_;
+};
+
+nlohmann::json status_json(const AgentParts& p);
+
+void add_model_routes(httplib::Server& server, http::Router& router, AgentParts& p);
+void add_inference_routes(httplib::Server& server, http::Router& router, AgentParts& p);
+void add_telemetry_routes(httplib::Server& server, http::Router& router, AgentParts& p);
+
+}  // namespace edgeml::agent

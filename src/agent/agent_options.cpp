@@ -1,0 +1,117 @@
+#include "agent/agent_options.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/strings.hpp"
+
+namespace edgeml::agent {
+
+namespace {
+double number(const std::string& flag, const std::string& v, double lo, double hi) {
+  auto d = parse_double(v);
+  if (!d || *d < lo || *d > hi)
+    throw FieldError(flag, flag + " must be a number between " + format_number(lo) + " and " + format_number(hi) +
+                               ", got '" + v + "'");
+  return *d;
+}
+long long integer(const std::string& flag, const std::string& v, long long lo, long long hi) {
+  auto i = parse_int(v);
+  if (!i || *i < lo || *i > hi)
+    throw FieldError(flag, flag + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                               ", got '" + v + "'");
+  return *i;
+}
+}  // namespace
+
+std::string agent_usage() {
+  return R"(edgeml-agent: the device service (model store, inference, telemetry, benchmark).
+  --host ADDR            listen address (default 0.0.0.0; a non-loopback address needs a token)
+  --port N               listen port (default 8000; 0 picks a free port, printed on stdout)
+  --state DIR            model store and state file (default /var/lib/edgeml-agent)
+  --sysfs-root DIR       default /sys       --procfs-root DIR   default /proc
+  --token T              bearer token for mutating endpoints (or env EDGEML_AGENT_TOKEN; prefer the env)
+  --infer-hz HZ          continuous inference loop rate on a synthetic input (default 0 = off)
+  --telemetry-hz HZ      telemetry sampling rate (default 1; history keeps at least 1 h)
+  --backend B            auto | ort | opencv (default auto)
+  --threads N            runtime intra-op threads (default 1)
+  --keep-versions K      stored versions kept per model name (default 3; active and previous always kept)
+  --reserve-mb MB        free space that must remain after storing a model (default 32)
+  --max-model-mb MB      largest accepted model (default 1024)
+)";
+}
+
+AgentOptions parse_agent_options(const std::vector<std::string>& args, const char* env_token,
+                                 const char* env_test_delay_ms) {
+  AgentOptions o;
+  if (env_token) o.token = env_token;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    bool inline_value = false;
+    if (auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      inline_value = true;
+    }
+    if (flag == "--help" || flag == "-h") {
+      o.help = true;
+      continue;
+    }
+    static const std::vector<std::string> known{"--host",       "--port",          "--state",     "--sysfs-root",
+                                                 "--procfs-root", "--token",        "--infer-hz",  "--telemetry-hz",
+                                                 "--backend",    "--threads",       "--keep-versions", "--reserve-mb",
+                                                 "--max-model-mb"};
+    if (std::find(known.begin(), known.end(), flag) == known.end())
+      throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
+    if (!inline_value) {
+      if (i + 1 >= args.size()) throw FieldError(flag, flag + " needs a value");
+      value = args[++i];
+    }
+    if (flag == "--host") {
+      if (value.empty()) throw FieldError(flag, "--host must not be empty");
+      o.host = value;
+    } else if (flag == "--port") {
+      o.port = static_cast<int>(integer(flag, value, 0, 65535));
+    } else if (flag == "--state") {
+      o.state_dir = value;
+    } else if (flag == "--sysfs-root") {
+      o.sysfs_root = value;
+    } else if (flag == "--procfs-root") {
+      o.procfs_root = value;
+    } else if (flag == "--token") {
+      o.token = value;
+    } else if (flag == "--infer-hz") {
+      o.infer_hz = number(flag, value, 0, 1000);
+    } else if (flag == "--telemetry-hz") {
+      o.telemetry_hz = number(flag, value, 0.01, 100);
+    } else if (flag == "--backend") {
+      if (value != "auto" && value != "ort" && value != "opencv")
+        throw FieldError(flag, "--backend must be auto, ort or opencv, got '" + value + "'");
+      o.backend = value;
+    } else if (flag == "--threads") {
+      o.threads = static_cast<int>(integer(flag, value, 1, 64));
+    } else if (flag == "--keep-versions") {
+      o.keep_versions = static_cast<size_t>(integer(flag, value, 1, 100));
+    } else if (flag == "--reserve-mb") {
+      o.reserve_bytes = static_cast<std::uint64_t>(number(flag, value, 0, 1e6) * (1 << 20));
+    } else if (flag == "--max-model-mb") {
+      o.max_model_bytes = static_cast<std::uint64_t>(number(flag, value, 0.001, 1e6) * (1 << 20));
+    }
+  }
+  if (env_test_delay_ms && *env_test_delay_ms)
+    o.activation_test_delay_s =
+        static_cast<double>(integer("EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", env_test_delay_ms, 0, 600000)) / 1000;
+  return o;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+void check_exposure(const AgentOptions& o) {
+  if (o.token.empty() && !is_loopback_host(o.host))
+    throw FieldError("--token", "refusing to listen on " + o.host +
+                                    " without a token: set EDGEML_AGENT_TOKEN (or --token), or use --host 127.0.0.1");
+}
+
+}  // namespace edgeml::agent

@@ -1,0 +1,40 @@
+#pragma once
+// Command-line flags of edgeml-agent. Every value is checked (FieldError naming the flag), never silently defaulted.
+//
+// No-token policy: the agent refuses to start on a non-loopback address without a token, because mutating endpoints
+// (deploy, activate, infer, energy) would be open to the whole network. On a loopback address (127.0.0.0/8, ::1,
+// localhost) it runs without one -- only local processes can reach it -- and says so in the log.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace edgeml::agent {
+
+struct AgentOptions {
+  std::string host = "0.0.0.0";
+  int port = 8000;
+  std::filesystem::path state_dir = "/var/lib/edgeml-agent";
+  std::filesystem::path sysfs_root = "/sys";
+  std::filesystem::path procfs_root = "/proc";
+  std::string token;  // from --token or EDGEML_AGENT_TOKEN; never logged
+  double infer_hz = 0;
+  double telemetry_hz = 1;
+  std::string backend = "auto";
+  int threads = 1;                    // intra-op threads of the runtime
+  size_t keep_versions = 3;
+  std::uint64_t reserve_bytes = 32ull << 20;
+  std::uint64_t max_model_bytes = 1ull << 30;
+  double activation_test_delay_s = 0;  // TEST HOOK: EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS
+  bool help = false;
+};
+
+// argv without the program name; env_token: getenv("EDGEML_AGENT_TOKEN") or null. Throws FieldError("--flag").
+AgentOptions parse_agent_options(const std::vector<std::string>& args, const char* env_token,
+                                 const char* env_test_delay_ms);
+// Throws FieldError("--token") for a non-loopback host without a token.
+void check_exposure(const AgentOptions& options);
+bool is_loopback_host(const std::string& host);
+std::string agent_usage();
+
+}  // namespace edgeml::agent

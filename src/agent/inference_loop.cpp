@@ -1,0 +1,61 @@
+#include "agent/inference_loop.hpp"
+
+#include <chrono>
+
+namespace edgeml::agent {
+
+InferenceLoop::InferenceLoop(const ModelHost& host, const Clock& clock, double hz)
+    : host_(host), clock_(clock), hz_(hz) {
+  stats_.reset(clock_.now_s());
+}
+
+InferenceLoop::~InferenceLoop() { stop(); }
+
+void InferenceLoop::start() {
+  if (hz_ <= 0 || thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void InferenceLoop::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void InferenceLoop::run() {
+  const auto period = std::chrono::duration<double>(1.0 / hz_);
+  auto next = std::chrono::steady_clock::now();
+  std::uint64_t seen_generation = host_.generation();
+  std::vector<float> input;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_until(lock, next, [this] { return stopping_; })) return;
+    }
+    // Fixed-rate schedule; when an inference overruns, skip the missed ticks rather than bursting to catch up.
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
+    auto now_tp = std::chrono::steady_clock::now();
+    if (next < now_tp) next = now_tp;
+
+    auto gen = host_.generation();
+    if (gen != seen_generation) {
+      seen_generation = gen;
+      stats_.reset(clock_.now_s());
+    }
+    auto active = host_.active();
+    if (!active) continue;
+    if (input.size() != active->input.element_count) input = ModelHost::synthetic_input(active->input.element_count);
+    try {
+      auto r = host_.run(input);
+      stats_.record(r.latency_s, clock_.now_s());
+    } catch (const std::exception& e) {
+      stats_.record_error(e.what());
+    }
+  }
+}
+
+}  // namespace edgeml::agent

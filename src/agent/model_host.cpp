@@ -1,0 +1,132 @@
+#include "agent/model_host.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "common/error.hpp"
+#include "common/error.hpp"
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+#include "runtime/runtime.hpp"
+#endif
+
+namespace edgeml::agent {
+
+struct LoadedModel {
+  ActiveModel info;
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+  std::unique_ptr<runtime::Runtime> runtime;
+#endif
+  // A runtime is not promised to be safe for concurrent runs (OpenCV's Net is not): one inference at a time.
+  std::mutex run_mu;
+};
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+TensorShape shape_of(const runtime::TensorInfo& t) { return {t.name, t.shape, t.element_count()}; }
+#endif
+}  // namespace
+
+ModelHost::ModelHost(std::string backend, int threads) : backend_(std::move(backend)), threads_(threads) {}
+ModelHost::~ModelHost() = default;
+
+bool ModelHost::built_with_runtime() {
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::vector<std::string> ModelHost::backends() {
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+  return runtime::available_backends();
+#else
+  return {};
+#endif
+}
+
+std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::filesystem::path& file) const {
+#ifndef EDGEML_AGENT_HAVE_RUNTIME
+  (void)file;
+  throw HttpError(422, "cannot activate " + ref.name + ": this agent was built without an inference runtime");
+#else
+  auto model = std::make_shared<LoadedModel>();
+  model->info.ref = ref;
+  try {
+    auto t0 = std::chrono::steady_clock::now();
+    model->runtime = runtime::make_runtime(backend_);
+    runtime::RuntimeOptions opts;
+    opts.threads = threads_;
+    model->runtime->load(file, opts);
+    model->info.load_s = seconds_since(t0);
+    model->info.backend = model->runtime->backend();
+    model->info.input = shape_of(model->runtime->input());
+    model->info.output = shape_of(model->runtime->output());
+  } catch (const std::exception& e) {
+    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed to load: " + e.what());
+  }
+  try {
+    auto t0 = std::chrono::steady_clock::now();
+    auto out = model->runtime->run(synthetic_input(model->info.input.element_count));
+    model->info.health_latency_s = seconds_since(t0);
+    if (out.empty()) throw std::runtime_error("the model produced no output");
+    for (float v : out)
+      if (!std::isfinite(v)) throw std::runtime_error("the model produced a non-finite output (NaN or Inf)");
+  } catch (const std::exception& e) {
+    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed its health-check inference: " +
+                               e.what());
+  }
+  return model;
+#endif
+}
+
+void ModelHost::swap_in(std::shared_ptr<LoadedModel> model, double since_s) {
+  model->info.since_s = since_s;
+  std::lock_guard lock(mu_);
+  model_ = std::move(model);
+  ++generation_;
+}
+
+void ModelHost::unload() {
+  std::lock_guard lock(mu_);
+  model_.reset();
+  ++generation_;
+}
+
+std::optional<ActiveModel> ModelHost::active() const {
+  std::lock_guard lock(mu_);
+  if (!model_) return std::nullopt;
+  return model_->info;
+}
+
+std::uint64_t ModelHost::generation() const {
+  std::lock_guard lock(mu_);
+  return generation_;
+}
+
+InferenceResult ModelHost::run(const std::vector<float>& input) const {
+  std::shared_ptr<LoadedModel> model;
+  {
+    std::lock_guard lock(mu_);
+    model = model_;  // keeps this runtime alive even if a swap happens meanwhile
+  }
+  if (!model) throw HttpError(409, "no model is active");
+  if (input.size() != model->info.input.element_count)
+    throw FieldError("body", "the model expects " + std::to_string(model->info.input.element_count) +
+                                 " input values, got " + std::to_string(input.size()));
+#ifdef EDGEML_AGENT_HAVE_RUNTIME
+  std::lock_guard run_lock(model->run_mu);
+  auto t0 = std::chrono::steady_clock::now();
+  InferenceResult r;
+  r.output = model->runtime->run(input);
+  r.latency_s = seconds_since(t0);
+  return r;
+#else
+  throw HttpError(409, "no inference runtime in this build");
+#endif
+}
+
+}  // namespace edgeml::agent

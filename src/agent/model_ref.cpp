@@ -1,0 +1,52 @@
+#include "agent/model_ref.hpp"
+
+#include <stdexcept>
+
+#include "common/error.hpp"
+#include "common/sha256.hpp"
+#include "common/strings.hpp"
+
+namespace edgeml::agent {
+
+nlohmann::json to_json(const ModelRef& ref) {
+  return {{"name", ref.name},
+          {"sha256", ref.sha256},
+          {"format", ref.format},
+          {"size_bytes", ref.size_bytes},
+          {"stored_at", ref.stored_at_s}};
+}
+
+ModelRef model_ref_from_json(const nlohmann::json& j) {
+  try {
+    ModelRef r;
+    r.name = j.at("name").get<std::string>();
+    r.sha256 = j.at("sha256").get<std::string>();
+    r.format = j.at("format").get<std::string>();
+    r.size_bytes = j.value("size_bytes", 0ULL);
+    r.stored_at_s = j.value("stored_at", 0.0);
+    validate_model_name(r.name, "name");
+    r.sha256 = normalize_sha256(r.sha256);
+    return r;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("bad model reference in state file: ") + e.what());
+  }
+}
+
+void validate_model_name(const std::string& name, const std::string& field) {
+  if (name.empty() || name.size() > 128)
+    throw FieldError(field, "'" + field + "' must be 1 to 128 characters");
+  for (char c : name) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-';
+    if (!ok) throw FieldError(field, "'" + field + "' may contain only letters, digits, '.', '_' and '-'");
+  }
+  // Names are folder names under state/models: "." and ".." would escape it.
+  if (name == "." || name == "..") throw FieldError(field, "'" + field + "' must not be '.' or '..'");
+}
+
+std::string normalize_sha256(const std::string& sha, const std::string& field) {
+  if (!is_sha256_hex(sha)) throw FieldError(field, "'" + field + "' must be 64 hexadecimal digits");
+  return to_lower(sha);
+}
+
+}  // namespace edgeml::agent

@@ -1,0 +1,27 @@
+#pragma once
+// Names a stored model version: the store keys versions by (name, sha256), so the same name can hold several files.
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace edgeml::agent {
+
+struct ModelRef {
+  std::string name;
+  std::string sha256;     // lowercase hex
+  std::string format;     // "onnx", "tflite", ... from the file's bytes; also the file extension
+  unsigned long long size_bytes = 0;
+  double stored_at_s = 0;  // file modification time (Unix seconds)
+
+  std::string file_name() const { return sha256 + "." + format; }
+  bool same_version(const ModelRef& o) const { return name == o.name && sha256 == o.sha256; }
+};
+
+nlohmann::json to_json(const ModelRef& ref);
+ModelRef model_ref_from_json(const nlohmann::json& j);  // throws std::runtime_error naming the bad key
+
+// Model names become folder names: [A-Za-z0-9._-]{1,128}, and not "." or "..". Throws FieldError(field).
+void validate_model_name(const std::string& name, const std::string& field = "model_name");
+// 64 hex digits; returns it lowercased. Throws FieldError(field).
+std::string normalize_sha256(const std::string& sha, const std::string& field = "sha256");
+
+}  // namespace edgeml::agent

@@ -1,0 +1,41 @@
+#pragma once
+// The agent's side of telemetry: samples the Collector at --telemetry-hz on a thread of its own, keeps a history
+// (at least 1 h), and integrates energy per active model and per inference of the continuous loop. Built on
+// src/telemetry when that part is in the build (telemetry_service.cpp); otherwise every call answers 503 with the
+// reason (telemetry_service_absent.cpp). The service layer sees only JSON and text.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "agent/agent_options.hpp"
+#include "agent/inference_loop.hpp"
+#include "agent/model_host.hpp"
+#include "common/clock.hpp"
+
+namespace edgeml::agent {
+
+class TelemetryService {
+ public:
+  TelemetryService(const AgentOptions& options, const Clock& clock, const ModelHost& host, const InferenceLoop& loop);
+  ~TelemetryService();
+  void start();
+  void stop();
+
+  nlohmann::json latest();                   // the newest sample (taken now when none yet)
+  nlohmann::json history(double since_s);    // {"samples": [...], "capacity": N}
+  std::string prometheus();                  // Prometheus text of the newest sample plus energy per model
+  void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or HttpError 429
+  // {"model": {...joules, seconds, average_watts, method}, "per_inference_j", ...} or {"available": false, "reason"}
+  nlohmann::json energy();
+  // Energy over a stretch of work (the benchmark): call begin, run, then end for {"energy_j", "average_power_w"} or
+  // {"available": false, "reason"}.
+  struct Window;
+  std::shared_ptr<Window> begin_window();
+  nlohmann::json end_window(const std::shared_ptr<Window>& w);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgeml::agent
