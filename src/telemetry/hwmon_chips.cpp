@@ -14,7 +14,16 @@ std::vector<HwmonChip> find_hwmon_chips(const fs::path& sysfs_root) {
     // Older drivers put `name` under device/ rather than beside the channels.
     auto name = read_text(dir / "name");
     if (!name) name = read_text(dir / "device" / "name");
-    if (name && !name->empty()) chips.push_back({*name, dir});
+    if (name && !name->empty()) chips.push_back({*name, *name, dir});
+  }
+  // Two ina3221 on one board: tell them apart by their device (the i2c address behind the `device` link), which is
+  // stable across boots; fall back to hwmonN only when there is no device link.
+  for (auto& chip : chips) {
+    auto same = std::count_if(chips.begin(), chips.end(), [&](const HwmonChip& c) { return c.name == chip.name; });
+    if (same < 2) continue;
+    std::error_code ec;
+    auto target = fs::read_symlink(chip.dir / "device", ec);
+    chip.label = chip.name + "@" + (ec || target.empty() ? chip.dir.filename().string() : target.filename().string());
   }
   return chips;
 }

@@ -4,6 +4,7 @@
 //  - any chip with power{N}_input (microwatt) or energy{N}_input (microjoule counter), labelled by *_label.
 // Total: VDD_IN (Orin Nano/NX) or another documented total rail, else the sum of rails, said so (power_total.hpp).
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "common/strings.hpp"
@@ -17,8 +18,22 @@ namespace edgeml::telemetry {
 
 namespace {
 
+// "NC" as a word of the label (jtop skips labels containing "NC"), but not inside a word such as VDD_SYNC.
+bool is_not_connected(const std::string& label) {
+  std::string word;
+  for (char c : label + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word += c;
+    } else {
+      if (word == "NC") return true;
+      word.clear();
+    }
+  }
+  return false;
+}
+
 std::string rail_label(const HwmonChip& chip, const std::string& prefix, int n) {
-  return hwmon_label(chip.dir, prefix, n).value_or(chip.name + "/" + prefix + std::to_string(n));
+  return hwmon_label(chip.dir, prefix, n).value_or(chip.label + "/" + prefix + std::to_string(n));
 }
 
 class HwmonPowerReader final : public Reader {
@@ -42,7 +57,7 @@ class HwmonPowerReader final : public Reader {
           auto uj = read_number(chip.dir / ("energy" + std::to_string(n) + "_input"));
           if (!uj) continue;
           // hwmon counters are 64-bit with no documented wrap: a decrease is a reset, not a wrap.
-          auto step = counters_[chip.id() + "/energy" + std::to_string(n)].update(*uj / 1e6, now_s, std::nullopt);
+          auto step = counters_[chip.label + "/energy" + std::to_string(n)].update(*uj / 1e6, now_s, std::nullopt);
           PowerRail r;
           r.rail = rail_label(chip, "energy", n);
           r.watts = step.watts;
@@ -71,12 +86,12 @@ class HwmonPowerReader final : public Reader {
     for (int n : hwmon_channels(chip.dir, "curr", "_input")) {
       if (n == 7) continue;  // in7 is the sum of shunt voltages, not a rail
       auto label = hwmon_label(chip.dir, "in", n);
-      if (label && contains_ci(*label, "NC")) continue;  // channel not connected
+      if (label && is_not_connected(*label)) continue;
       auto mv = read_number(chip.dir / ("in" + std::to_string(n) + "_input"));
       auto ma = read_number(chip.dir / ("curr" + std::to_string(n) + "_input"));
       if (!mv || !ma) continue;
       PowerRail r;
-      r.rail = label.value_or(chip.name + "/in" + std::to_string(n));
+      r.rail = label.value_or(chip.label + "/in" + std::to_string(n));
       r.volts = *mv / 1000.0;
       r.amps = *ma / 1000.0;
       r.watts = *r.volts * *r.amps;

@@ -1,5 +1,6 @@
 // hwmon temperatures: temp*_input (millidegree Celsius) of every chip, labelled by temp*_label when the chip gives one.
-// Sensor names are "hwmon:<chip>/tempN" (node_exporter's chip+sensor pair), not the unstable hwmonN number.
+// Sensor names are "hwmon:<chip>/tempN" (node_exporter's chip+sensor pair), not the unstable hwmonN number; chips
+// sharing a name are told apart by their device (hwmon_chips.hpp).
 #include "telemetry/hwmon_chips.hpp"
 #include "telemetry/readers.hpp"
 #include "telemetry/sysfs.hpp"
@@ -19,7 +20,7 @@ class HwmonTempReader final : public Reader {
         if (!milli) continue;
         double c = *milli / 1000.0;
         if (!valid_celsius(c)) continue;
-        std::string sensor = "hwmon:" + chip.name + "/temp" + std::to_string(n);
+        std::string sensor = "hwmon:" + chip.label + "/temp" + std::to_string(n);
         out.thermal.readings.push_back({sensor, hwmon_label(chip.dir, "temp", n).value_or(chip.name), c});
         out.thermal.available = true;
       }

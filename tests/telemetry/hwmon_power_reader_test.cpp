@@ -58,6 +58,35 @@ TEST(HwmonPowerReader, AgxVinSys5V0IsNotTheTotalSoRailsAreSummedAndSaidSo) {
   EXPECT_FALSE(rail(s, "VIN_SYS_5V0")->is_total);
 }
 
+TEST(HwmonPowerReader, NcMeansTheWordNotTwoLettersInsideARailName) {
+  FixtureTree tree("jetson_orin_jp5");
+  tree.write("sys/class/hwmon/hwmon2/in2_label", "VDD_SYNC");
+  Snapshot s;
+  make_hwmon_power_reader(tree.roots())->read(s, 0);
+  EXPECT_EQ(s.power.rails.size(), 4u);
+  ASSERT_NE(rail(s, "VDD_SYNC"), nullptr);
+  EXPECT_DOUBLE_EQ(*rail(s, "VDD_SYNC")->watts, 0.024 * 0.004);
+  EXPECT_EQ(s.power.total_method, "rail VDD_IN");
+}
+
+TEST(HwmonPowerReader, UnlabelledChannelsOfTwinChipsAreNamedByTheirI2cDevice) {
+  FixtureTree tree("bare_vm");
+  for (const char* chip : {"hwmon0", "hwmon1"}) {
+    std::string d = std::string("sys/class/hwmon/") + chip + "/";
+    tree.write(d + "name", "ina3221");
+    tree.write(d + "in1_input", 5000);
+    tree.write(d + "curr1_input", 100);
+  }
+  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0040", tree.path("sys/class/hwmon/hwmon0/device"));
+  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0041", tree.path("sys/class/hwmon/hwmon1/device"));
+  Snapshot s;
+  make_hwmon_power_reader(tree.roots())->read(s, 0);
+  ASSERT_EQ(s.power.rails.size(), 2u);
+  EXPECT_EQ(s.power.rails[0].rail, "ina3221@1-0040/in1");
+  EXPECT_EQ(s.power.rails[1].rail, "ina3221@1-0041/in1");
+  EXPECT_NE(s.power.total_method.find("no total rail"), std::string::npos);
+}
+
 TEST(HwmonPowerReader, ChipFoundByNameAfterRenumbering) {
   FixtureTree tree("jetson_orin_jp5");
   std::filesystem::rename(tree.path("sys/class/hwmon/hwmon1"), tree.path("sys/class/hwmon/hwmon5"));
