@@ -1,0 +1,18 @@
+#pragma once
+// Which kind of model file a byte string is, from its content alone (never its extension).
+#include <string>
+#include <string_view>
+
+namespace edgeml::onnx {
+
+enum class ModelFormat { onnx, tflite, pytorch, unknown };
+
+std::string to_string(ModelFormat f);  // "onnx", "tflite", "pytorch", "unknown"
+
+// TFLite: FlatBuffer with the file identifier "TFL3" at offset 4.
+// PyTorch: a zip archive ("PK\3\4") whose central directory lists a data.pkl or a version entry (torch.save format).
+// ONNX: a protobuf ModelProto; it has no magic number, so this answers onnx when the bytes start like one (the
+//   ir_version field, tag 0x08, followed by a plausible version) and leaves the full parse to the inspector.
+ModelFormat detect_format(std::string_view bytes);
+
+}  // namespace edgeml::onnx
