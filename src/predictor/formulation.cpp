@@ -1,0 +1,136 @@
+#include "predictor/formulation.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace edgeml::predictor {
+
+const std::vector<Formulation>& all_formulations() {
+  static const std::vector<Formulation> k{
+      {"ridge_log_energy", Learner::ridge, Target::log_energy},
+      {"rf_log_energy", Learner::random_forest, Target::log_energy},
+      {"gbm_raw_energy", Learner::gradient_boosting, Target::energy_mwh},
+      {"gbm_log_energy", Learner::gradient_boosting, Target::log_energy},
+      {"power_time_ridge", Learner::ridge, Target::log_power},
+      {"power_time_gbm", Learner::gradient_boosting, Target::log_power},
+  };
+  return k;
+}
+
+const Formulation& formulation_by_name(std::string_view name) {
+  for (const auto& f : all_formulations())
+    if (f.name == name) return f;
+  throw std::runtime_error("unknown formulation '" + std::string(name) + "'");
+}
+
+std::vector<Formulation> formulations_for(PredictorKind kind) {
+  std::vector<Formulation> out;
+  for (const auto& f : all_formulations())
+    if (kind == PredictorKind::measured || !f.needs_run_time()) out.push_back(f);
+  return out;
+}
+
+double to_target(Target t, double energy_mwh, double run_s) {
+  switch (t) {
+    case Target::energy_mwh: return energy_mwh;
+    case Target::log_energy: return std::log(energy_mwh);
+    case Target::log_power: return std::log(energy_mwh * 3.6 / run_s);  // mWh x 3.6 = J; J / s = W
+  }
+  return 0;
+}
+
+double to_energy_mwh(Target t, double value, double run_s) {
+  switch (t) {
+    case Target::energy_mwh: return value;
+    case Target::log_energy: return std::exp(value);
+    case Target::log_power: return std::exp(value) * run_s / 3.6;
+  }
+  return 0;
+}
+
+nlohmann::json LearnerSettings::to_json() const {
+  return {{"ridge_lambda", ridge_lambda}, {"gbm_rounds", gbm_rounds},     {"gbm_eta", gbm_eta},
+          {"gbm_max_depth", gbm_max_depth}, {"rf_trees", rf_trees},       {"rf_max_depth", rf_max_depth},
+          {"seed", seed}};
+}
+
+namespace {
+
+XgbParams xgb_params(const Formulation& f, const LearnerSettings& s, double base_score) {
+  XgbParams p;
+  p.params = {{"objective", "reg:squarederror"},
+              {"tree_method", "exact"},
+              {"seed", std::to_string(s.seed)},
+              {"base_score", std::to_string(base_score)},
+              {"min_child_weight", "1"}};
+  if (f.learner == Learner::random_forest) {
+    // XGBoost's random-forest mode: many parallel trees in a single round, no shrinkage, row and column sampling.
+    p.params["num_parallel_tree"] = std::to_string(s.rf_trees);
+    p.params["eta"] = "1";
+    p.params["subsample"] = "0.632";
+    p.params["colsample_bynode"] = "0.7";
+    p.params["max_depth"] = std::to_string(s.rf_max_depth);
+    p.params["lambda"] = "0";
+    p.rounds = 1;
+  } else {
+    p.params["eta"] = std::to_string(s.gbm_eta);
+    p.params["max_depth"] = std::to_string(s.gbm_max_depth);
+    p.params["subsample"] = "0.8";
+    p.params["colsample_bytree"] = "0.8";
+    p.rounds = s.gbm_rounds;
+  }
+  return p;
+}
+
+}  // namespace
+
+FittedModel FittedModel::fit(const Formulation& f, const std::vector<double>& x, size_t n, size_t d,
+                             const std::vector<double>& target, const LearnerSettings& s) {
+  FittedModel m;
+  m.dims_ = d;
+  if (f.learner == Learner::ridge) {
+    std::vector<double> logx(x.size());
+    for (size_t i = 0; i < x.size(); ++i) logx[i] = std::log(x[i]);  // features are validated > 0
+    RidgeRegression r;
+    r.fit(logx, n, d, target, s.ridge_lambda);
+    m.model_ = std::move(r);
+    return m;
+  }
+  std::vector<float> xf(x.begin(), x.end()), yf(target.begin(), target.end());
+  double mean = 0;
+  for (double v : target) mean += v;
+  mean /= static_cast<double>(n);
+  m.model_ = XgbBooster::train(xf, n, d, yf, xgb_params(f, s, mean));
+  return m;
+}
+
+double FittedModel::predict(const double* features) const {
+  if (const auto* r = std::get_if<RidgeRegression>(&model_)) {
+    double logx[kMaxFeatures];
+    for (size_t j = 0; j < dims_; ++j) logx[j] = std::log(features[j]);
+    return r->predict(logx);
+  }
+  float xf[kMaxFeatures];
+  for (size_t j = 0; j < dims_; ++j) xf[j] = static_cast<float>(features[j]);
+  return std::get<XgbBooster>(model_).predict(xf);
+}
+
+std::string FittedModel::save() const {
+  if (const auto* r = std::get_if<RidgeRegression>(&model_)) return r->to_json().dump();
+  return std::get<XgbBooster>(model_).save_ubj();
+}
+
+FittedModel FittedModel::load(const Formulation& f, const std::string& bytes, size_t dims) {
+  FittedModel m;
+  m.dims_ = dims;
+  if (f.learner == Learner::ridge) {
+    auto r = RidgeRegression::from_json(nlohmann::json::parse(bytes));
+    if (r.dims() != dims) throw std::runtime_error("ridge model has " + std::to_string(r.dims()) + " coefficients, expected " + std::to_string(dims));
+    m.model_ = std::move(r);
+  } else {
+    m.model_ = XgbBooster::load_ubj(bytes, dims);
+  }
+  return m;
+}
+
+}  // namespace edgeml::predictor

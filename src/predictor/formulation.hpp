@@ -1,0 +1,73 @@
+#pragma once
+// A formulation = what is learned (the target) x how (the learner). Energy of a run is average power x run time, so
+// "power x time" learns log power and multiplies back by the known run time; the others learn energy directly.
+//   ridge_log_energy   ridge on log features -> log mWh
+//   rf_log_energy      XGBoost random forest (one round of parallel trees) -> log mWh
+//   gbm_raw_energy     gradient boosting -> mWh
+//   gbm_log_energy     gradient boosting -> log mWh
+//   power_time_ridge   ridge on log features -> log W;  mWh = W x run_s / 3.6
+//   power_time_gbm     gradient boosting -> log W;       mWh = W x run_s / 3.6
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "predictor/features.hpp"
+#include "predictor/ridge.hpp"
+#include "predictor/xgb_booster.hpp"
+
+namespace edgeml::predictor {
+
+enum class Learner { ridge, random_forest, gradient_boosting };
+enum class Target { energy_mwh, log_energy, log_power };
+
+struct Formulation {
+  std::string_view name;
+  Learner learner;
+  Target target;
+  bool needs_run_time() const { return target == Target::log_power; }
+};
+
+const std::vector<Formulation>& all_formulations();
+const Formulation& formulation_by_name(std::string_view name);  // throws std::runtime_error when unknown
+// The formulations that apply to a predictor kind (power x time needs a run time: measured only).
+std::vector<Formulation> formulations_for(PredictorKind kind);
+
+// Target value for a row, and energy (mWh) back from a predicted target value. run_s is the run time in seconds
+// (only read for log_power).
+double to_target(Target t, double energy_mwh, double run_s);
+double to_energy_mwh(Target t, double value, double run_s);
+
+struct LearnerSettings {
+  double ridge_lambda = 1.0;
+  int gbm_rounds = 300;
+  double gbm_eta = 0.05;
+  int gbm_max_depth = 3;
+  int rf_trees = 300;
+  int rf_max_depth = 6;
+  std::uint64_t seed = 42;
+  nlohmann::json to_json() const;
+};
+
+// A fitted learner: ridge (on log features) or an XGBoost booster (on raw features). predict() returns the target
+// value (mWh, log mWh or log W) for one raw feature vector.
+class FittedModel {
+ public:
+  static FittedModel fit(const Formulation& f, const std::vector<double>& x, size_t n, size_t d,
+                         const std::vector<double>& target, const LearnerSettings& s);
+  double predict(const double* features) const;  // no allocation
+  size_t dims() const { return dims_; }
+
+  // Serialized model: ridge coefficients as JSON text, or XGBoost UBJSON bytes.
+  bool is_ridge() const { return std::holds_alternative<RidgeRegression>(model_); }
+  std::string save() const;
+  static FittedModel load(const Formulation& f, const std::string& bytes, size_t dims);
+
+ private:
+  std::variant<RidgeRegression, XgbBooster> model_;
+  size_t dims_ = 0;
+};
+
+}  // namespace edgeml::predictor

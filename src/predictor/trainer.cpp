@@ -1,0 +1,69 @@
+#include "predictor/trainer.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+namespace edgeml::predictor {
+
+EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, const TrainSettings& s,
+                               const Progress& progress) {
+  if (data.rows.size() < kMinTrainingRows)
+    throw std::runtime_error(data.device_type + ": " + std::to_string(data.rows.size()) +
+                             " clean rows, need at least " + std::to_string(kMinTrainingRows) + " to train");
+  if (kind == PredictorKind::measured && !data.has_measured())
+    throw std::runtime_error(data.device_type + ": rows carry no run time, so there is no measured predictor");
+  auto say = [&](const std::string& m) {
+    if (progress) progress(data.device_type + " " + std::string(kind_name(kind)) + ": " + m);
+  };
+
+  std::vector<Formulation> formulations;
+  for (const auto& f : formulations_for(kind))
+    if (s.formulations.empty() || std::find(s.formulations.begin(), s.formulations.end(), f.name) != s.formulations.end())
+      formulations.push_back(f);
+  if (formulations.empty())
+    throw std::runtime_error("none of the requested formulations applies to the " + std::string(kind_name(kind)) +
+                             " predictor");
+  CvReport report;
+  report.settings = s.cv;
+  std::vector<CvResult> kfold_results;
+  size_t step = 0;
+  const size_t steps = formulations.size() * 2;
+  for (Split split : {Split::kfold, Split::family}) {
+    for (const auto& f : formulations) {
+      char line[160];
+      std::snprintf(line, sizeof line, "[%zu/%zu] %s CV %s (%d folds x %d repeats, %zu rows)", ++step, steps,
+                    std::string(split_name(split)).c_str(), std::string(f.name).c_str(), s.cv.folds, s.cv.repeats,
+                    data.rows.size());
+      say(line);
+      CvResult r = cross_validate(data, kind, f, split, s.cv, s.learner);
+      CvRow row{r.formulation, r.metrics, r.mape_sd};
+      if (split == Split::kfold) {
+        report.kfold.push_back(row);
+        kfold_results.push_back(std::move(r));
+      } else {
+        report.family.push_back(row);
+      }
+    }
+  }
+
+  size_t best = 0;
+  for (size_t i = 1; i < report.kfold.size(); ++i)
+    if (report.kfold[i].metrics.mape_pct < report.kfold[best].metrics.mape_pct) best = i;
+  const Formulation& chosen = formulation_by_name(report.kfold[best].formulation);
+  report.chosen = std::string(chosen.name);
+
+  std::vector<double> actual;
+  for (const auto& r : data.rows) actual.push_back(r.energy_mwh);
+  report.interval = calibrate_intervals(actual, kfold_results[best].oof, kfold_results[best].folds, s.cv.coverage);
+
+  say("chose " + report.chosen + "; fitting it on all " + std::to_string(data.rows.size()) + " rows");
+  const size_t dims = data.feature_count(kind);
+  std::vector<size_t> all(data.rows.size());
+  std::iota(all.begin(), all.end(), 0);
+  FittedModel final_model = fit_rows(data, data.feature_matrix(kind), dims, chosen, all, s.learner);
+  return EnergyModel(data, kind, chosen, std::move(final_model), std::move(report), s.learner);
+}
+
+}  // namespace edgeml::predictor
