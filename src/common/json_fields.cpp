@@ -63,7 +63,7 @@ std::optional<bool> optional_bool(const nlohmann::json& obj, const std::string& 
 nlohmann::json parse_json_body(const std::string& body) {
   try {
     return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     throw FieldError("body", std::string("malformed JSON: ") + e.what());
   }
 }

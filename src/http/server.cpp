@@ -59,11 +59,13 @@ void configure_server(httplib::Server& server, const ServerLimits& limits, const
 }
 
 Handler Router::wrap(const std::string& method, const std::string& pattern, Handler h) {
-  return [this, method, pattern, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+  // Captures by value: a Router is a short-lived registration helper and may be gone when requests arrive.
+  return [metrics = &metrics_, component = component_, method, pattern, h = std::move(h)](
+             const httplib::Request& req, httplib::Response& res) {
     auto t0 = std::chrono::steady_clock::now();
-    run_guarded(component_, res, [&] { h(req, res); });
+    run_guarded(component, res, [&] { h(req, res); });
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    metrics_.record(method, pattern, res.status == -1 ? 200 : res.status, s);
+    metrics->record(method, pattern, res.status == -1 ? 200 : res.status, s);
   };
 }
 

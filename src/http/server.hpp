@@ -26,6 +26,7 @@ void configure_server(httplib::Server& server, const ServerLimits& limits, const
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Registers a route whose handler is timed into metrics (by pattern) and whose exceptions become JSON errors.
+// The Router itself may be a temporary; the RouteMetrics must outlive the server.
 class Router {
  public:
   Router(httplib::Server& server, RouteMetrics& metrics, std::string component)

@@ -1,0 +1,56 @@
+#pragma once
+// The controller service: owns the catalog, the predictors and the HTTP server, and registers the route groups.
+// Each route group lives in its own routes_*.cpp and is a thin layer over a library.
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "catalog/catalog.hpp"
+#include "controller/config.hpp"
+#include "http/route_metrics.hpp"
+#include "http/server.hpp"
+
+namespace edgeml::predictor {
+class PredictorSet;
+}
+
+namespace edgeml::controller {
+
+class ControllerApp {
+ public:
+  explicit ControllerApp(Config config);
+  ~ControllerApp();
+
+  // Loads the data, trains or loads the predictors, registers routes. Throws on unreadable data.
+  void init();
+  // Binds (port 0 = any free port) and returns the port; serve() then blocks until stop().
+  int bind();
+  void serve();
+  void stop();
+
+  const Config& config() const { return config_; }
+  const catalog::Catalog& catalog() const { return catalog_; }
+  const predictor::PredictorSet* predictors() const { return predictors_.get(); }
+  http::RouteMetrics& metrics() { return metrics_; }
+  httplib::Server& server() { return server_; }
+
+  // The device type a request means: the given one (404 naming device_type when the catalog has no such device), or
+  // jetson_nano / the only device when none is given (as the original API defaulted).
+  std::string resolve_device(const std::string& requested) const;
+
+ private:
+  void register_routes();
+  Config config_;
+  catalog::Catalog catalog_;
+  std::unique_ptr<predictor::PredictorSet> predictors_;
+  httplib::Server server_;
+  http::RouteMetrics metrics_{"edgeml_controller"};
+};
+
+// Route groups (one file each).
+void register_catalog_routes(ControllerApp& app, http::Router& router);
+void register_predict_routes(ControllerApp& app, http::Router& router);
+void register_ops_routes(ControllerApp& app, http::Router& router);
+
+}  // namespace edgeml::controller
