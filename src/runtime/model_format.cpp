@@ -14,7 +14,7 @@ namespace {
 // start like one: every ONNX writer we know emits ir_version (field 1, varint, tag 0x08) first.
 bool parses_as_onnx(const std::filesystem::path& model) {
   std::ifstream in(model, std::ios::binary);
-  onnx::ModelProto proto;
+  ::onnx::ModelProto proto;
   if (!proto.ParseFromIstream(&in)) return false;
   return proto.ir_version() > 0 && proto.has_graph();
 }

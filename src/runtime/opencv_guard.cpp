@@ -10,26 +10,26 @@ namespace edgeml::runtime {
 
 namespace {
 
-std::string node_label(const onnx::NodeProto& node) {
+std::string node_label(const ::onnx::NodeProto& node) {
   return node.op_type() + " node '" + (node.name().empty() ? node.output(0) : node.name()) + "'";
 }
 
-bool is_default_domain(const onnx::NodeProto& node) { return node.domain().empty() || node.domain() == "ai.onnx"; }
+bool is_default_domain(const ::onnx::NodeProto& node) { return node.domain().empty() || node.domain() == "ai.onnx"; }
 
 // The single value of a float/double scalar tensor, or nullopt when it is anything else.
-std::optional<float> scalar_value(const onnx::TensorProto& t) {
-  if (t.data_location() == onnx::TensorProto::EXTERNAL) return std::nullopt;
+std::optional<float> scalar_value(const ::onnx::TensorProto& t) {
+  if (t.data_location() == ::onnx::TensorProto::EXTERNAL) return std::nullopt;
   int64_t count = 1;
   for (int64_t d : t.dims()) count *= d;
   if (count != 1) return std::nullopt;
-  if (t.data_type() == onnx::TensorProto::FLOAT) {
+  if (t.data_type() == ::onnx::TensorProto::FLOAT) {
     if (t.float_data_size() == 1) return t.float_data(0);
     if (t.raw_data().size() == sizeof(float)) {
       float v;
       std::memcpy(&v, t.raw_data().data(), sizeof v);
       return v;
     }
-  } else if (t.data_type() == onnx::TensorProto::DOUBLE) {
+  } else if (t.data_type() == ::onnx::TensorProto::DOUBLE) {
     if (t.double_data_size() == 1) return static_cast<float>(t.double_data(0));
     if (t.raw_data().size() == sizeof(double)) {
       double v;
@@ -41,8 +41,8 @@ std::optional<float> scalar_value(const onnx::TensorProto& t) {
 }
 
 // Tensors whose value is known before running: initializers and outputs of Constant nodes.
-std::map<std::string, const onnx::TensorProto*> constant_tensors(const onnx::GraphProto& graph) {
-  std::map<std::string, const onnx::TensorProto*> constants;
+std::map<std::string, const ::onnx::TensorProto*> constant_tensors(const ::onnx::GraphProto& graph) {
+  std::map<std::string, const ::onnx::TensorProto*> constants;
   for (const auto& init : graph.initializer()) constants[init.name()] = &init;
   for (const auto& node : graph.node()) {
     if (node.op_type() != "Constant" || !is_default_domain(node) || node.output_size() != 1) continue;
@@ -52,22 +52,22 @@ std::map<std::string, const onnx::TensorProto*> constant_tensors(const onnx::Gra
   return constants;
 }
 
-void set_float_attribute(onnx::NodeProto& node, const std::string& name, float value) {
+void set_float_attribute(::onnx::NodeProto& node, const std::string& name, float value) {
   for (auto& attr : *node.mutable_attribute()) {
     if (attr.name() == name) {
-      attr.set_type(onnx::AttributeProto::FLOAT);
+      attr.set_type(::onnx::AttributeProto::FLOAT);
       attr.set_f(value);
       return;
     }
   }
   auto* attr = node.add_attribute();
   attr->set_name(name);
-  attr->set_type(onnx::AttributeProto::FLOAT);
+  attr->set_type(::onnx::AttributeProto::FLOAT);
   attr->set_f(value);
 }
 
 // Clip(x, min, max) -> Clip(x) {min, max}. Returns whether the node was rewritten.
-bool rewrite_clip(onnx::NodeProto& node, const std::map<std::string, const onnx::TensorProto*>& constants) {
+bool rewrite_clip(::onnx::NodeProto& node, const std::map<std::string, const ::onnx::TensorProto*>& constants) {
   if (node.input_size() <= 1) return false;
   static const char* bound_names[] = {"", "min", "max"};
   std::vector<std::pair<std::string, float>> bounds;
@@ -88,7 +88,7 @@ bool rewrite_clip(onnx::NodeProto& node, const std::map<std::string, const onnx:
 }
 
 // OpenCV 4.6 requires Conv's kernel_shape attribute, which ONNX makes optional (it is the weight's spatial dims).
-bool add_conv_kernel_shape(onnx::NodeProto& node, const onnx::GraphProto& graph) {
+bool add_conv_kernel_shape(::onnx::NodeProto& node, const ::onnx::GraphProto& graph) {
   for (const auto& attr : node.attribute())
     if (attr.name() == "kernel_shape") return false;
   if (node.input_size() < 2) return false;
@@ -96,7 +96,7 @@ bool add_conv_kernel_shape(onnx::NodeProto& node, const onnx::GraphProto& graph)
     if (init.name() != node.input(1) || init.dims_size() < 3) continue;
     auto* attr = node.add_attribute();
     attr->set_name("kernel_shape");
-    attr->set_type(onnx::AttributeProto::INTS);
+    attr->set_type(::onnx::AttributeProto::INTS);
     for (int i = 2; i < init.dims_size(); ++i) attr->add_ints(init.dims(i));
     return true;
   }
@@ -105,22 +105,22 @@ bool add_conv_kernel_shape(onnx::NodeProto& node, const onnx::GraphProto& graph)
 
 }  // namespace
 
-bool has_external_initializers(const onnx::ModelProto& model) {
+bool has_external_initializers(const ::onnx::ModelProto& model) {
   for (const auto& init : model.graph().initializer())
-    if (init.data_location() == onnx::TensorProto::EXTERNAL) return true;
+    if (init.data_location() == ::onnx::TensorProto::EXTERNAL) return true;
   for (const auto& node : model.graph().node())
     for (const auto& attr : node.attribute())
-      if (attr.has_t() && attr.t().data_location() == onnx::TensorProto::EXTERNAL) return true;
+      if (attr.has_t() && attr.t().data_location() == ::onnx::TensorProto::EXTERNAL) return true;
   return false;
 }
 
-std::vector<std::string> prepare_for_opencv(onnx::ModelProto& model) {
+std::vector<std::string> prepare_for_opencv(::onnx::ModelProto& model) {
   if (has_external_initializers(model))
     throw RuntimeRefusal("model keeps tensors in external data, which crashes OpenCV 4.6 (SIGFPE); inline it first");
 
   auto* graph = model.mutable_graph();
   const auto constants = constant_tensors(*graph);
-  std::map<std::string, const onnx::NodeProto*> producer;
+  std::map<std::string, const ::onnx::NodeProto*> producer;
   for (const auto& node : graph->node())
     for (const auto& out : node.output()) producer[out] = &node;
   auto produced_by_hardsigmoid = [&](const std::string& tensor) {

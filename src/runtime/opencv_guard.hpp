@@ -17,8 +17,8 @@ namespace edgeml::runtime {
 
 // Rewrites `model` in place; returns one line per kind of rewrite done ("rewrote 2 Clip nodes ..."). Throws
 // RuntimeRefusal naming the node when a construct cannot be rewritten.
-std::vector<std::string> prepare_for_opencv(onnx::ModelProto& model);
+std::vector<std::string> prepare_for_opencv(::onnx::ModelProto& model);
 
-bool has_external_initializers(const onnx::ModelProto& model);
+bool has_external_initializers(const ::onnx::ModelProto& model);
 
 }  // namespace edgeml::runtime

@@ -20,8 +20,8 @@ namespace edgeml::runtime {
 
 namespace {
 
-onnx::ModelProto parse_model(const std::filesystem::path& path) {
-  onnx::ModelProto model;
+::onnx::ModelProto parse_model(const std::filesystem::path& path) {
+  ::onnx::ModelProto model;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read model file " + path.string());
   if (!model.ParseFromIstream(&in)) throw std::runtime_error(path.string() + " is not a valid ONNX model");
@@ -34,7 +34,7 @@ onnx::ModelProto parse_model(const std::filesystem::path& path) {
   return model;
 }
 
-TensorInfo tensor_info(const onnx::ValueInfoProto& v) {
+TensorInfo tensor_info(const ::onnx::ValueInfoProto& v) {
   TensorInfo info{v.name(), {}};
   if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
     for (const auto& d : v.type().tensor_type().shape().dim())
@@ -49,7 +49,7 @@ class OpenCvRuntime final : public Runtime {
   void load(const std::filesystem::path& model_path, const RuntimeOptions& options) override {
     require_onnx(model_path);
     if (options.threads < 1) throw FieldError("threads", "threads must be at least 1");
-    onnx::ModelProto model = parse_model(model_path);
+    ::onnx::ModelProto model = parse_model(model_path);
     adjustments_ = prepare_for_opencv(model);  // refuses before OpenCV can crash or compute wrongly
     describe(model);
 
@@ -94,9 +94,9 @@ class OpenCvRuntime final : public Runtime {
 
  private:
   // Input and output names and shapes from the graph (shape inference fills output shapes a writer left out).
-  void describe(onnx::ModelProto& model) {
+  void describe(::onnx::ModelProto& model) {
     try {
-      onnx::shape_inference::InferShapes(model);
+      ::onnx::shape_inference::InferShapes(model);
     } catch (const std::exception&) {
       // Shapes stay as declared; OpenCV still runs the model and reports the actual output size.
     }
@@ -109,8 +109,8 @@ class OpenCvRuntime final : public Runtime {
     if (inputs.size() != 1)
       throw RuntimeRefusal("model has " + std::to_string(inputs.size()) + " inputs; this runtime feeds exactly one");
     if (graph.output_size() < 1) throw RuntimeRefusal("model has no outputs");
-    auto is_float = [](const onnx::ValueInfoProto& v) {
-      return !v.type().has_tensor_type() || v.type().tensor_type().elem_type() == onnx::TensorProto::FLOAT;
+    auto is_float = [](const ::onnx::ValueInfoProto& v) {
+      return !v.type().has_tensor_type() || v.type().tensor_type().elem_type() == ::onnx::TensorProto::FLOAT;
     };
     for (const auto& in : graph.input())
       if (in.name() == inputs[0].name && !is_float(in)) throw RuntimeRefusal("input must be a float32 tensor");
