@@ -1,6 +1,11 @@
 #pragma once
 // The last N snapshots in a ring buffer (default 2 h at 1 Hz) for GET /telemetry/history. Thread-safe.
+//
+// Memory: a full Snapshot is ~1.7 KB on an Orin (sensor names, rail names, reasons), 11.6 MiB for 2 h -- more than
+// half the agent's 20 MB budget. Consecutive snapshots differ only in their numbers, so each entry keeps its numbers
+// and shares one "shape" (the snapshot with numbers cleared) with its neighbours. since() rebuilds full snapshots.
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -17,10 +22,18 @@ class History {
   size_t capacity() const { return capacity_; }
 
  private:
+  struct Entry {
+    double timestamp_s = 0;
+    std::shared_ptr<const Snapshot> shape;  // strings, counts and flags; numbers cleared
+    std::vector<double> numbers;            // every number of the snapshot; NaN for an empty optional
+  };
+  Snapshot rebuild(const Entry& e) const;
+
   size_t capacity_;
   mutable std::mutex mu_;
-  std::vector<Snapshot> ring_;
+  std::vector<Entry> ring_;
   size_t next_ = 0;  // where the next push goes once the ring is full
+  std::shared_ptr<const Snapshot> last_shape_;
 };
 
 }  // namespace edgeml::telemetry

@@ -119,6 +119,30 @@ TEST(History, DefaultHoldsTwoHoursAtOneHertz) {
   EXPECT_EQ(h.since(-1).size(), 3700u);
 }
 
+TEST(History, GivesBackExactlyTheSnapshotsPushed) {
+  // Entries share their strings and keep only numbers (history.hpp): every field must survive, also across changes
+  // of shape (first sample without ratios, a rail appearing, a sensor going offline).
+  History h(100);
+  std::vector<Snapshot> pushed;
+  for (const char* name : {"jetson_nano_l4t32", "x86_rapl", "bare_vm", "jetson_orin_jp5"}) {
+    FixtureTree tree(name);
+    ManualClock clock(1'700'000'000.0 + double(pushed.size()) * 10);
+    Collector c(tree.roots(), clock);
+    for (int i = 0; i < 3; ++i) {
+      tree.write("sys/class/thermal/thermal_zone0/temp", 40000 + i * 1500);
+      if (i == 2) tree.write("sys/class/thermal/thermal_zone0/temp", -256000);
+      tree.write("proc/uptime", std::to_string(100 + i) + ".5 300.0");
+      pushed.push_back(c.sample());
+      clock.advance(1.0);
+    }
+  }
+  pushed[1].power.rails.push_back({"extra", 1.5, std::nullopt, 0.25, false});
+  for (const auto& s : pushed) h.push(s);
+  auto back = h.since(0);
+  ASSERT_EQ(back.size(), pushed.size());
+  for (size_t i = 0; i < pushed.size(); ++i) EXPECT_TRUE(back[i] == pushed[i]) << "snapshot " << i;
+}
+
 TEST(History, ConcurrentPushAndRead) {
   History h(100);
   std::thread writer([&] {
