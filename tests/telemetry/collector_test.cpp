@@ -12,7 +12,7 @@ namespace {
 using testing::FixtureTree;
 const std::string kNanoIio = "sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0/";
 
-TEST(Collector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
+TEST(TelemetryCollector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
   FixtureTree tree("bare_vm");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -35,7 +35,7 @@ TEST(Collector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
   EXPECT_FALSE(s.thermal.max_celsius.has_value());
 }
 
-TEST(Collector, Rpi5HasTemperaturesButNoPower) {
+TEST(TelemetryCollector, Rpi5HasTemperaturesButNoPower) {
   FixtureTree tree("rpi5");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -47,7 +47,7 @@ TEST(Collector, Rpi5HasTemperaturesButNoPower) {
   EXPECT_FALSE(s.energy.available);
 }
 
-TEST(Collector, NanoCpuPowerAndTrapezoidEnergyAcrossSamples) {
+TEST(TelemetryCollector, NanoCpuPowerAndTrapezoidEnergyAcrossSamples) {
   FixtureTree tree("jetson_nano_l4t32");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -80,7 +80,7 @@ TEST(Collector, NanoCpuPowerAndTrapezoidEnergyAcrossSamples) {
   EXPECT_EQ(b.energy.source, "ina3221x");
 }
 
-TEST(Collector, OrinDropsOfflineSensorsAndUsesVddIn) {
+TEST(TelemetryCollector, OrinDropsOfflineSensorsAndUsesVddIn) {
   FixtureTree tree("jetson_orin_jp5");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -90,7 +90,7 @@ TEST(Collector, OrinDropsOfflineSensorsAndUsesVddIn) {
   EXPECT_DOUBLE_EQ(*s.power.total_watts, 5.072 * 1.032);
 }
 
-TEST(Collector, RaplEnergyComesFromTheCounterAcrossAWrap) {
+TEST(TelemetryCollector, RaplEnergyComesFromTheCounterAcrossAWrap) {
   FixtureTree tree("x86_rapl");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -107,7 +107,7 @@ TEST(Collector, RaplEnergyComesFromTheCounterAcrossAWrap) {
   EXPECT_EQ(d.energy.method, "counter");
 }
 
-TEST(Collector, FreshExternalMeterWinsAndOnboardReturnsWhenItFallsSilent) {
+TEST(TelemetryCollector, FreshExternalMeterWinsAndOnboardReturnsWhenItFallsSilent) {
   FixtureTree tree("jetson_nano_l4t32");
   ManualClock clock;
   Collector c(tree.roots(), clock, {.silence_s = 10.0});
@@ -121,7 +121,7 @@ TEST(Collector, FreshExternalMeterWinsAndOnboardReturnsWhenItFallsSilent) {
   EXPECT_DOUBLE_EQ(*t.power.total_watts, 0.933);
 }
 
-TEST(Collector, SilentMeterOnABareVmIsPartOfTheReason) {
+TEST(TelemetryCollector, SilentMeterOnABareVmIsPartOfTheReason) {
   FixtureTree tree("bare_vm");
   ManualClock clock;
   Collector c(tree.roots(), clock);
@@ -136,7 +136,7 @@ TEST(Collector, SilentMeterOnABareVmIsPartOfTheReason) {
   EXPECT_TRUE(s.energy.available);
 }
 
-TEST(Collector, SampleIsSafeFromManyThreads) {
+TEST(TelemetryCollector, SampleIsSafeFromManyThreads) {
   FixtureTree tree("jetson_orin_jp5");
   ManualClock clock;
   Collector c(tree.roots(), clock);

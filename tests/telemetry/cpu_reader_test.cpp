@@ -24,7 +24,7 @@ std::string stat_text(const std::vector<std::array<long long, 10>>& cores) {
   return head + "\n" + lines + "intr 1 0\nctxt 5\nbtime 1700000000";
 }
 
-TEST(CpuReader, FirstSampleHasCoresAndLoadButNoRatio) {
+TEST(TelemetryCpuReader, FirstSampleHasCoresAndLoadButNoRatio) {
   FixtureTree tree("jetson_nano_l4t32");
   auto reader = make_cpu_reader(tree.roots());
   Snapshot s;
@@ -39,7 +39,7 @@ TEST(CpuReader, FirstSampleHasCoresAndLoadButNoRatio) {
   EXPECT_DOUBLE_EQ(*s.cpu.load15, 0.59);
 }
 
-TEST(CpuReader, UsageIsBusyTicksOverAllTicksBetweenReads) {
+TEST(TelemetryCpuReader, UsageIsBusyTicksOverAllTicksBetweenReads) {
   FixtureTree tree("bare_vm");
   tree.write("proc/stat", stat_text({{100, 0, 100, 800, 0, 0, 0, 0, 0, 0}, {100, 0, 100, 800, 0, 0, 0, 0, 0, 0}}));
   auto reader = make_cpu_reader(tree.roots());
@@ -56,7 +56,7 @@ TEST(CpuReader, UsageIsBusyTicksOverAllTicksBetweenReads) {
   EXPECT_DOUBLE_EQ(second.cpu.per_core_ratio[1], 0.0);
 }
 
-TEST(CpuReader, GuestTimeIsNotCountedTwice) {
+TEST(TelemetryCpuReader, GuestTimeIsNotCountedTwice) {
   FixtureTree tree("bare_vm");
   tree.write("proc/stat", stat_text({{100, 0, 0, 100, 0, 0, 0, 0, 0, 0}}));
   auto reader = make_cpu_reader(tree.roots());
@@ -69,7 +69,7 @@ TEST(CpuReader, GuestTimeIsNotCountedTwice) {
   EXPECT_DOUBLE_EQ(*s.cpu.usage_ratio, 0.5);
 }
 
-TEST(CpuReader, CounterResetOrCoreHotplugGivesNoRatioRatherThanAWrongOne) {
+TEST(TelemetryCpuReader, CounterResetOrCoreHotplugGivesNoRatioRatherThanAWrongOne) {
   FixtureTree tree("bare_vm");
   tree.write("proc/stat", stat_text({{500, 0, 0, 500, 0, 0, 0, 0, 0, 0}, {500, 0, 0, 500, 0, 0, 0, 0, 0, 0}}));
   auto reader = make_cpu_reader(tree.roots());
@@ -85,7 +85,7 @@ TEST(CpuReader, CounterResetOrCoreHotplugGivesNoRatioRatherThanAWrongOne) {
   EXPECT_TRUE(c.cpu.per_core_ratio.empty());
 }
 
-TEST(CpuReader, MissingProcStatIsUnavailableWithTheFile) {
+TEST(TelemetryCpuReader, MissingProcStatIsUnavailableWithTheFile) {
   FixtureTree tree("bare_vm");
   tree.remove("proc/stat");
   Snapshot s;
@@ -94,7 +94,7 @@ TEST(CpuReader, MissingProcStatIsUnavailableWithTheFile) {
   EXPECT_NE(s.cpu.reason.find("proc/stat"), std::string::npos) << s.cpu.reason;
 }
 
-TEST(UptimeReader, ReadsSecondsSinceBoot) {
+TEST(TelemetryUptimeReader, ReadsSecondsSinceBoot) {
   FixtureTree tree("rpi5");
   Snapshot s;
   make_uptime_reader(tree.roots())->read(s, 0);

@@ -5,14 +5,14 @@
 namespace edgeml::telemetry {
 namespace {
 
-TEST(CounterDelta, PlainWrapAndReset) {
+TEST(TelemetryCounterDelta, PlainWrapAndReset) {
   EXPECT_DOUBLE_EQ(*counter_delta(100, 150, 1000.0), 50);
   EXPECT_DOUBLE_EQ(*counter_delta(990, 15, 1000.0), 25);  // wrapped at 1000
   EXPECT_FALSE(counter_delta(990, 15, std::nullopt).has_value()) << "no range known: a reset, not a wrap";
   EXPECT_FALSE(counter_delta(2000, 15, 1000.0).has_value()) << "previous above the range cannot have wrapped";
 }
 
-TEST(EnergyIntegrator, TrapezoidOverPowerSamples) {
+TEST(TelemetryEnergyIntegrator, TrapezoidOverPowerSamples) {
   EnergyIntegrator e;
   e.add_power(0, 0.0);
   e.add_power(2, 10.0);  // ramp 0 -> 10 W over 2 s: 10 J
@@ -23,7 +23,7 @@ TEST(EnergyIntegrator, TrapezoidOverPowerSamples) {
   EXPECT_EQ(e.method(), "trapezoid");
 }
 
-TEST(EnergyIntegrator, NeverIntegratesAcrossAGapOrALongSilence) {
+TEST(TelemetryEnergyIntegrator, NeverIntegratesAcrossAGapOrALongSilence) {
   EnergyIntegrator e(30.0);
   e.add_power(0, 5.0);
   e.add_power(1, 5.0);  // 5 J
@@ -35,7 +35,7 @@ TEST(EnergyIntegrator, NeverIntegratesAcrossAGapOrALongSilence) {
   EXPECT_DOUBLE_EQ(e.seconds(), 2.0);
 }
 
-TEST(EnergyIntegrator, CounterDeltasAndSourceChanges) {
+TEST(TelemetryEnergyIntegrator, CounterDeltasAndSourceChanges) {
   EnergyIntegrator e;
   e.add_counter(0, 100.0, "rapl");
   e.add_counter(1, 112.0, "rapl");      // 12 J
@@ -49,7 +49,7 @@ TEST(EnergyIntegrator, CounterDeltasAndSourceChanges) {
   EXPECT_DOUBLE_EQ(e.joules(), 15.0);
 }
 
-TEST(EnergyIntegrator, FromSnapshotsPrefersCountersAndSkipsUnavailable) {
+TEST(TelemetryEnergyIntegrator, FromSnapshotsPrefersCountersAndSkipsUnavailable) {
   EnergyIntegrator e;
   auto snap = [](double t, bool avail, std::optional<double> w, std::optional<double> counter) {
     Snapshot s;

@@ -21,7 +21,7 @@ std::string field_of(ExternalMeter& m, const json& body, double now = T0) {
   return "(accepted)";
 }
 
-TEST(ExternalMeter, AcceptedPowerReadingBecomesThePowerSection) {
+TEST(TelemetryExternalMeter, AcceptedPowerReadingBecomesThePowerSection) {
   ExternalMeter m;
   Snapshot before;
   m.read(before, T0);
@@ -37,7 +37,7 @@ TEST(ExternalMeter, AcceptedPowerReadingBecomesThePowerSection) {
   EXPECT_EQ(s.power.rails[0].rail, "um25c");
 }
 
-TEST(ExternalMeter, BadBodiesNameTheField) {
+TEST(TelemetryExternalMeter, BadBodiesNameTheField) {
   ExternalMeter m;
   EXPECT_EQ(field_of(m, json::array()), "body");
   EXPECT_EQ(field_of(m, {{"ts", T0}, {"source", "x"}}), "power_w");                            // neither
@@ -60,7 +60,7 @@ TEST(ExternalMeter, BadBodiesNameTheField) {
   EXPECT_FALSE(s.power.available) << "no bad reading may have been kept";
 }
 
-TEST(ExternalMeter, TimestampsMustStrictlyIncrease) {
+TEST(TelemetryExternalMeter, TimestampsMustStrictlyIncrease) {
   ExternalMeter m;
   m.submit({{"power_w", 5}, {"ts", T0}, {"source", "plug"}}, T0);
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0}, {"source", "plug"}}, T0 + 0.1), "ts");
@@ -68,13 +68,13 @@ TEST(ExternalMeter, TimestampsMustStrictlyIncrease) {
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 + 0.2}, {"source", "plug"}}, T0 + 0.2), "(accepted)");
 }
 
-TEST(ExternalMeter, EnergyCounterMustNotDecrease) {
+TEST(TelemetryExternalMeter, EnergyCounterMustNotDecrease) {
   ExternalMeter m;
   m.submit({{"energy_j", 100.0}, {"ts", T0}, {"source", "plug"}}, T0);
   EXPECT_EQ(field_of(m, {{"energy_j", 99.0}, {"ts", T0 + 1}, {"source", "plug"}}, T0 + 1), "energy_j");
 }
 
-TEST(ExternalMeter, RateIsBoundedPerSecond) {
+TEST(TelemetryExternalMeter, RateIsBoundedPerSecond) {
   ExternalMeter m;
   double now = T0;
   for (int i = 0; i < 50; ++i)
@@ -89,7 +89,7 @@ TEST(ExternalMeter, RateIsBoundedPerSecond) {
   EXPECT_NO_THROW(m.submit({{"power_w", 5}, {"ts", T0 + 1.5}, {"source", "fast"}}, now + 1.5));
 }
 
-TEST(ExternalMeter, SilentMeterBecomesUnavailableWithHowLong) {
+TEST(TelemetryExternalMeter, SilentMeterBecomesUnavailableWithHowLong) {
   ExternalMeter m({.silence_s = 10.0});
   m.submit({{"power_w", 5}, {"ts", T0}, {"source", "plug"}}, T0);
   Snapshot fresh, silent;
@@ -101,7 +101,7 @@ TEST(ExternalMeter, SilentMeterBecomesUnavailableWithHowLong) {
   EXPECT_FALSE(silent.power.total_watts.has_value());
 }
 
-TEST(ExternalMeter, PowerReadingsAreIntegratedByTrapezoidOverTheirTimestamps) {
+TEST(TelemetryExternalMeter, PowerReadingsAreIntegratedByTrapezoidOverTheirTimestamps) {
   ExternalMeter m;
   m.submit({{"power_w", 10.0}, {"ts", T0}, {"source", "plug"}}, T0);
   m.submit({{"power_w", 20.0}, {"ts", T0 + 1}, {"source", "plug"}}, T0 + 1);
@@ -112,7 +112,7 @@ TEST(ExternalMeter, PowerReadingsAreIntegratedByTrapezoidOverTheirTimestamps) {
   EXPECT_DOUBLE_EQ(*s.power.total_watts, 20.0);
 }
 
-TEST(ExternalMeter, EnergyReadingsGivePowerFromDeltas) {
+TEST(TelemetryExternalMeter, EnergyReadingsGivePowerFromDeltas) {
   ExternalMeter m;
   m.submit({{"energy_j", 1000.0}, {"ts", T0}, {"source", "plug"}}, T0);
   Snapshot first;
@@ -126,7 +126,7 @@ TEST(ExternalMeter, EnergyReadingsGivePowerFromDeltas) {
   EXPECT_DOUBLE_EQ(*s.power.energy_counter_joules, 18.0);
 }
 
-TEST(ExternalMeter, ConcurrentSubmitsAndReadsStayConsistent) {
+TEST(TelemetryExternalMeter, ConcurrentSubmitsAndReadsStayConsistent) {
   ExternalMeter m({.max_per_second = 1000000});
   std::atomic<int> accepted{0}, rejected{0};
   std::atomic<long> tick{0};

@@ -15,7 +15,7 @@ const PowerRail* rail(const Snapshot& s, const std::string& name) {
   return nullptr;
 }
 
-TEST(HwmonPowerReader, OrinVddInIsTheTotalFromMillivoltsTimesMilliamps) {
+TEST(TelemetryHwmonPowerReader, OrinVddInIsTheTotalFromMillivoltsTimesMilliamps) {
   FixtureTree tree("jetson_orin_jp5");
   Snapshot s;
   make_hwmon_power_reader(tree.roots())->read(s, 0);
@@ -35,7 +35,7 @@ TEST(HwmonPowerReader, OrinVddInIsTheTotalFromMillivoltsTimesMilliamps) {
   EXPECT_DOUBLE_EQ(*rail(s, "VDD_SOC")->watts, 5.064 * 0.400);
 }
 
-TEST(HwmonPowerReader, ValuesFollowTheFiles) {
+TEST(TelemetryHwmonPowerReader, ValuesFollowTheFiles) {
   FixtureTree tree("jetson_orin_jp5");
   auto reader = make_hwmon_power_reader(tree.roots());
   tree.write(kChip + "curr1_input", 2000);
@@ -45,7 +45,7 @@ TEST(HwmonPowerReader, ValuesFollowTheFiles) {
   EXPECT_DOUBLE_EQ(*s.power.total_watts, 10.0);
 }
 
-TEST(HwmonPowerReader, AgxVinSys5V0IsNotTheTotalSoRailsAreSummedAndSaidSo) {
+TEST(TelemetryHwmonPowerReader, AgxVinSys5V0IsNotTheTotalSoRailsAreSummedAndSaidSo) {
   FixtureTree tree("jetson_orin_jp5");
   tree.write(kChip + "in1_label", "VDD_GPU_SOC");
   tree.write(kChip + "in2_label", "VDD_CPU_CV");
@@ -58,7 +58,7 @@ TEST(HwmonPowerReader, AgxVinSys5V0IsNotTheTotalSoRailsAreSummedAndSaidSo) {
   EXPECT_FALSE(rail(s, "VIN_SYS_5V0")->is_total);
 }
 
-TEST(HwmonPowerReader, NcMeansTheWordNotTwoLettersInsideARailName) {
+TEST(TelemetryHwmonPowerReader, NcMeansTheWordNotTwoLettersInsideARailName) {
   FixtureTree tree("jetson_orin_jp5");
   tree.write("sys/class/hwmon/hwmon2/in2_label", "VDD_SYNC");
   Snapshot s;
@@ -69,7 +69,7 @@ TEST(HwmonPowerReader, NcMeansTheWordNotTwoLettersInsideARailName) {
   EXPECT_EQ(s.power.total_method, "rail VDD_IN");
 }
 
-TEST(HwmonPowerReader, UnlabelledChannelsOfTwinChipsAreNamedByTheirI2cDevice) {
+TEST(TelemetryHwmonPowerReader, UnlabelledChannelsOfTwinChipsAreNamedByTheirI2cDevice) {
   FixtureTree tree("bare_vm");
   for (const char* chip : {"hwmon0", "hwmon1"}) {
     std::string d = std::string("sys/class/hwmon/") + chip + "/";
@@ -87,7 +87,7 @@ TEST(HwmonPowerReader, UnlabelledChannelsOfTwinChipsAreNamedByTheirI2cDevice) {
   EXPECT_NE(s.power.total_method.find("no total rail"), std::string::npos);
 }
 
-TEST(HwmonPowerReader, ChipFoundByNameAfterRenumbering) {
+TEST(TelemetryHwmonPowerReader, ChipFoundByNameAfterRenumbering) {
   FixtureTree tree("jetson_orin_jp5");
   std::filesystem::rename(tree.path("sys/class/hwmon/hwmon1"), tree.path("sys/class/hwmon/hwmon5"));
   Snapshot s;
@@ -96,7 +96,7 @@ TEST(HwmonPowerReader, ChipFoundByNameAfterRenumbering) {
   EXPECT_DOUBLE_EQ(*s.power.total_watts, 5.072 * 1.032);
 }
 
-TEST(HwmonPowerReader, PowerInputIsMicrowatts) {
+TEST(TelemetryHwmonPowerReader, PowerInputIsMicrowatts) {
   FixtureTree tree("bare_vm");
   tree.write("sys/class/hwmon/hwmon0/name", "ina238");
   tree.write("sys/class/hwmon/hwmon0/power1_input", 12500000);
@@ -108,7 +108,7 @@ TEST(HwmonPowerReader, PowerInputIsMicrowatts) {
   EXPECT_EQ(s.power.total_method, "rail VIN");
 }
 
-TEST(HwmonPowerReader, EnergyInputCounterGivesPowerAndEnergyFromDeltas) {
+TEST(TelemetryHwmonPowerReader, EnergyInputCounterGivesPowerAndEnergyFromDeltas) {
   FixtureTree tree("bare_vm");
   tree.write("sys/class/hwmon/hwmon0/name", "acpi_power_meter");
   tree.write("sys/class/hwmon/hwmon0/energy1_input", 1000000000);  // microjoules
@@ -125,7 +125,7 @@ TEST(HwmonPowerReader, EnergyInputCounterGivesPowerAndEnergyFromDeltas) {
   EXPECT_DOUBLE_EQ(*b.power.energy_counter_joules, 30.0);
 }
 
-TEST(HwmonPowerReader, ThermalOnlyChipsAreNoPowerSource) {
+TEST(TelemetryHwmonPowerReader, ThermalOnlyChipsAreNoPowerSource) {
   FixtureTree tree("rpi5");  // rp1_adc has in*_input voltages but no current: not a power source
   Snapshot s;
   make_hwmon_power_reader(tree.roots())->read(s, 0);

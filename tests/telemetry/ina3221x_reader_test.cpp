@@ -15,7 +15,7 @@ const PowerRail* rail(const Snapshot& s, const std::string& name) {
   return nullptr;
 }
 
-TEST(Ina3221xReader, TotalIsPom5VInAloneNotTheSumOfRails) {
+TEST(TelemetryIna3221xReader, TotalIsPom5VInAloneNotTheSumOfRails) {
   FixtureTree tree("jetson_nano_l4t32");
   Snapshot s;
   make_ina3221x_reader(tree.roots())->read(s, 0);
@@ -37,7 +37,7 @@ TEST(Ina3221xReader, TotalIsPom5VInAloneNotTheSumOfRails) {
   EXPECT_FALSE(s.power.energy_counter_joules.has_value()) << "the iio driver has no energy counter";
 }
 
-TEST(Ina3221xReader, RailsAreMappedByRailNameNotByChannelIndex) {
+TEST(TelemetryIna3221xReader, RailsAreMappedByRailNameNotByChannelIndex) {
   FixtureTree tree("jetson_nano_l4t32");
   // A board that wires the input to channel 2: the total follows the name.
   tree.write(kIio + "rail_name_0", "POM_5V_CPU");
@@ -49,7 +49,7 @@ TEST(Ina3221xReader, RailsAreMappedByRailNameNotByChannelIndex) {
   EXPECT_DOUBLE_EQ(*rail(s, "POM_5V_CPU")->watts, 0.933);
 }
 
-TEST(Ina3221xReader, PowerFollowsTheFilesAndFallsBackToVoltsTimesAmps) {
+TEST(TelemetryIna3221xReader, PowerFollowsTheFilesAndFallsBackToVoltsTimesAmps) {
   FixtureTree tree("jetson_nano_l4t32");
   auto reader = make_ina3221x_reader(tree.roots());
   tree.write(kIio + "in_power0_input", 4512);
@@ -64,7 +64,7 @@ TEST(Ina3221xReader, PowerFollowsTheFilesAndFallsBackToVoltsTimesAmps) {
   EXPECT_DOUBLE_EQ(*b.power.total_watts, 2.0);
 }
 
-TEST(Ina3221xReader, AbsentOnOtherBoardsLeavesThePowerSectionUntouched) {
+TEST(TelemetryIna3221xReader, AbsentOnOtherBoardsLeavesThePowerSectionUntouched) {
   for (const char* t : {"jetson_orin_jp5", "rpi5", "x86_rapl", "bare_vm"}) {
     FixtureTree tree(t);
     Snapshot s;

@@ -8,7 +8,7 @@ namespace edgeml::telemetry {
 namespace {
 using testing::FixtureTree;
 
-TEST(MeminfoReader, TotalAndAvailableInBytes) {
+TEST(TelemetryMeminfoReader, TotalAndAvailableInBytes) {
   FixtureTree tree("jetson_nano_l4t32");
   Snapshot s;
   make_meminfo_reader(tree.roots())->read(s, 0);
@@ -18,7 +18,7 @@ TEST(MeminfoReader, TotalAndAvailableInBytes) {
   EXPECT_DOUBLE_EQ(s.memory.used_ratio, 1.0 - 2871004.0 / 4059712.0);
 }
 
-TEST(MeminfoReader, WithoutMemAvailableItSaysSo) {
+TEST(TelemetryMeminfoReader, WithoutMemAvailableItSaysSo) {
   FixtureTree tree("bare_vm");
   tree.write("proc/meminfo", "MemTotal:        2030112 kB\nMemFree:         1203004 kB");
   Snapshot s;
@@ -27,7 +27,7 @@ TEST(MeminfoReader, WithoutMemAvailableItSaysSo) {
   EXPECT_NE(s.memory.reason.find("MemAvailable"), std::string::npos) << s.memory.reason;
 }
 
-TEST(StorageReader, StatvfsOfTheStorageRoot) {
+TEST(TelemetryStorageReader, StatvfsOfTheStorageRoot) {
   FixtureTree tree("bare_vm");
   Snapshot s;
   make_storage_reader(tree.roots())->read(s, 0);
@@ -40,7 +40,7 @@ TEST(StorageReader, StatvfsOfTheStorageRoot) {
   EXPECT_LE(s.storage.used_ratio, 1);
 }
 
-TEST(StorageReader, MissingFolderIsUnavailableWithTheError) {
+TEST(TelemetryStorageReader, MissingFolderIsUnavailableWithTheError) {
   FixtureTree tree("bare_vm");
   Roots roots = tree.roots();
   roots.storage = tree.path("no-such-state-dir");

@@ -13,7 +13,7 @@ using testing::FixtureTree;
 const std::string kPkg = "sys/class/powercap/intel-rapl:0/";
 constexpr double kMaxUj = 262143328850.0;
 
-TEST(RaplReader, FirstReadHasNoPowerYet) {
+TEST(TelemetryRaplReader, FirstReadHasNoPowerYet) {
   FixtureTree tree("x86_rapl");
   Snapshot s;
   make_rapl_reader(tree.roots())->read(s, 10.0);
@@ -29,7 +29,7 @@ TEST(RaplReader, FirstReadHasNoPowerYet) {
   EXPECT_FALSE(s.power.rails[1].is_total);
 }
 
-TEST(RaplReader, PowerIsCounterDeltaOverTime) {
+TEST(TelemetryRaplReader, PowerIsCounterDeltaOverTime) {
   FixtureTree tree("x86_rapl");
   auto reader = make_rapl_reader(tree.roots());
   tree.write(kPkg + "energy_uj", 1000000000LL);
@@ -42,7 +42,7 @@ TEST(RaplReader, PowerIsCounterDeltaOverTime) {
   EXPECT_DOUBLE_EQ(*b.power.energy_counter_joules, 25.0);
 }
 
-TEST(RaplReader, CounterWrapsAroundAtMaxEnergyRange) {
+TEST(TelemetryRaplReader, CounterWrapsAroundAtMaxEnergyRange) {
   FixtureTree tree("x86_rapl");  // energy_uj starts at 262142000000, 1.32885 J below the range
   auto reader = make_rapl_reader(tree.roots());
   Snapshot a, b;
@@ -56,7 +56,7 @@ TEST(RaplReader, CounterWrapsAroundAtMaxEnergyRange) {
   EXPECT_GT(*b.power.total_watts, 0) << "a wrap must never give negative power";
 }
 
-TEST(RaplReader, NoPowercapIsAbsent) {
+TEST(TelemetryRaplReader, NoPowercapIsAbsent) {
   FixtureTree tree("jetson_nano_l4t32");
   Snapshot s;
   make_rapl_reader(tree.roots())->read(s, 0);
@@ -66,7 +66,7 @@ TEST(RaplReader, NoPowercapIsAbsent) {
 
 // energy_uj is root-only since Linux 5.10. Root reads through file modes, so when the test runs as root a child
 // process drops to an unprivileged uid first; the verdict comes back in its exit status.
-TEST(RaplReader, PermissionDeniedIsUnavailableWithTheReasonNotZero) {
+TEST(TelemetryRaplReader, PermissionDeniedIsUnavailableWithTheReasonNotZero) {
   FixtureTree tree("x86_rapl");
   for (const char* z : {"intel-rapl:0", "intel-rapl:1"})
     ::chmod(tree.path(std::string("sys/class/powercap/") + z + "/energy_uj").c_str(), 0400);

@@ -16,7 +16,7 @@ std::map<std::string, TemperatureReading> by_sensor(const Snapshot& s) {
   return m;
 }
 
-TEST(ThermalZoneReader, NanoZonesInCelsiusWithoutThePmicZone) {
+TEST(TelemetryThermalZoneReader, NanoZonesInCelsiusWithoutThePmicZone) {
   FixtureTree tree("jetson_nano_l4t32");
   Snapshot s;
   make_thermal_zone_reader(tree.roots())->read(s, 0);
@@ -29,7 +29,7 @@ TEST(ThermalZoneReader, NanoZonesInCelsiusWithoutThePmicZone) {
   EXPECT_DOUBLE_EQ(m["thermal_zone1"].celsius, 31.5);
 }
 
-TEST(ThermalZoneReader, OfflineOrinSensorsAtMinus256AreDropped) {
+TEST(TelemetryThermalZoneReader, OfflineOrinSensorsAtMinus256AreDropped) {
   FixtureTree tree("jetson_orin_jp5");
   Snapshot s;
   make_thermal_zone_reader(tree.roots())->read(s, 0);
@@ -40,7 +40,7 @@ TEST(ThermalZoneReader, OfflineOrinSensorsAtMinus256AreDropped) {
   EXPECT_DOUBLE_EQ(m["thermal_zone0"].celsius, 45.25);
 }
 
-TEST(ThermalZoneReader, OutOfRangeAndUnparsableReadingsAreDropped) {
+TEST(TelemetryThermalZoneReader, OutOfRangeAndUnparsableReadingsAreDropped) {
   FixtureTree tree("rpi5");
   tree.write("sys/class/thermal/thermal_zone1/type", "bogus");
   tree.write("sys/class/thermal/thermal_zone1/temp", 200000);
@@ -53,7 +53,7 @@ TEST(ThermalZoneReader, OutOfRangeAndUnparsableReadingsAreDropped) {
   EXPECT_DOUBLE_EQ(s.thermal.readings[0].celsius, 51.95);
 }
 
-TEST(ThermalZoneReader, ValuesFollowTheFiles) {
+TEST(TelemetryThermalZoneReader, ValuesFollowTheFiles) {
   FixtureTree tree("rpi5");
   auto reader = make_thermal_zone_reader(tree.roots());
   tree.write("sys/class/thermal/thermal_zone0/temp", 67300);
@@ -63,7 +63,7 @@ TEST(ThermalZoneReader, ValuesFollowTheFiles) {
   EXPECT_DOUBLE_EQ(s.thermal.readings[0].celsius, 67.3);
 }
 
-TEST(ThermalZoneReader, BareVmHasNone) {
+TEST(TelemetryThermalZoneReader, BareVmHasNone) {
   FixtureTree tree("bare_vm");
   Snapshot s;
   make_thermal_zone_reader(tree.roots())->read(s, 0);
@@ -72,7 +72,7 @@ TEST(ThermalZoneReader, BareVmHasNone) {
   EXPECT_TRUE(s.thermal.readings.empty());
 }
 
-TEST(HwmonTempReader, CoretempWithLabels) {
+TEST(TelemetryHwmonTempReader, CoretempWithLabels) {
   FixtureTree tree("x86_rapl");
   Snapshot s;
   make_hwmon_temp_reader(tree.roots())->read(s, 0);
@@ -83,7 +83,7 @@ TEST(HwmonTempReader, CoretempWithLabels) {
   EXPECT_EQ(m["hwmon:coretemp/temp3"].type, "Core 1");
 }
 
-TEST(HwmonTempReader, ChipsAreFoundByNameNotByHwmonNumber) {
+TEST(TelemetryHwmonTempReader, ChipsAreFoundByNameNotByHwmonNumber) {
   FixtureTree tree("rpi5");
   // After a reboot the chips can come up in another order.
   std::filesystem::rename(tree.path("sys/class/hwmon/hwmon0"), tree.path("sys/class/hwmon/hwmon9"));
@@ -96,7 +96,7 @@ TEST(HwmonTempReader, ChipsAreFoundByNameNotByHwmonNumber) {
   EXPECT_DOUBLE_EQ(m["hwmon:rp1_adc/temp1"].celsius, 55.428);
 }
 
-TEST(HwmonTempReader, InvalidHwmonTemperaturesAreDropped) {
+TEST(TelemetryHwmonTempReader, InvalidHwmonTemperaturesAreDropped) {
   FixtureTree tree("x86_rapl");
   tree.write("sys/class/hwmon/hwmon3/temp2_input", -256000);
   Snapshot s;

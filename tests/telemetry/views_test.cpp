@@ -98,7 +98,7 @@ Snapshot at(double t) {
   return s;
 }
 
-TEST(History, RingKeepsTheNewestInOrder) {
+TEST(TelemetryHistory, RingKeepsTheNewestInOrder) {
   History h(3);
   for (int t = 1; t <= 5; ++t) h.push(at(t));
   EXPECT_EQ(h.size(), 3u);
@@ -112,14 +112,14 @@ TEST(History, RingKeepsTheNewestInOrder) {
   EXPECT_THROW(History(0), std::invalid_argument);
 }
 
-TEST(History, DefaultHoldsTwoHoursAtOneHertz) {
+TEST(TelemetryHistory, DefaultHoldsTwoHoursAtOneHertz) {
   History h;
   EXPECT_GE(h.capacity(), 3600u);
   for (int t = 0; t < 3700; ++t) h.push(at(t));
   EXPECT_EQ(h.since(-1).size(), 3700u);
 }
 
-TEST(History, GivesBackExactlyTheSnapshotsPushed) {
+TEST(TelemetryHistory, GivesBackExactlyTheSnapshotsPushed) {
   // Entries share their strings and keep only numbers (history.hpp): every field must survive, also across changes
   // of shape (first sample without ratios, a rail appearing, a sensor going offline).
   History h(100);
@@ -143,7 +143,7 @@ TEST(History, GivesBackExactlyTheSnapshotsPushed) {
   for (size_t i = 0; i < pushed.size(); ++i) EXPECT_TRUE(back[i] == pushed[i]) << "snapshot " << i;
 }
 
-TEST(History, ConcurrentPushAndRead) {
+TEST(TelemetryHistory, ConcurrentPushAndRead) {
   History h(100);
   std::thread writer([&] {
     for (int t = 0; t < 5000; ++t) h.push(at(t));
