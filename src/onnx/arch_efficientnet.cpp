@@ -4,6 +4,7 @@
 //   ds = depthwise-separable, ir = inverted residual, cn = conv-bn-act; r repeats, k kernel, s stride,
 //   e expansion ratio, c output channels, se squeeze-excite ratio, nre = ReLU instead of the net's activation,
 //   noskip = no residual.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <stdexcept>

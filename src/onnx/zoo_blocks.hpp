@@ -1,8 +1,6 @@
 #pragma once
 // Building blocks shared by the zoo architectures, each matching its timm/torchvision module so parameter counts
 // come out the same: conv + norm + activation, squeeze-excite, and timm's channel rounding.
-#include <functional>
-
 #include "onnx/graph_builder.hpp"
 
 namespace edgeml::onnx {

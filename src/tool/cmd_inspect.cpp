@@ -16,7 +16,7 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }
 
 void print_table(const edgeml::onnx::InspectResult& r) {
-  auto row = [](const char* key, const std::string& value) { std::printf("%-14s %s\n", key, value.c_str()); };
+  auto row = [](const char* key, const std::string& value) { std::printf("%-26s %s\n", key, value.c_str()); };
   row("format", r.format);
   row("size_mb", edgeml::format_number(r.size_mb, 3));
   if (!r.graph_stats) {

@@ -13,13 +13,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct ToolRun {
   int code;
   std::string out;
 };
 
 // Runs the edgeml tool with the given arguments (stderr folded into out when merge_stderr).
-Run edgeml(const std::string& args, bool merge_stderr = false) {
+ToolRun edgeml(const std::string& args, bool merge_stderr = false) {
   std::string cmd = std::string(EDGEML_BIN_DIR) + "/edgeml " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return {-1, ""};
@@ -32,14 +32,14 @@ Run edgeml(const std::string& args, bool merge_stderr = false) {
 
 TEST(Cli, ZooBuildThenInspectJson) {
   testing::TempDir dir;
-  Run build = edgeml("zoo build mobilenetv3_small_100 squeezenet1_1 --out " + dir.path().string(), true);
+  ToolRun build = edgeml("zoo build mobilenetv3_small_100 squeezenet1_1 --out " + dir.path().string(), true);
   ASSERT_EQ(build.code, 0) << build.out;
   EXPECT_NE(build.out.find("[2/2]"), std::string::npos) << "progress is shown on stderr: " << build.out;
   const fs::path model = dir.path() / "mobilenetv3_small_100.onnx";
   ASSERT_TRUE(fs::exists(model));
   EXPECT_EQ(testing::slurp(model), zoo_build("mobilenetv3_small_100"));
 
-  Run inspect = edgeml("inspect " + model.string() + " --json");
+  ToolRun inspect = edgeml("inspect " + model.string() + " --json");
   ASSERT_EQ(inspect.code, 0);
   auto j = nlohmann::json::parse(inspect.out);
   EXPECT_EQ(j["format"], "onnx");
@@ -50,20 +50,20 @@ TEST(Cli, ZooBuildThenInspectJson) {
   EXPECT_EQ(j["ops"]["HardSwish"].get<int>() > 0, true);
   EXPECT_EQ(j["metadata"]["weights"].get<std::string>().rfind("placeholder", 0), 0u);
 
-  Run table = edgeml("inspect " + model.string());
+  ToolRun table = edgeml("inspect " + model.string());
   ASSERT_EQ(table.code, 0);
-  EXPECT_NE(table.out.find("params         2542856"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("2542856 (2.543 M)"), std::string::npos) << table.out;
 }
 
 TEST(Cli, ZooListAndErrors) {
-  Run list = edgeml("zoo --list");
+  ToolRun list = edgeml("zoo --list");
   ASSERT_EQ(list.code, 0);
   for (const auto& n : zoo_names()) EXPECT_NE(list.out.find(n + "\n"), std::string::npos) << n;
 
-  Run unknown = edgeml("zoo build resnet51 --out /tmp", true);
+  ToolRun unknown = edgeml("zoo build resnet51 --out /tmp", true);
   EXPECT_EQ(unknown.code, 2);
   EXPECT_NE(unknown.out.find("resnet51"), std::string::npos) << unknown.out;
-  Run no_out = edgeml("zoo build resnet18", true);
+  ToolRun no_out = edgeml("zoo build resnet18", true);
   EXPECT_EQ(no_out.code, 2);
   EXPECT_NE(no_out.out.find("--out"), std::string::npos) << no_out.out;
 }
@@ -71,16 +71,16 @@ TEST(Cli, ZooListAndErrors) {
 TEST(Cli, InspectBrokenFileFailsWithReason) {
   testing::TempDir dir;
   testing::spit(dir.path() / "cut.onnx", zoo_build("squeezenet1_1").substr(0, 5000));
-  Run r = edgeml("inspect " + (dir.path() / "cut.onnx").string(), true);
+  ToolRun r = edgeml("inspect " + (dir.path() / "cut.onnx").string(), true);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("not a valid ONNX model"), std::string::npos) << r.out;
-  Run missing = edgeml("inspect " + (dir.path() / "nope.onnx").string(), true);
+  ToolRun missing = edgeml("inspect " + (dir.path() / "nope.onnx").string(), true);
   EXPECT_NE(missing.code, 0);
   EXPECT_NE(missing.out.find("not found"), std::string::npos) << missing.out;
 }
 
 TEST(Cli, InspectTfliteShowsFormat) {
-  Run r = edgeml("inspect " + std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite --json");
+  ToolRun r = edgeml("inspect " + std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite --json");
   ASSERT_EQ(r.code, 0);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["format"], "tflite");
