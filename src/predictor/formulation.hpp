@@ -42,10 +42,10 @@ double to_energy_mwh(Target t, double value, double run_s);
 
 struct LearnerSettings {
   double ridge_lambda = 1.0;
-  int gbm_rounds = 300;
-  double gbm_eta = 0.05;
+  int gbm_rounds = 150;
+  double gbm_eta = 0.1;
   int gbm_max_depth = 3;
-  int rf_trees = 300;
+  int rf_trees = 200;
   int rf_max_depth = 6;
   std::uint64_t seed = 42;
   nlohmann::json to_json() const;

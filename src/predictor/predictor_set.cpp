@@ -153,7 +153,13 @@ PredictorSet PredictorSet::train_or_load(const catalog::Catalog& catalog, const 
       }
       say(tag + ": no saved model matches " + std::to_string(data.rows.size()) + " clean rows (fingerprint " +
           data.fingerprint.substr(0, 12) + "); training");
-      slot.emplace(train_energy_model(data, kind, settings, progress));
+      try {
+        slot.emplace(train_energy_model(data, kind, settings, progress));
+      } catch (const std::runtime_error& e) {
+        why = std::string("training failed: ") + e.what();
+        say(tag + ": " + why);
+        continue;
+      }
       if (!dir.empty()) {
         try {
           slot->save(dir);
