@@ -27,7 +27,7 @@ class GraphBuilder {
   void input(const std::string& name, const std::vector<int64_t>& dims) { value_info(graph().add_input(), name, dims); }
   void output(const std::string& name, const std::vector<int64_t>& dims) { value_info(graph().add_output(), name, dims); }
 
-  onnx::TensorProto& initializer(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& v) {
+  ::onnx::TensorProto& initializer(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& v) {
     auto* t = graph().add_initializer();
     fill(*t, name, dims, v);
     return *t;
@@ -38,11 +38,11 @@ class GraphBuilder {
     auto& n = node("Constant", {}, {name});
     auto* a = n.add_attribute();
     a->set_name("value");
-    a->set_type(onnx::AttributeProto::TENSOR);
+    a->set_type(::onnx::AttributeProto::TENSOR);
     fill(*a->mutable_t(), name, dims, v);
   }
 
-  onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
+  ::onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
                         const std::vector<std::string>& outputs) {
     auto* n = graph().add_node();
     n->set_op_type(op);
@@ -52,14 +52,14 @@ class GraphBuilder {
     return *n;
   }
 
-  static void attr(onnx::NodeProto& n, const std::string& name, float v) {
+  static void attr(::onnx::NodeProto& n, const std::string& name, float v) {
     auto* a = n.add_attribute();
     a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_type(::onnx::AttributeProto::FLOAT);
     a->set_f(v);
   }
 
-  onnx::ModelProto& model() { return model_; }
+  ::onnx::ModelProto& model() { return model_; }
 
   std::filesystem::path save(const std::filesystem::path& path) const {
     std::ofstream out(path, std::ios::binary);
@@ -68,21 +68,21 @@ class GraphBuilder {
   }
 
  private:
-  onnx::GraphProto& graph() { return *model_.mutable_graph(); }
-  static void value_info(onnx::ValueInfoProto* v, const std::string& name, const std::vector<int64_t>& dims) {
+  ::onnx::GraphProto& graph() { return *model_.mutable_graph(); }
+  static void value_info(::onnx::ValueInfoProto* v, const std::string& name, const std::vector<int64_t>& dims) {
     v->set_name(name);
     auto* tt = v->mutable_type()->mutable_tensor_type();
-    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    tt->set_elem_type(::onnx::TensorProto::FLOAT);
     for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
   }
-  static void fill(onnx::TensorProto& t, const std::string& name, const std::vector<int64_t>& dims,
+  static void fill(::onnx::TensorProto& t, const std::string& name, const std::vector<int64_t>& dims,
                    const std::vector<float>& v) {
     t.set_name(name);
-    t.set_data_type(onnx::TensorProto::FLOAT);
+    t.set_data_type(::onnx::TensorProto::FLOAT);
     for (int64_t d : dims) t.add_dims(d);
     t.set_raw_data(std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
   }
-  onnx::ModelProto model_;
+  ::onnx::ModelProto model_;
 };
 
 // A deterministic input in [-scale, scale] (splitmix64), the same for every backend.
