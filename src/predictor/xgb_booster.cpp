@@ -33,13 +33,16 @@ XgbBooster::~XgbBooster() {
   if (handle_) XGBoosterFree(handle_);
 }
 
-XgbBooster::XgbBooster(XgbBooster&& o) noexcept : handle_(o.handle_), dims_(o.dims_) { o.handle_ = nullptr; }
+XgbBooster::XgbBooster(XgbBooster&& o) noexcept : handle_(o.handle_), dims_(o.dims_), trees_(std::move(o.trees_)) {
+  o.handle_ = nullptr;
+}
 
 XgbBooster& XgbBooster::operator=(XgbBooster&& o) noexcept {
   if (this != &o) {
     if (handle_) XGBoosterFree(handle_);
     handle_ = o.handle_;
     dims_ = o.dims_;
+    trees_ = std::move(o.trees_);
     o.handle_ = nullptr;
   }
   return *this;
@@ -58,10 +61,18 @@ XgbBooster XgbBooster::train(const std::vector<float>& x, size_t n, size_t d, co
   check(XGBoosterSetParam(b.handle_, "verbosity", "0"), "verbosity");
   for (const auto& [k, v] : p.params) check(XGBoosterSetParam(b.handle_, k.c_str(), v.c_str()), k.c_str());
   for (int i = 0; i < p.rounds; ++i) check(XGBoosterUpdateOneIter(b.handle_, i, dm.h), "update");
+  b.flatten();
   return b;
 }
 
-double XgbBooster::predict(const float* row) const {
+void XgbBooster::flatten() {
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  check(XGBoosterSaveModelToBuffer(handle_, R"({"format": "json"})", &len, &data), "dump");
+  trees_ = TreeEnsemble::from_xgboost_json(std::string(data, len));
+}
+
+double XgbBooster::predict_with_xgboost(const float* row) const {
   // __array_interface__ of one row; the pointer is the caller's buffer (no copy).
   char iface[192];
   std::snprintf(iface, sizeof iface,
@@ -87,6 +98,7 @@ XgbBooster XgbBooster::load_ubj(const std::string& bytes, size_t dims) {
   check(XGBoosterCreate(nullptr, 0, &b.handle_), "create");
   check(XGBoosterLoadModelFromBuffer(b.handle_, bytes.data(), bytes.size()), "load");
   check(XGBoosterSetParam(b.handle_, "nthread", "1"), "nthread");
+  b.flatten();
   return b;
 }
 

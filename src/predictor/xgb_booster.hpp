@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "predictor/tree_ensemble.hpp"
+
 namespace edgeml::predictor {
 
 struct XgbParams {
@@ -29,16 +31,20 @@ class XgbBooster {
   // x: n x d row-major. Throws std::runtime_error with XGBoost's message on failure.
   static XgbBooster train(const std::vector<float>& x, size_t n, size_t d, const std::vector<float>& y,
                           const XgbParams& p);
-  // One row of `dims()` values. In place (no DMatrix); the only allocations are XGBoost's own.
-  double predict(const float* row) const;
+  // One row of `dims()` values, through the flattened trees (no XGBoost call, no allocation).
+  double predict(const float* row) const { return trees_.predict(row); }
+  // The same through XGBoost's in-place predict (used to check the flattened trees).
+  double predict_with_xgboost(const float* row) const;
   size_t dims() const { return dims_; }
 
   std::string save_ubj() const;
   static XgbBooster load_ubj(const std::string& bytes, size_t dims);
 
  private:
+  void flatten();  // builds trees_ from the booster's JSON dump
   void* handle_ = nullptr;  // BoosterHandle
   size_t dims_ = 0;
+  TreeEnsemble trees_;
 };
 
 }  // namespace edgeml::predictor
