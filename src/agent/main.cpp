@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-answer is an error to handle, not a reason to die
   try {
     edgeml::SystemClock clock;
     Agent agent(options, clock);

@@ -142,12 +142,9 @@ std::vector<ModelRef> ModelStore::prune(const std::string& name, const std::set<
   for (auto& r : list())
     if (r.name == name) versions.push_back(r);
   std::vector<ModelRef> removed;
-  size_t kept = 0;
-  for (const auto& r : versions) {  // newest first
-    if (keep_sha256.count(r.sha256) || kept < limits_.keep_versions) {
-      ++kept;
-      continue;
-    }
+  for (size_t i = 0; i < versions.size(); ++i) {  // newest first
+    const auto& r = versions[i];
+    if (i < limits_.keep_versions || keep_sha256.count(r.sha256)) continue;
     std::error_code ec;
     if (fs::remove(path_of(r), ec)) removed.push_back(r);
   }

@@ -16,7 +16,7 @@
 namespace edgeml::agent {
 
 struct StoreLimits {
-  size_t keep_versions = 3;                       // per model name; the active and previous versions are always kept
+  size_t keep_versions = 3;                       // newest versions kept per model name, plus active and previous
   std::uint64_t reserve_bytes = 32ull << 20;      // free space left after a model is stored (507 otherwise)
   std::uint64_t max_model_bytes = 1ull << 30;     // single model size limit (413 beyond)
 };
@@ -52,7 +52,8 @@ class ModelStore {
   std::vector<ModelRef> list() const;  // every stored version, by name then newest first
   std::filesystem::path path_of(const ModelRef& ref) const;
 
-  // Deletes the oldest versions of name beyond keep_versions, never one in keep. Returns the deleted refs.
+  // Keeps the keep_versions newest versions of name and those in keep (active, previous); deletes the rest.
+  // Returns the deleted refs.
   std::vector<ModelRef> prune(const std::string& name, const std::set<std::string>& keep_sha256) const;
 
  private:
