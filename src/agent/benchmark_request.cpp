@@ -14,6 +14,7 @@ BenchmarkRequest parse_benchmark_request(const nlohmann::json& body) {
   };
   if (auto it = optional_number(body, "iterations", {1, 100000})) r.iterations = whole("iterations", *it);
   if (auto w = optional_number(body, "warmup", {0, 10000})) r.warmup = whole("warmup", *w);
+  if (auto n = optional_number(body, "runs", {1, 100})) r.runs = whole("runs", *n);
   return r;
 }
 

@@ -17,10 +17,6 @@
 
 namespace edgeml::agent {
 
-struct TelemetryService::Window {
-  telemetry::EnergyIntegrator energy;
-};
-
 struct TelemetryService::Impl {
   Impl(const AgentOptions& o, const Clock& c, const ModelHost& h, const InferenceLoop& l)
       : hz(o.telemetry_hz),
@@ -41,9 +37,6 @@ struct TelemetryService::Impl {
       loop_count_at_model_start = loop.stats().count();
     }
     model_energy.add(s);
-    for (auto& w : windows)
-      if (auto p = w.lock()) p->energy.add(s);
-    windows.erase(std::remove_if(windows.begin(), windows.end(), [](auto& w) { return w.expired(); }), windows.end());
     history.push(s);
     last = std::move(s);
     have_last = true;
@@ -77,7 +70,6 @@ struct TelemetryService::Impl {
   std::uint64_t model_generation = ~0ull;
   telemetry::EnergyIntegrator model_energy;
   std::uint64_t loop_count_at_model_start = 0;
-  std::vector<std::weak_ptr<Window>> windows;
 
   std::thread thread;
   std::mutex stop_mu;
@@ -175,27 +167,24 @@ void TelemetryService::submit_energy(const nlohmann::json& body) {
   }
 }
 
-std::shared_ptr<TelemetryService::Window> TelemetryService::begin_window() {
-  auto w = std::make_shared<Window>();
-  impl_->sample_once();  // a sample at the start so the window's first interval is not lost
+TelemetryService::EnergyCounter TelemetryService::energy_counter() {
+  impl_->sample_once();
+  EnergyCounter counter;
   std::lock_guard lock(impl_->mu);
-  w->energy.add(impl_->last);
-  impl_->windows.push_back(w);
-  return w;
-}
-
-nlohmann::json TelemetryService::end_window(const std::shared_ptr<Window>& w) {
-  impl_->sample_once();  // adds the closing sample to every open window, this one included
-  std::lock_guard lock(impl_->mu);
-  if (!w->energy.measured())
-    return {{"available", false},
-            {"reason", impl_->last.power.available ? "too few power samples during the run" : impl_->last.power.reason}};
-  auto avg = w->energy.average_watts();
-  return {{"available", true},
-          {"energy_j", w->energy.joules()},
-          {"seconds", w->energy.seconds()},
-          {"average_power_w", avg ? nlohmann::json(*avg) : nlohmann::json()},
-          {"method", w->energy.method()}};
+  const auto& s = impl_->last;
+  if (!s.power.available) {
+    counter.reason = s.power.reason;
+    return counter;
+  }
+  counter.available = true;
+  counter.name = s.power.source + (s.power.total_method.empty() ? "" : " (" + s.power.total_method + ")");
+  counter.joules = [impl = impl_.get()]() -> std::optional<double> {
+    impl->sample_once();
+    std::lock_guard lock(impl->mu);
+    if (!impl->last.energy.available) return std::nullopt;
+    return impl->last.energy.total_joules;
+  };
+  return counter;
 }
 
 }  // namespace edgeml::agent

@@ -3,7 +3,9 @@
 // (at least 1 h), and integrates energy per active model and per inference of the continuous loop. Built on
 // src/telemetry when that part is in the build (telemetry_service.cpp); otherwise every call answers 503 with the
 // reason (telemetry_service_absent.cpp). The service layer sees only JSON and text.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -27,11 +29,15 @@ class TelemetryService {
   void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or HttpError 429
   // {"model": {...joules, seconds, average_watts, method}, "per_inference_j", ...} or {"available": false, "reason"}
   nlohmann::json energy();
-  // Energy over a stretch of work (the benchmark): call begin, run, then end for {"energy_j", "average_power_w"} or
-  // {"available": false, "reason"}.
-  struct Window;
-  std::shared_ptr<Window> begin_window();
-  nlohmann::json end_window(const std::shared_ptr<Window>& w);
+  // A cumulative energy counter for the benchmark (src/bench reads it before and after each measured run). Each
+  // read takes a fresh sample, so energy integrated from power covers exactly the run.
+  struct EnergyCounter {
+    bool available = false;
+    std::string name;    // "rapl (rapl package counters)"
+    std::string reason;  // why not, when !available
+    std::function<std::optional<double>()> joules;
+  };
+  EnergyCounter energy_counter();
 
  private:
   struct Impl;

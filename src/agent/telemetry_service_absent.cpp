@@ -11,7 +11,6 @@ namespace {
 }  // namespace
 
 struct TelemetryService::Impl {};
-struct TelemetryService::Window {};
 
 TelemetryService::TelemetryService(const AgentOptions&, const Clock&, const ModelHost&, const InferenceLoop&) {}
 TelemetryService::~TelemetryService() = default;
@@ -24,7 +23,10 @@ void TelemetryService::submit_energy(const nlohmann::json&) { absent(); }
 nlohmann::json TelemetryService::energy() {
   return {{"available", false}, {"reason", "this agent was built without src/telemetry"}};
 }
-std::shared_ptr<TelemetryService::Window> TelemetryService::begin_window() { return nullptr; }
-nlohmann::json TelemetryService::end_window(const std::shared_ptr<Window>&) { return energy(); }
+TelemetryService::EnergyCounter TelemetryService::energy_counter() {
+  EnergyCounter c;
+  c.reason = "this agent was built without src/telemetry";
+  return c;
+}
 
 }  // namespace edgeml::agent

@@ -210,3 +210,24 @@ TEST(AgentHttp, BadInputNamesTheField) {
   EXPECT_NE(too_big.find("\"field\":\"body\""), std::string::npos) << too_big;
   EXPECT_EQ(agent.status()["runtime"]["state"], "stopped");  // still alive and well
 }
+
+TEST(AgentHttp, BenchmarkReturnsACatalogRow) {
+  TempDir dir;
+  AgentProcess agent(dir.path / "state");
+  auto c = agent.client();
+  EXPECT_EQ(c.Post("/benchmark", "{}", "application/json")->status, 409);  // nothing active yet
+  ASSERT_EQ(agent.put_model("bench", tiny_onnx(1.0f), "", "?activate=1")->status, 201);
+  auto r = c.Post("/benchmark", R"({"iterations": 20, "warmup": 2, "runs": 2})", "application/json");
+  ASSERT_TRUE(r);
+  if (r->status == 503) GTEST_SKIP() << "agent built without src/bench: " << r->body;
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto j = json::parse(r->body);
+  EXPECT_EQ(j["model"], "bench");
+  EXPECT_GT(j["row"]["latency_avg_s"].get<double>(), 0.0);
+  EXPECT_GT(j["row"]["throughput_iter_per_s"].get<double>(), 0.0);
+  // This VM has no power sensor: energy is absent with the reason, never a number.
+  if (!j["energy"]["available"].get<bool>()) {
+    EXPECT_FALSE(j["energy"].value("reason", "").empty());
+    EXPECT_TRUE(j["row"]["energy_avg_mwh"].is_null()) << j.dump(2);
+  }
+}
