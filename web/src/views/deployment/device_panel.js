@@ -1,0 +1,43 @@
+// Target device: a free address (host:port of an agent) or one of the registered devices.
+import { t, onLanguageChange } from '../../i18n.js';
+import { $, el, say } from '../../dom.js';
+import { loadDevices } from '../../devices.js';
+import { setState, subscribe } from '../../state.js';
+
+export function startDevicePanel() {
+  const address = $('#device-address');
+  const picker = $('#device-picker');
+  const msg = $('#device-msg');
+  let devices = [];
+
+  function render() {
+    const chosen = picker.value;
+    picker.replaceChildren(el('option', { value: '' }, t('device.pick')),
+      ...devices.map((d) => el('option', { value: d.id },
+        `${d.name} — ${d.address} (${d.online === null ? '?' : t(d.online ? 'device.online' : 'device.offline')})`)));
+    picker.value = chosen;
+    picker.disabled = devices.length === 0;
+  }
+
+  async function refresh() {
+    const r = await loadDevices();
+    devices = r.devices;
+    if (!r.ok) say(msg, r.message, 'warn');
+    else say(msg, devices.length ? '' : t('device.none_registered'), 'info');
+    render();
+  }
+
+  address.addEventListener('input', () => {
+    picker.value = '';
+    setState({ deviceAddress: address.value.trim(), deviceId: '' });
+  });
+  picker.addEventListener('change', () => {
+    const d = devices.find((x) => x.id === picker.value);
+    address.value = d ? d.address : '';
+    setState({ deviceAddress: d ? d.address : '', deviceId: d ? d.id : '', deviceType: d?.deviceType ?? '' });
+  });
+  // "Connect" in the Balena panel fills the address.
+  subscribe((s, patch) => { if ('deviceAddress' in patch && address.value !== s.deviceAddress) address.value = s.deviceAddress; });
+  onLanguageChange(render);
+  refresh();
+}
