@@ -38,6 +38,6 @@ export function startDevicePanel() {
   });
   // "Connect" in the Balena panel fills the address.
   subscribe((s, patch) => { if ('deviceAddress' in patch && address.value !== s.deviceAddress) address.value = s.deviceAddress; });
-  onLanguageChange(render);
+  onLanguageChange(refresh);  // its messages are sentences in the old language: ask again
   refresh();
 }

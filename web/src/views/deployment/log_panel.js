@@ -31,7 +31,7 @@ export function startLogPanel() {
   }
 
   $('#log-refresh').addEventListener('click', refresh);
-  onLanguageChange(render);
+  onLanguageChange(refresh);
   refresh();
   return { refresh };
 }
