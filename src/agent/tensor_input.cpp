@@ -1,7 +1,10 @@
 #include "agent/tensor_input.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -11,6 +14,29 @@
 namespace edgeml::agent {
 
 namespace {
+// Debian's libopencv_imgcodecs links ~120 shared libraries (GDAL, poppler, proj, ...) that would triple the idle RSS
+// of the agent, so it is loaded on the first image only, and cv::imdecode is looked up by its C++ symbol (same OpenCV
+// headers as the library, so the same ABI).
+using ImdecodeFn = cv::Mat (*)(cv::InputArray, int);
+ImdecodeFn imdecode_fn() {
+  static std::once_flag once;
+  static ImdecodeFn fn = nullptr;
+  static std::string error;
+  std::call_once(once, [] {
+    void* lib = nullptr;
+    for (const char* name : {"libopencv_imgcodecs.so.406", "libopencv_imgcodecs.so"})
+      if ((lib = ::dlopen(name, RTLD_NOW | RTLD_GLOBAL))) break;
+    if (!lib) {
+      error = std::string("cannot load OpenCV imgcodecs: ") + ::dlerror();
+      return;
+    }
+    fn = reinterpret_cast<ImdecodeFn>(::dlsym(lib, "_ZN2cv8imdecodeERKNS_11_InputArrayEi"));
+    if (!fn) error = "OpenCV imgcodecs has no cv::imdecode(InputArray, int)";
+  });
+  if (!fn) throw HttpError(503, "image input unavailable: " + error + "; send raw float32 instead");
+  return fn;
+}
+
 std::vector<float> from_image(const std::string& body, const TensorShape& input, Normalization norm) {
   // NCHW with 3 channels: [1, 3, H, W]. Dynamic H or W (-1) has no size to resize to.
   const auto& s = input.shape;
@@ -18,7 +44,7 @@ std::vector<float> from_image(const std::string& body, const TensorShape& input,
     throw FieldError("Content-Type", "the active model's input is not a fixed [1,3,H,W] image tensor; send raw float32 "
                                      "(application/octet-stream) instead");
   cv::Mat raw(1, static_cast<int>(body.size()), CV_8UC1, const_cast<char*>(body.data()));
-  cv::Mat bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
+  cv::Mat bgr = imdecode_fn()(raw, cv::IMREAD_COLOR);
   if (bgr.empty()) throw FieldError("body", "the body is not a decodable PNG or JPEG image");
   const int h = static_cast<int>(s[2]), w = static_cast<int>(s[3]);
   cv::Mat resized, rgb, f;
