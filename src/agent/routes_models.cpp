@@ -33,6 +33,38 @@ void reply_activation(AgentParts& p, httplib::Response& res, const std::function
   auto ref = activate();
   http::reply_json(res, {{"success", true}, {"active", to_json(ref)}});
 }
+// PUT /models/<name>: the raw body is streamed to disk as it arrives (never held in memory), then verified.
+void store_upload(AgentParts& p, const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& content) {
+  std::string name = req.matches[1];
+  validate_model_name(name, "name");
+  if (!req.has_header("X-Content-SHA256"))
+    throw FieldError("X-Content-SHA256", "missing header X-Content-SHA256 (the sha256 of the body)");
+  std::string sha = normalize_sha256(req.get_header_value("X-Content-SHA256"), "X-Content-SHA256");
+  auto length = parse_int(req.get_header_value("Content-Length"));
+  if (!req.has_header("Content-Length") || !length || *length <= 0)
+    throw HttpError(411, "a model upload needs a Content-Length", "Content-Length");
+  Expected expected{name, sha, static_cast<std::uint64_t>(*length)};
+  auto file = p.store.begin(expected);
+  std::exception_ptr write_error;
+  bool complete = content([&](const char* data, size_t len) {
+    try {
+      file->write(data, len);
+      return true;
+    } catch (...) {
+      write_error = std::current_exception();
+      return false;
+    }
+  });
+  if (write_error) std::rethrow_exception(write_error);
+  if (!complete)
+    throw FieldError("body", "upload interrupted after " + std::to_string(file->bytes()) + " of " +
+                                 std::to_string(*length) + " bytes");
+  auto ref = p.store.commit(std::move(file), expected);
+  nlohmann::json body{{"success", true}, {"stored", to_json(ref)}};
+  if (http::query_bool(req, "activate").value_or(false)) body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
+  http::reply_json(res, body, 201);
+}
 }  // namespace
 
 nlohmann::json status_json(const AgentParts& p) {
@@ -94,36 +126,12 @@ void add_model_routes(httplib::Server& server, http::Router& router, AgentParts&
   auto upload = [&p, &router](const httplib::Request& req, httplib::Response& res,
                               const httplib::ContentReader& content) {
     auto guarded = router.wrap("PUT", "/models/:name", [&](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Connection", "close");  // on early errors the rest of the body is left unread
-      std::string name = req.matches[1];
-      validate_model_name(name, "name");
-      if (!req.has_header("X-Content-SHA256"))
-        throw FieldError("X-Content-SHA256", "missing header X-Content-SHA256 (the sha256 of the body)");
-      std::string sha = normalize_sha256(req.get_header_value("X-Content-SHA256"), "X-Content-SHA256");
-      auto length = parse_int(req.get_header_value("Content-Length"));
-      if (!req.has_header("Content-Length") || !length || *length <= 0)
-        throw HttpError(411, "a model upload needs a Content-Length", "Content-Length");
-      Expected expected{name, sha, static_cast<std::uint64_t>(*length)};
-      auto file = p.store.begin(expected);
-      std::exception_ptr write_error;
-      bool complete = content([&](const char* data, size_t len) {
-        try {
-          file->write(data, len);
-          return true;
-        } catch (...) {
-          write_error = std::current_exception();
-          return false;
-        }
-      });
-      if (write_error) std::rethrow_exception(write_error);
-      if (!complete)
-        throw FieldError("body", "upload interrupted after " + std::to_string(file->bytes()) + " of " +
-                                     std::to_string(*length) + " bytes");
-      auto ref = p.store.commit(std::move(file), expected);
-      res.set_header("Connection", "keep-alive");
-      nlohmann::json body{{"success", true}, {"stored", to_json(ref)}};
-      if (http::query_bool(req, "activate").value_or(false)) body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
-      http::reply_json(res, body, 201);
+      try {
+        store_upload(p, req, res, content);
+      } catch (...) {
+        res.set_header("Connection", "close");  // the rest of the body may be unread: the connection cannot be reused
+        throw;
+      }
     });
     guarded(req, res);
   };

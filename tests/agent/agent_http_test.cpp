@@ -231,3 +231,31 @@ TEST(AgentHttp, BenchmarkReturnsACatalogRow) {
     EXPECT_TRUE(j["row"]["energy_avg_mwh"].is_null()) << j.dump(2);
   }
 }
+
+TEST(AgentHttp, TelemetryFromAJetsonNanoTree) {
+  // A copy of the Jetson Nano (L4T 32) fixture: INA3221 rails, POM_5V_IN = 933 mW is the board total.
+  TempDir dir;
+  std::filesystem::copy(std::string(EDGEML_FIXTURES_DIR) + "/jetson_nano_l4t32", dir.path / "nano",
+                        std::filesystem::copy_options::recursive);
+  AgentProcess agent(dir.path / "state", {"--sysfs-root", (dir.path / "nano/sys").string(), "--procfs-root",
+                                          (dir.path / "nano/proc").string(), "--telemetry-hz", "10"});
+  ASSERT_EQ(agent.put_model("nano", tiny_onnx(1.0f), "", "?activate=1")->status, 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto c = agent.client();
+  auto t = json::parse(c.Get("/telemetry")->body);
+  ASSERT_TRUE(t["power"]["available"].get<bool>()) << t.dump(2);
+  EXPECT_NEAR(t["power"]["total_watts"].get<double>(), 0.933, 1e-9);
+  // Energy while this model is active: constant 0.933 W integrated over the samples so far.
+  auto e = agent.status()["energy"];
+  ASSERT_TRUE(e["available"].get<bool>()) << e.dump();
+  EXPECT_EQ(e["model"], "nano");
+  EXPECT_GT(e["seconds"].get<double>(), 0.2);
+  EXPECT_NEAR(e["energy_j"].get<double>() / e["seconds"].get<double>(), 0.933, 1e-6);
+  auto h = json::parse(c.Get("/telemetry/history?since=0")->body);
+  EXPECT_GE(h["samples"].size(), 3u);
+  EXPECT_GE(h["capacity"].get<int>(), 3600);
+  auto m = c.Get("/metrics")->body;
+  EXPECT_NE(m.find("edgeml_power_watts{rail=\"POM_5V_IN\",source=\"ina3221x\",total=\"true\"} 0.933"), std::string::npos)
+      << m.substr(0, 3000);
+  EXPECT_NE(m.find("edgeml_model_energy_joules{model=\"nano\"}"), std::string::npos);
+}
