@@ -15,6 +15,8 @@ cleanup() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$WORK"
 trap cleanup EXIT
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# PSS: shared library pages divided among the processes that map them (what the agent really adds to the device).
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 
 "$BIN/edgeml-agent" --host 127.0.0.1 --port 0 --state "$WORK/state" --telemetry-hz 1 >"$WORK/out" 2>"$WORK/err" &
@@ -24,6 +26,7 @@ PORT=$(grep -o '[0-9]*$' "$WORK/out")
 echo "agent pid $AGENT_PID on port $PORT; settling 5 s" >&2
 sleep 5
 IDLE_RSS=$(rss_kb "$AGENT_PID")
+IDLE_PSS=$(pss_kb "$AGENT_PID")
 
 echo "measuring CPU over $DURATION s at 1 Hz telemetry" >&2
 HZ=$(getconf CLK_TCK)
@@ -47,6 +50,7 @@ fi
 cat <<REPORT
 edgeml-agent footprint ($(uname -m), $(nproc) cores)
   idle RSS, no model, after 5 s:          $((IDLE_RSS / 1024)) MiB ($IDLE_RSS kB)   goal <= 20 MB
+  idle PSS, no model:                     $((IDLE_PSS / 1024)) MiB ($IDLE_PSS kB)
   idle RSS after ${DURATION} s of 1 Hz telemetry:  $((IDLE_RSS_AFTER / 1024)) MiB ($IDLE_RSS_AFTER kB)
   CPU at 1 Hz telemetry over ${DURATION} s:       ${CPU_PCT} % of one core   goal <= 1 %
   RSS with mobilenetv3_small_100 active:  $MODEL_RSS
