@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "controller/predictors.hpp"
+#include "http/replies.hpp"
 
 namespace edgeml::controller {
 
@@ -19,9 +20,30 @@ void ControllerApp::init() {
   }
   std::filesystem::create_directories(config_.state_dir);
   predictors_ = load_or_train_predictors(catalog_, config_.state_dir / "predictors");
+
+  artifacts_ = std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models"
+                                                                          : config_.models_dir);
+  db_ = std::make_unique<FleetDb>(config_.state_dir / "controller.db");
+  if (int n = db_->mark_interrupted(clock_.now_s()))
+    log::warn("controller", std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
+  std::vector<fetch::ModelSource> sources;
+  for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
+  DeploySettings deploy;
+  deploy.timeout_s = config_.deploy_timeout_s;
+  deployer_ = std::make_unique<Deployer>(*db_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+  PollerSettings poll;
+  poll.interval_s = config_.poll_interval_s;
+  poll.keep_s = config_.telemetry_keep_days * 86400;
+  poll.raw_s = config_.telemetry_raw_hours * 3600;
+  poller_ = std::make_unique<TelemetryPoller>(*db_, events_, clock_, poll);
+
   http::ServerLimits limits;
   limits.threads = config_.threads;
   http::configure_server(server_, limits, "controller");
+  // Model uploads come as multipart bodies up to --max-upload-mb; JSON routes hold their own 1 MiB limit
+  // (json_request.hpp). The server must read a refused body to the end: answering before that would reset the
+  // connection under a client still sending.
+  server_.set_payload_max_length(static_cast<size_t>(config_.max_upload_mb * 1048576.0));
   register_routes();
 }
 
@@ -30,6 +52,11 @@ void ControllerApp::register_routes() {
   register_catalog_routes(*this, router);
   register_predict_routes(*this, router);
   register_ops_routes(*this, router);
+  register_artifact_routes(*this, router);
+  register_device_routes(*this, router);
+  register_deploy_routes(*this, router);
+  register_log_routes(*this, router);
+  register_balena_routes(*this, router);
   if (!config_.web_dir.empty()) server_.set_mount_point("/", config_.web_dir.string());
 }
 
@@ -37,13 +64,36 @@ int ControllerApp::bind() {
   int port = config_.port == 0 ? server_.bind_to_any_port(config_.host)
                                : (server_.bind_to_port(config_.host, config_.port) ? config_.port : -1);
   if (port < 0) throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port));
+  bound_port_ = port;
   return port;
 }
 
-void ControllerApp::serve() { server_.listen_after_bind(); }
+void ControllerApp::serve() {
+  if (poller_) poller_->start();
+  server_.listen_after_bind();
+}
 
 void ControllerApp::stop() {
+  events_.shutdown();  // ends open event streams so the server's workers can finish
+  if (deployer_) deployer_->stop();
   if (server_.is_running()) server_.stop();
+  if (poller_) poller_->stop();
+}
+
+BalenaSettings ControllerApp::balena() const {
+  BalenaSettings b;
+  b.base_url = config_.balena_api_url;
+  while (!b.base_url.empty() && b.base_url.back() == '/') b.base_url.pop_back();
+  b.token = config_.balena_api_token;
+  b.timeout_s = static_cast<long>(config_.balena_timeout_s);
+  return b;
+}
+
+std::string ControllerApp::model_base_url(const httplib::Request& req) const {
+  if (!config_.public_url.empty()) return config_.public_url;
+  bool wildcard = config_.host == "0.0.0.0" || config_.host == "::" || config_.host.empty();
+  if (wildcard && req.has_header("Host")) return "http://" + req.get_header_value("Host");
+  return "http://" + config_.host + ":" + std::to_string(bound_port_);
 }
 
 std::string ControllerApp::resolve_device(const std::string& requested) const {

@@ -7,7 +7,14 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
+#include "common/clock.hpp"
+#include "controller/artifact_store.hpp"
+#include "controller/balena_client.hpp"
 #include "controller/config.hpp"
+#include "controller/deployer.hpp"
+#include "controller/event_hub.hpp"
+#include "controller/fleet_db.hpp"
+#include "controller/telemetry_poller.hpp"
 #include "http/route_metrics.hpp"
 #include "http/server.hpp"
 
@@ -39,11 +46,29 @@ class ControllerApp {
   // jetson_nano / the only device when none is given (as the original API defaulted).
   std::string resolve_device(const std::string& requested) const;
 
+  // Deploy and fleet (valid after init()).
+  ArtifactStore& artifacts() { return *artifacts_; }
+  FleetDb& db() { return *db_; }
+  EventHub& events() { return events_; }
+  Deployer& deployer() { return *deployer_; }
+  const Clock& clock() const { return clock_; }
+  BalenaSettings balena() const;
+  // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
+  // when we listen on a wildcard address).
+  std::string model_base_url(const httplib::Request& req) const;
+
  private:
   void register_routes();
   Config config_;
+  SystemClock clock_;
   catalog::Catalog catalog_;
   std::unique_ptr<predictor::PredictorSet> predictors_;
+  EventHub events_;
+  std::unique_ptr<ArtifactStore> artifacts_;
+  std::unique_ptr<FleetDb> db_;
+  std::unique_ptr<Deployer> deployer_;
+  std::unique_ptr<TelemetryPoller> poller_;
+  int bound_port_ = 0;
   httplib::Server server_;
   http::RouteMetrics metrics_{"edgeml_controller"};
 };
@@ -52,5 +77,10 @@ class ControllerApp {
 void register_catalog_routes(ControllerApp& app, http::Router& router);
 void register_predict_routes(ControllerApp& app, http::Router& router);
 void register_ops_routes(ControllerApp& app, http::Router& router);
+void register_artifact_routes(ControllerApp& app, http::Router& router);
+void register_device_routes(ControllerApp& app, http::Router& router);
+void register_deploy_routes(ControllerApp& app, http::Router& router);
+void register_log_routes(ControllerApp& app, http::Router& router);
+void register_balena_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

@@ -1,5 +1,7 @@
 #include "controller/config.hpp"
 
+#include <cstdlib>
+
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -9,7 +11,14 @@ std::string usage() {
   return "usage: edgeml-controller [--host 127.0.0.1] [--port 5000] [--data PATH|DEVICE=PATH]... [--state DIR]\n"
          "                         [--web DIR] [--threads N]\n"
          "  --data   benchmark CSV file or folder (repeatable); device type from DEVICE= or the file name\n"
-         "  --state  where the controller keeps trained predictors, its database and model artifacts\n";
+         "  --state  where the controller keeps trained predictors, its database and model artifacts\n"
+         "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
+         "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
+         "  [--balena-timeout S]\n"
+         "  --models        artifact store served at /models/<file> (default <state>/models)\n"
+         "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
+         "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
+         "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
 Config parse_args(int argc, char** argv) {
@@ -19,6 +28,12 @@ Config parse_args(int argc, char** argv) {
     auto value = [&](const std::string& flag) -> std::string {
       if (i + 1 >= argc) throw FieldError(flag, flag + " needs a value");
       return argv[++i];
+    };
+    auto number = [&](const std::string& flag, double lo, double hi) {
+      auto v = parse_double(value(flag));
+      if (!v || *v < lo || *v > hi)
+        throw FieldError(flag, flag + " must be a number from " + format_number(lo) + " to " + format_number(hi));
+      return *v;
     };
     if (a == "--host") {
       c.host = value(a);
@@ -36,10 +51,33 @@ Config parse_args(int argc, char** argv) {
       auto t = parse_int(value(a));
       if (!t || *t < 2 || *t > 256) throw FieldError("--threads", "--threads must be 2-256");
       c.threads = static_cast<size_t>(*t);
+    } else if (a == "--models") {
+      c.models_dir = value(a);
+    } else if (a == "--model-source") {
+      c.model_sources.push_back(value(a));
+    } else if (a == "--public-url") {
+      c.public_url = value(a);
+      if (c.public_url.rfind("http://", 0) != 0 && c.public_url.rfind("https://", 0) != 0)
+        throw FieldError(a, "--public-url must start with http:// or https://");
+      while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+    } else if (a == "--poll-interval") {
+      c.poll_interval_s = number(a, 0.05, 3600);
+    } else if (a == "--deploy-timeout") {
+      c.deploy_timeout_s = number(a, 1, 3600);
+    } else if (a == "--max-upload-mb") {
+      c.max_upload_mb = number(a, 1, 4096);
+    } else if (a == "--telemetry-keep-days") {
+      c.telemetry_keep_days = number(a, 0.001, 3650);
+    } else if (a == "--balena-timeout") {
+      c.balena_timeout_s = number(a, 1, 300);
+    } else if (a == "--telemetry-raw-hours") {
+      c.telemetry_raw_hours = number(a, 0.001, 87600);
     } else {
       throw FieldError(a, "unknown flag " + a);
     }
   }
+  if (const char* url = std::getenv("BALENA_API_URL"); url && *url) c.balena_api_url = url;
+  if (const char* token = std::getenv("BALENA_API_TOKEN"); token) c.balena_api_token = token;
   return c;
 }
 

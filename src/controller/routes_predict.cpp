@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "controller/app.hpp"
+#include "controller/json_request.hpp"
 #include "http/replies.hpp"
 #include "predictor/predictor_set.hpp"
 
@@ -40,7 +41,7 @@ nlohmann::json predict_one(const ControllerApp& app, const nlohmann::json& item)
 void register_predict_routes(ControllerApp& app, http::Router& router) {
   router.post("/api/predict-energy", [&app](const httplib::Request& req, httplib::Response& res) {
     if (!app.predictors()) throw HttpError(503, "no energy predictor is loaded");
-    auto body = parse_json_body(req.body);
+    auto body = json_request(req);
     const nlohmann::json* items = nullptr;
     if (body.is_array()) items = &body;
     if (body.is_object() && body.contains("models")) {

@@ -1,0 +1,41 @@
+#pragma once
+// The controller's side of the agent protocol (src/agent: GET /status, POST /deploy, POST /rollback, GET /telemetry),
+// over plain HTTP to "host:port" with the device's bearer token. Only the documented JSON is shared with the agent.
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace edgeml::controller {
+
+// No answer at all (refused, timed out, closed).
+class AgentUnreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct AgentReply {
+  int status = 0;
+  nlohmann::json body;  // null when the body was not JSON
+  std::string error_text() const;  // body.error or the status
+};
+
+class AgentClient {
+ public:
+  // address "host:port" (port defaults to 8000, the original agent port).
+  AgentClient(const std::string& address, const std::string& token, int timeout_s = 5);
+  AgentReply get(const std::string& path);
+  AgentReply post(const std::string& path, const nlohmann::json& body);
+
+ private:
+  AgentReply finish(const httplib::Result& r, const std::string& what);
+  std::string address_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// Splits "host[:port]"; throws FieldError(field) on a malformed address.
+std::pair<std::string, int> split_address(const std::string& address, const std::string& field = "address");
+
+}  // namespace edgeml::controller

@@ -1,0 +1,88 @@
+#pragma once
+// Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
+// check, each a timed step recorded in SQLite and published as an event (GET /api/deployments/<id>/events). A plan
+// with several devices is a staged rollout: one device after another, stopping once max_failures devices failed.
+// The work runs on a background thread per rollout; callers wait for it or not.
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "common/clock.hpp"
+#include "controller/artifact_store.hpp"
+#include "controller/event_hub.hpp"
+#include "controller/fleet_db.hpp"
+#include "fetch/model_sources.hpp"
+
+namespace edgeml::predictor {
+class PredictorSet;
+}
+
+namespace edgeml::controller {
+
+struct DeploySettings {
+  double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
+  double timeout_s = 180;         // per device, from the agent's acceptance to a healthy model
+  int agent_timeout_s = 5;        // per HTTP call to the agent
+};
+
+struct DeployPlan {
+  std::string model_name;
+  std::optional<double> max_energy;
+  bool force = false;
+  int max_failures = 1;
+  std::string base_url;  // the controller as the agents reach it, e.g. http://10.0.0.2:5000
+  std::vector<Device> devices;
+};
+
+struct Rollout {
+  long long rollout_id = 0;
+  std::vector<long long> deployment_ids;  // one per device, in order
+};
+
+class Deployer {
+ public:
+  Deployer(FleetDb& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
+           const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources, const Clock& clock,
+           DeploySettings settings = {});
+  ~Deployer();
+
+  // Records one "running" deployment per device and starts the rollout in the background.
+  Rollout start(const DeployPlan& plan);
+  // Blocks until the rollout has finished (every deployment succeeded, failed, was rejected or skipped).
+  void wait(long long rollout_id);
+  // Asks the agent to go back to its previous model; recorded as a deployment of kind "rollback".
+  long long rollback(const Device& device);
+  // Stops waiting on agents (shutdown): running deployments end as interrupted.
+  void stop();
+
+  static std::string topic(long long deployment_id) { return "deployment/" + std::to_string(deployment_id); }
+
+ private:
+  class Run;
+  void run_rollout(DeployPlan plan, Rollout rollout);
+  bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
+                  const std::string& origin);
+
+  FleetDb& db_;
+  ArtifactStore& store_;
+  EventHub& events_;
+  const catalog::Catalog& catalog_;
+  const predictor::PredictorSet* predictors_;
+  std::vector<fetch::ModelSource> sources_;
+  const Clock& clock_;
+  DeploySettings settings_;
+
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  std::set<long long> running_rollouts_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
+}  // namespace edgeml::controller

@@ -1,0 +1,51 @@
+#include "controller/device_lookup.hpp"
+
+#include "catalog/device_profile.hpp"
+#include "common/error.hpp"
+#include "common/strings.hpp"
+#include "controller/agent_client.hpp"
+#include "controller/app.hpp"
+
+namespace edgeml::controller {
+
+void validate_name(const std::string& name, const std::string& field) {
+  if (name.empty() || name.size() > 128) throw FieldError(field, field + " must be 1-128 characters");
+  for (unsigned char c : name)
+    if (!(std::isalnum(c) || c == '.' || c == '_' || c == '-'))
+      throw FieldError(field, field + " may only contain letters, digits, '.', '_' and '-'");
+  if (name.front() == '.' || name.find("..") != std::string::npos)
+    throw FieldError(field, field + " must not start with '.' or contain '..'");
+}
+
+Device find_device(FleetDb& db, const std::string& ref, const std::string& field) {
+  if (auto id = parse_int(ref)) {
+    if (auto d = db.device(*id)) return *d;
+  }
+  if (auto d = db.device_by_name(ref)) return *d;
+  throw NotFoundError("no registered device '" + ref + "'", field);
+}
+
+Device device_from_path(FleetDb& db, const std::string& id) {
+  auto n = parse_int(id);
+  if (!n) throw FieldError("id", "device id must be a number");
+  auto d = db.device(*n);
+  if (!d) throw NotFoundError("no device with id " + id, "id");
+  return *d;
+}
+
+Device device_for_address(ControllerApp& app, const std::string& address, const std::string& device_type,
+                          const std::string& field) {
+  std::string full = address.find(':') == std::string::npos ? address + ":8000" : address;
+  split_address(full, field);  // validates
+  if (auto d = app.db().device_by_address(full)) return *d;
+  Device d;
+  d.name = full;
+  for (auto& c : d.name)
+    if (c == ':') c = '_';
+  d.address = full;
+  d.device_type = app.resolve_device(device_type);
+  d.created_at = app.clock().now_s();
+  return app.db().add_device(d);
+}
+
+}  // namespace edgeml::controller

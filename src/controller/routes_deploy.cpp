@@ -1,0 +1,155 @@
+// POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?},
+// GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events of the real steps).
+#include "common/error.hpp"
+#include "common/json_fields.hpp"
+#include "controller/app.hpp"
+#include "controller/json_request.hpp"
+#include "controller/device_lookup.hpp"
+#include "controller/sse.hpp"
+#include "http/query.hpp"
+#include "http/replies.hpp"
+
+namespace edgeml::controller {
+
+namespace {
+
+// The original answer's fields (status, message, model, predicted_energy, device_ip) plus ours.
+nlohmann::json deployment_answer(ControllerApp& app, long long id) {
+  auto rec = *app.db().deployment(id);
+  auto steps = app.db().steps(id);
+  auto j = to_json(rec, steps);
+  nlohmann::json times = nlohmann::json::object();
+  for (const auto& s : steps) times[s.name] = s.duration_s;
+  j["step_times"] = times;
+  j["success"] = rec.status == "succeeded";
+  j["deployment_status"] = rec.status;
+  j["status"] = rec.status == "succeeded" ? "success" : rec.status;
+  j["message"] = rec.status == "succeeded"
+                     ? "model " + rec.model_name + " is active on " + rec.device_name + " (sha256 " + rec.sha256 + ")"
+                     : rec.error;
+  j["predicted_energy"] = rec.energy_mwh ? nlohmann::json(*rec.energy_mwh) : nlohmann::json();
+  if (rec.status == "rejected") {
+    j["error"] = rec.error;
+    j["model_energy"] = j["predicted_energy"];
+    j["energy_budget_mwh"] = rec.max_energy ? nlohmann::json(*rec.max_energy) : nlohmann::json();
+  }
+  return j;
+}
+
+int status_code(const DeploymentRecord& r) {
+  if (r.status == "succeeded") return 200;
+  if (r.status == "rejected") return 409;
+  if (r.error.rfind("device unreachable", 0) == 0) return 503;
+  if (r.error.rfind("no artifact", 0) == 0) return 404;
+  return 502;
+}
+
+std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
+  std::string type = optional_string(body, "device_type", 64).value_or("");
+  auto one = [&](const nlohmann::json& ref, const std::string& field) -> Device {
+    if (ref.is_number_integer()) return find_device(app.db(), std::to_string(ref.get<long long>()), field);
+    if (!ref.is_string()) throw FieldError(field, field + " must be a device id, name or address");
+    std::string s = ref;
+    try {
+      return find_device(app.db(), s, field);
+    } catch (const NotFoundError&) {
+      if (s.find('.') == std::string::npos && s.find(':') == std::string::npos) throw;
+      return device_for_address(app, s, type, field);
+    }
+  };
+  std::vector<Device> out;
+  if (body.contains("devices")) {
+    if (!body["devices"].is_array() || body["devices"].empty())
+      throw FieldError("devices", "devices must be a non-empty list of device ids, names or addresses");
+    if (body["devices"].size() > 1000) throw FieldError("devices", "at most 1000 devices per rollout");
+    for (size_t i = 0; i < body["devices"].size(); ++i)
+      out.push_back(one(body["devices"][i], "devices[" + std::to_string(i) + "]"));
+  } else if (body.contains("device")) {
+    out.push_back(one(body["device"], "device"));
+  } else if (auto ip = optional_string(body, "bbb_ip", 255)) {
+    out.push_back(device_for_address(app, *ip, type, "bbb_ip"));
+  } else {
+    throw FieldError("device", "name the target: device (id or name), bbb_ip (agent address) or devices (list)");
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_deploy_routes(ControllerApp& app, http::Router& router) {
+  router.post("/api/deploy", [&app](const httplib::Request& req, httplib::Response& res) {
+    auto body = json_request(req);
+    if (!body.is_object()) throw FieldError("body", "expected a JSON object");
+    DeployPlan plan;
+    plan.model_name = require_string(body, "model_name", 128);
+    validate_name(plan.model_name, "model_name");
+    plan.max_energy = optional_number(body, "max_energy", {0, 1e12});
+    plan.force = optional_bool(body, "force").value_or(false);
+    plan.max_failures = static_cast<int>(optional_number(body, "max_failures", {1, 1000}).value_or(1));
+    bool async = optional_bool(body, "async").value_or(false) || http::query_bool(req, "async").value_or(false);
+    plan.devices = devices_of(app, body);
+    plan.base_url = app.model_base_url(req);
+    auto rollout = app.deployer().start(plan);
+    if (async) {
+      http::reply_json(res, {{"success", true}, {"status", "running"}, {"rollout_id", rollout.rollout_id},
+                             {"deployment_id", rollout.deployment_ids.front()},
+                             {"deployment_ids", rollout.deployment_ids}}, 202);
+      return;
+    }
+    app.deployer().wait(rollout.rollout_id);
+    if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
+      long long id = rollout.deployment_ids.front();
+      http::reply_json(res, deployment_answer(app, id), status_code(*app.db().deployment(id)));
+      return;
+    }
+    nlohmann::json list = nlohmann::json::array();
+    int worst = 200, succeeded = 0;
+    std::map<std::string, int> counts;
+    for (auto id : rollout.deployment_ids) {
+      list.push_back(deployment_answer(app, id));
+      auto rec = *app.db().deployment(id);
+      ++counts[rec.status];
+      if (rec.status == "succeeded") ++succeeded;
+      int code = status_code(rec);
+      if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
+    }
+    bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());
+    http::reply_json(res, {{"success", ok},
+                           {"status", ok ? "success" : "failed"},
+                           {"message", std::to_string(succeeded) + " of " + std::to_string(list.size()) +
+                                           " device(s) run " + plan.model_name},
+                           {"model", plan.model_name},
+                           {"rollout_id", rollout.rollout_id},
+                           {"counts", counts},
+                           {"deployments", list}},
+                     ok ? 200 : worst);
+  });
+
+  router.get(R"(/api/deployments/(\d+))", [&app](const httplib::Request& req, httplib::Response& res) {
+    long long id = std::stoll(req.matches[1]);
+    if (!app.db().deployment(id)) throw NotFoundError("no deployment " + std::to_string(id), "id");
+    http::reply_json(res, deployment_answer(app, id));
+  });
+
+  router.get(R"(/api/deployments/(\d+)/events)", [&app](const httplib::Request& req, httplib::Response& res) {
+    long long id = std::stoll(req.matches[1]);
+    auto rec = app.db().deployment(id);
+    if (!rec) throw NotFoundError("no deployment " + std::to_string(id), "id");
+    std::string topic = Deployer::topic(id);
+    if (rec->status == "running") {
+      reply_event_stream(res, app.events(), topic, {}, true);  // the hub holds every event since the start
+      return;
+    }
+    // Finished (or from before a restart): replay what was recorded.
+    std::vector<Event> initial;
+    long long seq = 0;
+    auto steps = app.db().steps(id);
+    for (const auto& s : steps)
+      initial.push_back({++seq, "step", {{"deployment_id", id}, {"name", s.name}, {"status", s.status},
+                                         {"duration_s", s.duration_s}, {"detail", s.detail}}});
+    initial.push_back({++seq, "done", to_json(*rec, steps)});
+    reply_event_stream(res, app.events(), topic, initial, false);
+  });
+}
+
+}  // namespace edgeml::controller

@@ -1,0 +1,131 @@
+#include "controller/telemetry_poller.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+
+#include "common/log.hpp"
+#include "controller/agent_client.hpp"
+
+namespace edgeml::controller {
+
+namespace {
+std::optional<double> number_at(const nlohmann::json& j, const nlohmann::json::json_pointer& p) {
+  if (!j.contains(p)) return std::nullopt;
+  const auto& v = j.at(p);
+  if (!v.is_number()) return std::nullopt;
+  return v.get<double>();
+}
+}  // namespace
+
+TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& j) {
+  using ptr = nlohmann::json::json_pointer;
+  TelemetrySample s;
+  s.device_id = device_id;
+  s.t = t;
+  s.cpu_ratio = number_at(j, ptr("/cpu/usage_ratio"));
+  s.memory_ratio = number_at(j, ptr("/memory/used_ratio"));
+  s.temp_c = number_at(j, ptr("/thermal/max_celsius"));
+  s.power_w = number_at(j, ptr("/power/total_watts"));
+  s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));
+  if (j.contains(ptr("/energy_model/model")) && j.at(ptr("/energy_model/model")).is_string())
+    s.active_model = j.at(ptr("/energy_model/model")).get<std::string>();
+  return s;
+}
+
+TelemetryPoller::TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings)
+    : db_(db), events_(events), clock_(clock), settings_(settings) {}
+
+TelemetryPoller::~TelemetryPoller() { stop(); }
+
+void TelemetryPoller::start() { thread_ = std::thread([this] { loop(); }); }
+
+void TelemetryPoller::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TelemetryPoller::loop() {
+  auto next = std::chrono::steady_clock::now();
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_until(lock, next, [&] { return stop_; })) return;
+    }
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(settings_.interval_s));
+    if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now();  // a slow round: no burst
+    try {
+      poll_once();
+      double now = clock_.now_s();
+      if (now - last_retention_ >= settings_.retention_every_s) {
+        db_.apply_retention(now, settings_.keep_s, settings_.raw_s);
+        last_retention_ = now;
+      }
+    } catch (const std::exception& e) {
+      log::error("controller", std::string("telemetry round failed: ") + e.what());
+    }
+  }
+}
+
+TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
+  std::shared_ptr<httplib::Client> client;
+  {
+    std::lock_guard lock(clients_mu_);
+    auto& c = clients_[d.id];
+    if (!c) {
+      auto [host, port] = split_address(d.address);
+      c = std::make_shared<httplib::Client>(host, port);
+      c->set_connection_timeout(settings_.timeout_s, 0);
+      c->set_read_timeout(settings_.timeout_s, 0);
+      c->set_keep_alive(true);
+      if (!d.token.empty()) c->set_bearer_token_auth(d.token);
+    }
+    client = c;
+  }
+  auto r = client->Get("/telemetry");
+  if (!r) return {std::nullopt, "no answer: " + httplib::to_string(r.error())};
+  if (r->status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r->status)};
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  if (!j.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
+  return {sample_from_agent_json(d.id, clock_.now_s(), j), ""};
+}
+
+void TelemetryPoller::poll_once() {
+  auto devices = db_.devices();
+  std::vector<Outcome> outcomes(devices.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < devices.size();) {
+      try {
+        outcomes[i] = poll_device(devices[i]);
+      } catch (const std::exception& e) {
+        outcomes[i] = {std::nullopt, e.what()};
+      }
+    }
+  };
+  size_t n = std::min<size_t>(settings_.workers, devices.size());
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < n; ++k) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  std::vector<TelemetrySample> samples;
+  for (size_t i = 0; i < devices.size(); ++i) {
+    if (outcomes[i].sample) {
+      samples.push_back(*outcomes[i].sample);
+    } else {
+      if (devices[i].online) log::warn("controller", "device " + devices[i].name + " is offline: " + outcomes[i].error);
+      db_.mark_unreachable(devices[i].id, outcomes[i].error);
+      events_.publish(topic(devices[i].id), "offline", {{"device_id", devices[i].id}, {"error", outcomes[i].error}});
+    }
+  }
+  db_.add_samples(samples);  // also marks those devices seen
+  for (const auto& s : samples) events_.publish(topic(s.device_id), "sample", to_json(s));
+}
+
+}  // namespace edgeml::controller

@@ -1,0 +1,66 @@
+#pragma once
+// Telemetry collection: every interval, each registered agent's GET /telemetry is read (several at once, each with a
+// timeout), the samples are stored in SQLite in one transaction, published on "telemetry/<device id>" for the live
+// stream, and a device that does not answer is marked offline. Retention runs every few minutes.
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/clock.hpp"
+#include "controller/event_hub.hpp"
+#include "controller/fleet_db.hpp"
+
+namespace httplib {
+class Client;
+}
+
+namespace edgeml::controller {
+
+struct PollerSettings {
+  double interval_s = 5;
+  int timeout_s = 2;       // per agent request (connect and read)
+  int workers = 8;         // agents polled at once
+  double keep_s = 7 * 86400;
+  double raw_s = 86400;
+  double retention_every_s = 600;
+};
+
+// The fields the controller keeps from an agent's /telemetry answer (null where the agent has no source).
+TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& telemetry);
+
+class TelemetryPoller {
+ public:
+  TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings);
+  ~TelemetryPoller();
+  void start();
+  void stop();
+  // One round over every registered device (used by the loop; callable directly).
+  void poll_once();
+  static std::string topic(long long device_id) { return "telemetry/" + std::to_string(device_id); }
+
+ private:
+  struct Outcome {
+    std::optional<TelemetrySample> sample;
+    std::string error;
+  };
+  Outcome poll_device(const Device& d);
+  void loop();
+
+  FleetDb& db_;
+  EventHub& events_;
+  const Clock& clock_;
+  PollerSettings settings_;
+  std::mutex clients_mu_;
+  std::map<long long, std::shared_ptr<httplib::Client>> clients_;  // keep-alive connection per device
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+  double last_retention_ = 0;
+};
+
+}  // namespace edgeml::controller

@@ -1,0 +1,63 @@
+#pragma once
+// Real processes for the deploy and fleet tests: an edgeml-controller with its own state folder (the trained
+// predictors are kept between runs; the database and the artifact store start empty) and edgeml-agents on fixture
+// sysfs/procfs trees, all on 127.0.0.1 with free ports.
+#include <httplib.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+
+namespace edgeml::deploy_test {
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string raw;
+  std::map<std::string, std::string> headers;
+};
+
+class Service {
+ public:
+  Service(std::vector<std::string> argv, std::map<std::string, std::string> env = {});
+  int port() const { return port_; }
+  int pid() const { return proc_->pid(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return "http://" + address(); }
+  httplib::Client client() const;
+  Reply get(const std::string& path) const;
+  Reply post(const std::string& path, const nlohmann::json& body) const;
+  void kill_hard() { proc_->kill_hard(); }
+  int terminate() { return proc_->terminate(); }
+  std::string log_tail() const { return proc_->stderr_tail(); }
+
+ private:
+  std::unique_ptr<testing::ChildProcess> proc_;
+  int port_ = 0;
+};
+
+// <bin>/../test-state/<name>; fresh = remove its database and artifact store first (predictors are kept).
+std::filesystem::path controller_state(const std::string& name, bool fresh);
+std::unique_ptr<Service> start_controller(const std::filesystem::path& state, std::vector<std::string> extra = {},
+                                          std::map<std::string, std::string> env = {}, bool with_data = true);
+// An agent on tests/fixtures/<fixture> with a fresh state folder under /tmp.
+std::unique_ptr<Service> start_agent(const std::string& fixture, const std::filesystem::path& state,
+                                     std::vector<std::string> extra = {},
+                                     std::map<std::string, std::string> env = {});
+
+// A fresh folder under /tmp, removed on destruction.
+struct TempDir {
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  std::filesystem::path path;
+};
+
+// Polls until pred() or the timeout; returns pred()'s last value.
+bool eventually(const std::function<bool()>& pred, double timeout_s = 30);
+
+}  // namespace edgeml::deploy_test
