@@ -55,7 +55,10 @@ int Agent::bind() {
 
 void Agent::serve() { server_.listen_after_bind(); }
 
+void Agent::request_stop() { server_.stop(); }
+
 void Agent::stop() {
+  std::lock_guard lock(stop_mu_);  // two callers joining the same thread would be undefined behaviour
   server_.stop();
   loop_.stop();
   telemetry_.stop();

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_options.hpp"
@@ -43,7 +44,10 @@ class Agent {
   ~Agent();
   // Binds (port 0 = any free port) and returns the port; starts the loops.
   int bind();
-  void serve();  // blocks until stop()
+  void serve();  // blocks until stop() or request_stop()
+  // Makes serve() return; safe to call from any thread (the signal-waiting thread of main.cpp).
+  void request_stop();
+  // Stops the server and joins the loops; idempotent, one caller at a time.
   void stop();
 
   nlohmann::json status() const;
@@ -64,6 +68,7 @@ class Agent {
   httplib::Server server_;
   std::unique_ptr<http::Router> router_;  // its handlers refer to it: lives as long as the server
   std::unique_ptr<AgentParts> parts_;
+  std::mutex stop_mu_;
 };
 
 nlohmann::json status_json(const AgentParts& p);

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     std::thread([&agent, stop_signals] {
       int sig = 0;
       sigwait(&stop_signals, &sig);
-      agent.stop();
+      agent.request_stop();  // main() does the rest once serve() returns
     }).detach();
     edgeml::log::info("agent", std::string("version ") + kAgentVersion + ", state " + options.state_dir.string() +
                                    (options.token.empty() ? ", no token (loopback only)" : ", token required"));
