@@ -34,4 +34,16 @@ web_args=()
 "$bin/edgeml-controller" --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}" --state "$var/controller" \
   "${data_args[@]}" "${web_args[@]}" &
 pids+=($!)
+
+# Register the local agent with the controller once both answer, so the dashboard can deploy to it and chart it.
+if [ -x "$bin/edgeml-agent" ]; then
+  base="http://127.0.0.1:${PORT:-5000}"
+  for _ in $(seq 600); do curl -sf "$base/healthz" >/dev/null 2>&1 && break; sleep 1; done
+  if ! curl -sf "$base/api/devices" 2>/dev/null | grep -q '"local-agent"'; then
+    curl -s -X POST "$base/api/devices" -H 'Content-Type: application/json' \
+      -d "{\"name\": \"local-agent\", \"address\": \"127.0.0.1:${AGENT_PORT:-8000}\", \"device_type\": \"local\"}" \
+      >/dev/null || true
+  fi
+  echo "edgeml: dashboard at $base/  (local agent registered as local-agent)"
+fi
 wait -n "${pids[@]}"

@@ -65,6 +65,8 @@ ModelFormat detect_format(std::string_view b) {
   if (b.size() >= 8 && b.substr(4, 4) == "TFL3") return ModelFormat::tflite;
   if (b.size() >= 4 && b.substr(0, 4) == std::string_view("PK\x03\x04", 4))
     return is_torch_zip(b) ? ModelFormat::pytorch : ModelFormat::unknown;
+  // Legacy (pre-1.6) torch.save: a bare pickle stream, protocol 2..5.
+  if (b.size() >= 2 && static_cast<uint8_t>(b[0]) == 0x80 && b[1] >= 2 && b[1] <= 5) return ModelFormat::pytorch;
   // Every ONNX writer emits ir_version (field 1, varint) first; IR versions so far are 1..10.
   uint64_t ir = 0;
   if (b.size() >= 2 && static_cast<uint8_t>(b[0]) == 0x08 && read_varint(b, 1, ir) && ir >= 1 && ir <= 64)

@@ -10,7 +10,8 @@ enum class ModelFormat { onnx, tflite, pytorch, unknown };
 std::string to_string(ModelFormat f);  // "onnx", "tflite", "pytorch", "unknown"
 
 // TFLite: FlatBuffer with the file identifier "TFL3" at offset 4.
-// PyTorch: a zip archive ("PK\3\4") whose central directory lists a data.pkl or a version entry (torch.save format).
+// PyTorch: a zip archive ("PK\3\4") whose central directory lists a data.pkl or a version entry (torch.save format),
+//   or a bare pickle stream (protocol 2-5: torch.save before 1.6).
 // ONNX: a protobuf ModelProto; it has no magic number, so this answers onnx when the bytes start like one (the
 //   ir_version field, tag 0x08, followed by a plausible version) and leaves the full parse to the inspector.
 ModelFormat detect_format(std::string_view bytes);
