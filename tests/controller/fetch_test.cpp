@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <thread>
 
+#include <sys/wait.h>
+
+#include "child_process.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "fetch/downloader.hpp"
@@ -189,4 +192,41 @@ TEST(Fetch, SourcesAreTriedInOrder) {
   EXPECT_THROW(parse_model_source("x=ftp://h/{name}"), std::exception);
   EXPECT_THROW(parse_model_source("x=http://h/fixed.onnx"), std::exception);
   EXPECT_EQ(ModelSource({"a", "http://h/{name}.onnx"}).url_for("a b/c"), "http://h/a%20b%2Fc.onnx");
+}
+
+namespace {
+// Runs the real `edgeml` executable; returns its exit status and stdout+stderr.
+int run_cli(const std::string& args, std::string* output) {
+  std::string cmd = edgeml::testing::bin("edgeml") + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) output->append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+}  // namespace
+
+TEST(FetchCli, DownloadsVerifiesAndFallsBackToTheZoo) {
+  FileServer s;
+  TmpDir t;
+  std::string out;
+  EXPECT_EQ(run_cli("fetch blob --url " + s.url("/good") + " --sha256 " + sha256_hex(s.data) + " --out " +
+                        t.path.string(), &out), 0) << out;
+  EXPECT_EQ(read_file(t.path / "blob.bin"), s.data) << "unknown content gets .bin";
+  EXPECT_NE(out.find("MB"), std::string::npos) << "progress on stderr: " << out;
+
+  out.clear();
+  EXPECT_EQ(run_cli("fetch bad --url " + s.url("/wrong") + " --sha256 " + sha256_hex(s.data) + " --out " +
+                        t.path.string(), &out), 1);
+  EXPECT_NE(out.find("sha256 mismatch"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(t.path / "bad.bin"));
+
+  out.clear();
+  EXPECT_EQ(run_cli("fetch mobilenetv2_050 --out " + t.path.string(), &out), 0) << out;
+  EXPECT_NE(out.find("generated, placeholder weights"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(t.path / "mobilenetv2_050.onnx"));
+
+  out.clear();
+  EXPECT_EQ(run_cli("fetch not_a_zoo_model --url " + s.url("/missing") + " --out " + t.path.string(), &out), 1);
+  EXPECT_NE(out.find("zoo does not know it"), std::string::npos) << out;
 }

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <thread>
 
+#include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "deploy_support.hpp"
+#include "onnx/zoo.hpp"
 
 using namespace edgeml;
 using namespace edgeml::deploy_test;
@@ -118,6 +120,19 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   auto tele = controller->get("/api/devices/" + std::to_string(nano_id) + "/telemetry?step=60").body;
   EXPECT_GE(tele["count"].get<int>(), 1);
   EXPECT_TRUE(tele["samples"][0]["memory_used_ratio"].is_number()) << tele.dump();
+  // The live stream: the latest stored sample at once, then each new one as the poller stores it.
+  std::string live;
+  int samples_seen = 0;
+  controller->client().Get("/api/devices/" + std::to_string(nano_id) + "/telemetry/stream",
+                           [&](const char* data, size_t n) {
+                             live.append(std::string(data, n));
+                             samples_seen = 0;
+                             for (size_t p = live.find("event: sample"); p != std::string::npos;
+                                  p = live.find("event: sample", p + 1))
+                               ++samples_seen;
+                             return samples_seen < 2;  // one stored + one new, then hang up
+                           });
+  EXPECT_GE(samples_seen, 2) << live;
 
   // 3. Over budget (resnet18: 89.9 mWh measured) -> 409 with both figures; nothing changes on the device.
   auto over = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "resnet18"}, {"max_energy", 50}});
@@ -208,4 +223,47 @@ TEST(DeployCrash, KilledControllerShowsTheDeploymentInterrupted) {
   auto events = controller->client().Get("/api/deployments/" + id + "/events");
   ASSERT_TRUE(events);
   EXPECT_NE(events->body.find("\"status\":\"interrupted\""), std::string::npos) << events->body;
+}
+
+// A model the store and the zoo do not have comes from a configured source (a URL template), is saved in the store
+// under its own name, priced by the static predictor from its inspected graph, and served byte for byte to the agent.
+TEST(DeploySources, ModelFromAConfiguredSource) {
+  // An ONNX model under a name the zoo does not know (the bytes of a zoo graph, as a user would bring them).
+  std::string onnx_bytes = edgeml::onnx::zoo_build("mobilenetv2_050");
+  httplib::Server hub;
+  std::atomic<int> hits{0};
+  hub.Get(R"(/hub/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
+    ++hits;
+    if (req.matches[1] == "my_custom_net.onnx") res.set_content(onnx_bytes, "application/octet-stream");
+    else res.status = 404;
+  });
+  int hub_port = hub.bind_to_any_port("127.0.0.1");
+  std::thread hub_thread([&] { hub.listen_after_bind(); });
+
+  TempDir agent_dir("src-agent");
+  auto agent = start_agent("jetson_nano_l4t32", agent_dir.path);
+  auto controller = start_controller(
+      controller_state("e2e-sources", true),
+      {"--model-source", "empty=http://127.0.0.1:" + std::to_string(hub_port) + "/nothing/{name}.onnx",
+       "--model-source", "hub=http://127.0.0.1:" + std::to_string(hub_port) + "/hub/{name}.onnx"});
+  ASSERT_EQ(controller->post("/api/devices", {{"name", "nano"}, {"address", agent->address()},
+                                              {"device_type", "jetson_nano"}}).status, 201);
+  auto r = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "my_custom_net"}, {"max_energy", 1000}});
+  EXPECT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["artifact_source"], "source hub");
+  EXPECT_EQ(r.body["artifact_file"], "my_custom_net.onnx");
+  EXPECT_EQ(r.body["energy_source"], "predicted") << "not in the catalog: priced from the inspected graph";
+  EXPECT_TRUE(r.body["predicted_energy"].is_number());
+  EXPECT_EQ(r.body["sha256"], edgeml::sha256_hex(onnx_bytes));
+  EXPECT_EQ(active_sha(*agent), edgeml::sha256_hex(onnx_bytes));
+  auto served = controller->client().Get("/models/my_custom_net.onnx");
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->body, onnx_bytes);
+
+  auto none = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "no_such_model_anywhere"}});
+  EXPECT_EQ(none.status, 404) << none.raw;
+  EXPECT_NE(none.body["message"].get<std::string>().find("tried the store, 2 source(s) and the zoo"), std::string::npos)
+      << none.raw;
+  hub.stop();
+  hub_thread.join();
 }
