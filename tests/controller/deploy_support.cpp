@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -38,13 +39,34 @@ Reply Service::post(const std::string& path, const nlohmann::json& body) const {
   return to_reply(client().Post(path, body.dump(), "application/json"));
 }
 
+namespace {
+fs::path test_state_root() { return fs::path(EDGEML_BIN_DIR) / ".." / "test-state"; }
+fs::path predictor_cache() { return test_state_root() / "deploy-predictor-cache"; }
+
+// State folders of this test process, removed when it exits (they hold databases and model files).
+std::vector<fs::path>& owned_states() {
+  static std::vector<fs::path> dirs;
+  static bool registered = [] {
+    return std::atexit([] {
+      std::error_code ec;
+      for (const auto& d : owned_states()) fs::remove_all(d, ec);
+    }) == 0;
+  }();
+  (void)registered;
+  return dirs;
+}
+}  // namespace
+
 fs::path controller_state(const std::string& name, bool fresh) {
-  fs::path state = fs::path(EDGEML_BIN_DIR) / ".." / "test-state" / name;
+  // One folder per test process, so `ctest -j` runs never share a database; the trained predictors are copied in
+  // from a cache (the controller reuses them when their fingerprint matches the data, so nothing is retrained).
+  fs::path state = test_state_root() / (name + "-" + std::to_string(::getpid()));
+  if (fresh) fs::remove_all(state);
   fs::create_directories(state);
-  if (fresh) {
-    for (const char* f : {"controller.db", "controller.db-wal", "controller.db-shm"}) fs::remove(state / f);
-    fs::remove_all(state / "models");
-  }
+  owned_states().push_back(state);
+  std::error_code ec;
+  if (fs::exists(predictor_cache()) && !fs::exists(state / "predictors"))
+    fs::copy(predictor_cache(), state / "predictors", fs::copy_options::recursive, ec);
   return state;
 }
 
@@ -57,7 +79,15 @@ std::unique_ptr<Service> start_controller(const fs::path& state, std::vector<std
     argv.push_back(EDGEML_SHARED_DATA);
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return std::make_unique<Service>(argv, env);
+  auto service = std::make_unique<Service>(argv, env);
+  if (with_data && !fs::exists(predictor_cache()) && fs::exists(state / "predictors")) {
+    fs::path tmp = test_state_root() / ("predictor-cache.tmp-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::copy(state / "predictors", tmp, fs::copy_options::recursive, ec);
+    if (!ec) fs::rename(tmp, predictor_cache(), ec);  // another process may have won: fine
+    fs::remove_all(tmp, ec);
+  }
+  return service;
 }
 
 std::unique_ptr<Service> start_agent(const std::string& fixture, const fs::path& state,

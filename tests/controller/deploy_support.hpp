@@ -41,7 +41,7 @@ class Service {
   int port_ = 0;
 };
 
-// <bin>/../test-state/<name>; fresh = remove its database and artifact store first (predictors are kept).
+// <bin>/../test-state/<name>-<pid> (removed at exit), with cached trained predictors; fresh = start empty.
 std::filesystem::path controller_state(const std::string& name, bool fresh);
 std::unique_ptr<Service> start_controller(const std::filesystem::path& state, std::vector<std::string> extra = {},
                                           std::map<std::string, std::string> env = {}, bool with_data = true);
