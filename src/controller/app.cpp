@@ -71,13 +71,15 @@ int ControllerApp::bind() {
 void ControllerApp::serve() {
   if (poller_) poller_->start();
   server_.listen_after_bind();
+  // Stopped: deployments still waiting on an agent end as interrupted; polling ends.
+  if (deployer_) deployer_->stop();
+  if (poller_) poller_->stop();
 }
 
+// Called from the signal handler too: only lock-free steps here (the rest happens when serve() returns).
 void ControllerApp::stop() {
   events_.shutdown();  // ends open event streams so the server's workers can finish
-  if (deployer_) deployer_->stop();
   if (server_.is_running()) server_.stop();
-  if (poller_) poller_->stop();
 }
 
 BalenaSettings ControllerApp::balena() const {

@@ -150,12 +150,10 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
         if (!gate_errors[i].empty()) runs[i]->finish("rejected", gate_errors[i]);
         else runs[i]->finish("skipped", "another device of this rollout is over the energy budget");
     } else {
-      // 2. Artifact, once for the rollout.
-      double t0 = clock_.monotonic_s();
+      // 2. Artifact, once for the rollout (each deployment's step covers the same resolution).
+      for (auto& run : runs) run->begin_step("artifact");
       get_artifact();
-      double took = clock_.monotonic_s() - t0;
       for (auto& run : runs) {
-        run->begin_step("artifact");
         if (!artifact) {
           run->finish("failed", artifact_error);
           continue;
@@ -166,8 +164,7 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
         run->save();
         run->end_step("passed", artifact->origin + ": " + artifact->artifact.file + " " +
                                     std::to_string(artifact->artifact.size) + " bytes, sha256 " +
-                                    artifact->artifact.sha256 + " (" + artifact->note + ", resolved in " +
-                                    format_number(took, 3) + " s)");
+                                    artifact->artifact.sha256 + " (" + artifact->note + ")");
       }
       // 3-5. Each device in turn; the rollout stops after max_failures failed devices.
       int failures = 0;

@@ -26,10 +26,7 @@ bool EventHub::known(const std::string& topic) {
 }
 
 void EventHub::shutdown() {
-  {
-    std::lock_guard lock(mu_);
-    shutdown_ = true;
-  }
+  shutdown_ = true;
   cv_.notify_all();
 }
 
@@ -40,7 +37,11 @@ std::vector<Event> EventHub::wait_after(const std::string& topic, long long afte
     auto& t = topics_[topic];
     return shutdown_ || t.closed || (!t.events.empty() && t.events.back().seq > after);
   };
-  cv_.wait_for(lock, wait, ready);
+  // Waits in slices of at most 1 s, so a shutdown (which does not lock) is seen promptly.
+  auto until = std::chrono::steady_clock::now() + wait;
+  while (!ready() && std::chrono::steady_clock::now() < until)
+    cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(until - std::chrono::steady_clock::now(),
+                                                                     std::chrono::seconds(1)));
   auto& t = topics_[topic];
   std::vector<Event> out;
   for (const auto& e : t.events)

@@ -2,6 +2,7 @@
 // Events published by the deployer and the telemetry poller, read by server-sent-event streams. Each topic keeps its
 // last events in order with increasing sequence numbers; a reader waits for events after the last one it saw.
 // A topic can be closed (a finished deployment): readers then stop after the last event.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -27,7 +28,7 @@ class EventHub {
   // Events with seq > after, waiting up to `wait` for at least one. `closed` tells the reader to stop once drained.
   std::vector<Event> wait_after(const std::string& topic, long long after, std::chrono::milliseconds wait, bool& closed);
   bool known(const std::string& topic);
-  // Wakes every waiting reader (shutdown).
+  // Ends every stream (shutdown). Takes no lock, so a signal handler may call it.
   void shutdown();
 
  private:
@@ -40,7 +41,7 @@ class EventHub {
   std::condition_variable cv_;
   std::map<std::string, Topic> topics_;
   size_t keep_;
-  bool shutdown_ = false;
+  std::atomic<bool> shutdown_{false};
 };
 
 // "event: <type>\nid: <seq>\ndata: <json>\n\n"

@@ -309,3 +309,22 @@ TEST(FleetHttpNoToken, BadTokenIs401) {
   EXPECT_EQ(r.status, 401);
   EXPECT_NE(r.body["error"].get<std::string>().find("Unauthorized"), std::string::npos);
 }
+
+TEST(FleetHttpNoToken, SigtermEndsOpenEventStreamsAndExitsCleanly) {
+  TempDir state("ctl-sigterm");
+  auto c = start_controller(state.path, {}, {}, false);
+  auto d = c->post("/api/devices", {{"name", "quiet"}, {"address", "127.0.0.1:1"}, {"device_type", "x"}});
+  ASSERT_EQ(d.status, 201);
+  std::atomic<bool> ended{false};
+  std::thread reader([&] {
+    c->client().Get("/api/devices/" + std::to_string(d.body["device"]["id"].get<long long>()) + "/telemetry/stream",
+                    [](const char*, size_t) { return true; });
+    ended = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(c->terminate(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+  reader.join();
+  EXPECT_TRUE(ended);
+}
