@@ -172,6 +172,25 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   EXPECT_EQ(active_sha(*nano), sha2);
   EXPECT_EQ(active_sha(*pi), sha2);
 
+  // 5b. A rollout whose first device is dead stops there (max_failures 1): the others are skipped, untouched.
+  ASSERT_EQ(controller->post("/api/devices", {{"name", "dead"}, {"address", "127.0.0.1:1"},
+                                              {"device_type", "jetson_nano"}}).status, 201);
+  auto staged = controller->post("/api/deploy", {{"devices", {"dead", "nano", "pi"}},
+                                                 {"model_name", "mobilenetv3_small_075"}, {"max_failures", 1}});
+  EXPECT_NE(staged.status, 200) << staged.raw;
+  ASSERT_EQ(staged.body["deployments"].size(), 3u) << staged.raw;
+  EXPECT_EQ(staged.body["deployments"][0]["deployment_status"], "failed");
+  EXPECT_EQ(staged.body["deployments"][1]["deployment_status"], "skipped");
+  EXPECT_EQ(staged.body["deployments"][2]["deployment_status"], "skipped");
+  EXPECT_EQ(active_sha(*nano), sha2);
+  // The poller marks the dead device offline with the reason.
+  EXPECT_TRUE(eventually([&] {
+    auto list = controller->get("/api/devices").body;
+    for (const auto& d : list["devices"])
+      if (d["name"] == "dead") return d["status"] == "offline" && d["last_error"].is_string();
+    return false;
+  })) << controller->get("/api/devices").raw;
+
   // 6. Rollback brings the first model back.
   auto back = controller->post("/api/devices/" + std::to_string(nano_id) + "/rollback", nlohmann::json::object());
   EXPECT_EQ(back.status, 200) << back.raw;
@@ -184,10 +203,10 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   for (const auto& l : logs) ++statuses[l["status"].get<std::string>()];
   EXPECT_EQ(statuses["rejected"], 1);
   EXPECT_GE(statuses["succeeded"], 4);
-  EXPECT_EQ(statuses["failed"], 1);
+  EXPECT_EQ(statuses["failed"], 2);  // the cut transfer and the dead device
   auto compare = controller->get("/api/energy/compare");
   EXPECT_EQ(compare.status, 200);
-  EXPECT_EQ(compare.body["count"], 2);
+  EXPECT_EQ(compare.body["count"], 2);  // nano and pi; the dead device never ran anything
   for (const auto& row : compare.body["devices"])
     EXPECT_TRUE(row["measured_per_inference_mj"].is_number() || row.contains("measured_unavailable")) << row.dump();
 }
