@@ -25,13 +25,7 @@ Device find_device(FleetDb& db, const std::string& ref, const std::string& field
   throw NotFoundError("no registered device '" + ref + "'", field);
 }
 
-Device device_from_path(FleetDb& db, const std::string& id) {
-  auto n = parse_int(id);
-  if (!n) throw FieldError("id", "device id must be a number");
-  auto d = db.device(*n);
-  if (!d) throw NotFoundError("no device with id " + id, "id");
-  return *d;
-}
+Device device_from_path(FleetDb& db, const std::string& id) { return find_device(db, id, "id"); }
 
 Device device_for_address(ControllerApp& app, const std::string& address, const std::string& device_type,
                           const std::string& field) {
