@@ -4,18 +4,13 @@
 #include <cmath>
 
 #include "common/error.hpp"
-#include "common/error.hpp"
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
 #include "runtime/runtime.hpp"
-#endif
 
 namespace edgeml::agent {
 
 struct LoadedModel {
   ActiveModel info;
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
   std::unique_ptr<runtime::Runtime> runtime;
-#endif
   // A runtime is not promised to be safe for concurrent runs (OpenCV's Net is not): one inference at a time.
   std::mutex run_mu;
 };
@@ -24,35 +19,17 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
 TensorShape shape_of(const runtime::TensorInfo& t) { return {t.name, t.shape, t.element_count()}; }
-#endif
 }  // namespace
 
 ModelHost::ModelHost(std::string backend, int threads) : backend_(std::move(backend)), threads_(threads) {}
 ModelHost::~ModelHost() = default;
 
-bool ModelHost::built_with_runtime() {
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
-  return true;
-#else
-  return false;
-#endif
-}
-
 std::vector<std::string> ModelHost::backends() {
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
   return runtime::available_backends();
-#else
-  return {};
-#endif
 }
 
 std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::filesystem::path& file) const {
-#ifndef EDGEML_AGENT_HAVE_RUNTIME
-  (void)file;
-  throw HttpError(422, "cannot activate " + ref.name + ": this agent was built without an inference runtime");
-#else
   auto model = std::make_shared<LoadedModel>();
   model->info.ref = ref;
   try {
@@ -80,7 +57,6 @@ std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::
                                e.what());
   }
   return model;
-#endif
 }
 
 void ModelHost::swap_in(std::shared_ptr<LoadedModel> model, double since_s) {
@@ -117,16 +93,12 @@ InferenceResult ModelHost::run(const std::vector<float>& input) const {
   if (input.size() != model->info.input.element_count)
     throw FieldError("body", "the model expects " + std::to_string(model->info.input.element_count) +
                                  " input values, got " + std::to_string(input.size()));
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
   std::lock_guard run_lock(model->run_mu);
   auto t0 = std::chrono::steady_clock::now();
   InferenceResult r;
   r.output = model->runtime->run(input);
   r.latency_s = seconds_since(t0);
   return r;
-#else
-  throw HttpError(409, "no inference runtime in this build");
-#endif
 }
 
 }  // namespace edgeml::agent

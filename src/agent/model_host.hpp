@@ -60,7 +60,6 @@ class ModelHost {
 
   // The synthetic input used by the health check and the continuous loop: every value 0.5 (mid-grey after scaling).
   static std::vector<float> synthetic_input(size_t count) { return std::vector<float>(count, 0.5f); }
-  static bool built_with_runtime();
   static std::vector<std::string> backends();
 
  private:

@@ -82,7 +82,8 @@ ModelRef ModelManager::activate(const std::string& name, const std::string& sha2
 ModelRef ModelManager::rollback() {
   std::lock_guard lock(activation_mu_);
   if (!state_.previous) throw HttpError(409, "no previous model to roll back to");
-  return activate_locked(*state_.previous, "rolled_back");
+  const ModelRef previous = *state_.previous;  // a copy: activation replaces state_, and with it state_.previous
+  return activate_locked(previous, "rolled_back");
 }
 
 ModelRef ModelManager::activate_locked(const ModelRef& ref, const std::string& event) {

@@ -5,23 +5,18 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
 #include "runtime/runtime.hpp"
-#endif
 
 namespace fs = std::filesystem;
 
 namespace edgeml::agent {
 
 std::string detect_model_format(const fs::path& file) {
-#ifdef EDGEML_AGENT_HAVE_RUNTIME
   auto f = runtime::detect_format(file);
   if (f != "unknown" && !f.empty()) return f;
-#endif
   return "bin";
 }
 

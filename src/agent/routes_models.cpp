@@ -74,7 +74,6 @@ nlohmann::json status_json(const AgentParts& p) {
   nlohmann::json j;
   j["agent"] = {{"version", kAgentVersion},
                 {"uptime_s", now - p.started_s},
-                {"runtime_built", ModelHost::built_with_runtime()},
                 {"backends", ModelHost::backends()},
                 {"token_required", !p.options.token.empty()}};
   j["device"] = p.device;

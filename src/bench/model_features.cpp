@@ -1,15 +1,12 @@
 #include "bench/model_features.hpp"
 
-#ifdef EDGEML_HAVE_ONNX_LIB
 #include "onnx/inspector.hpp"
-#endif
 
 namespace edgeml::bench {
 
 StaticFeatures static_features(const std::filesystem::path& model) {
   StaticFeatures f;
   f.size_mb = static_cast<double>(std::filesystem::file_size(model)) / (1024.0 * 1024.0);
-#ifdef EDGEML_HAVE_ONNX_LIB
   const auto info = edgeml::onnx::inspect_file(model);
   f.size_mb = info.size_mb;  // includes external data
   if (!info.graph_stats) {
@@ -21,9 +18,6 @@ StaticFeatures static_features(const std::filesystem::path& model) {
   f.gflops = info.flops / 1e9;
   for (const auto& [key, value] : info.metadata)
     if (key == "weights") f.note = "weights: " + value;  // e.g. the zoo's placeholder-weights statement
-#else
-  f.note = "params/GFLOPs/GMACs unavailable: this build has no ONNX inspector";
-#endif
   return f;
 }
 

@@ -12,9 +12,7 @@
 #include "common/error.hpp"
 #include "runtime/backends.hpp"
 #include "runtime/opencv_guard.hpp"
-#ifdef EDGEML_HAVE_ONNX_LIB
 #include "onnx/external_data.hpp"
-#endif
 
 namespace edgeml::runtime {
 
@@ -25,12 +23,10 @@ namespace {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read model file " + path.string());
   if (!model.ParseFromIstream(&in)) throw std::runtime_error(path.string() + " is not a valid ONNX model");
-#ifdef EDGEML_HAVE_ONNX_LIB
   if (has_external_initializers(model)) {
     if (!model.ParseFromString(edgeml::onnx::inline_external_data(path)))
       throw std::runtime_error(path.string() + ": external data could not be inlined");
   }
-#endif
   return model;
 }
 

@@ -5,6 +5,7 @@
 
 #include "bench/benchmark.hpp"
 #include "bench/rows.hpp"
+#include "bench/sampled_energy.hpp"
 #include "catalog/device_profile.hpp"
 #include "common/error.hpp"
 #include "runtime/runtime.hpp"
@@ -15,10 +16,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: edgeml bench --models DIR|FILE... --device-name NAME --out rows.csv\n"
     "                    [--iterations N (100)] [--warmup W (10)] [--runs R (3)] [--threads T (1)]\n"
-    "                    [--backend ort|opencv|auto (auto)]\n"
+    "                    [--backend ort|opencv|auto (auto)] [--sysfs-root /sys] [--procfs-root /proc]\n"
     "Benchmarks each model (a folder contributes its *.onnx files) and writes one row per model, rewriting --out after\n"
-    "each one. Energy columns stay empty: this command has no power source (the agent's benchmark has one where the\n"
-    "device does).\n";
+    "each one. Energy and average power come from this machine's power source (INA3221/hwmon, RAPL) sampled at 10 Hz;\n"
+    "without one those columns stay empty and the notes column says why.\n";
 
 int whole_number(const edgeml::tool::Flags& flags, const std::string& flag, int fallback, int min) {
   const double v = flags.number(flag, fallback);
@@ -55,7 +56,7 @@ int run_bench(const edgeml::tool::Args& args) {
   }
   edgeml::tool::Flags flags(args,
                             {"--models", "--device-name", "--out", "--iterations", "--warmup", "--runs", "--threads",
-                             "--backend"},
+                             "--backend", "--sysfs-root", "--procfs-root"},
                             {});
   std::vector<std::string> model_args = flags.all("--models");
   for (const auto& p : flags.positional()) model_args.push_back(p);  // "--models a b c"
@@ -74,7 +75,14 @@ int run_bench(const edgeml::tool::Args& args) {
   if (options.backend != "auto" && std::find(backends.begin(), backends.end(), options.backend) == backends.end())
     throw edgeml::FieldError("--backend", "--backend '" + options.backend + "' is not in this build (have: auto, " +
                                               backends.front() + (backends.size() > 1 ? ", " + backends[1] : "") + ")");
-  options.no_energy_reason = "no power source in the edgeml command (device " + device + ")";
+  // Energy from this machine's own power source (INA3221/hwmon, RAPL), sampled at 10 Hz; empty with the reason if none.
+  edgeml::telemetry::Roots roots;
+  roots.sysfs = flags.get("--sysfs-root", "/sys");
+  roots.procfs = flags.get("--procfs-root", "/proc");
+  edgeml::bench::SampledEnergy energy(roots);
+  options.energy = energy.source();
+  options.no_energy_reason = energy.reason();
+  std::cerr << (options.energy ? "energy from " + options.energy->name : "no energy: " + energy.reason()) << std::endl;
   const auto files = model_files(model_args);
 
   std::vector<edgeml::bench::BenchResult> results;

@@ -178,11 +178,7 @@ TEST(BenchRows, CsvRoundTripsThroughTheCatalogWithEmptyEnergy) {
   auto cell = [&](const char* col) { return table.rows[0][*table.column(col)]; };
   EXPECT_EQ(cell("energy_avg_mwh"), "");
   EXPECT_EQ(cell("energy_run1_mwh"), "");
-#ifdef EDGEML_HAVE_ONNX_LIB
   EXPECT_EQ(cell("params_m"), "0.000108");  // 4x3x3x3 conv weights, counted by the inspector
-#else
-  EXPECT_EQ(cell("params_m"), "");  // no inspector in this build: empty, never 0
-#endif
   EXPECT_NE(cell("notes").find("with a comma and \"quotes\""), std::string::npos);
   EXPECT_EQ(cell("threads"), "1");
 

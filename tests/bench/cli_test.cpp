@@ -57,7 +57,10 @@ TEST(BenchCli, BenchmarksAFolderIntoRowsAndReportsARefusedFile) {
   relu_model(dir / "models/relu_b.onnx");
   const std::string tflite = std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite";
   auto out = run_edgeml({"bench", "--models", (dir / "models").string(), tflite, "--device-name", "testbox", "--out",
-                         (dir / "rows.csv").string(), "--iterations", "5", "--warmup", "1", "--runs", "2"},
+                         (dir / "rows.csv").string(), "--iterations", "5", "--warmup", "1", "--runs", "2",
+                         // a machine with no power source, whatever this one has
+                         "--sysfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/sys",
+                         "--procfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/proc"},
                         dir / "log.txt");
   EXPECT_EQ(out.status, 1) << out.output;  // one model could not be run
   EXPECT_TRUE(contains(out.output, "no runtime for tflite in this build")) << out.output;
@@ -74,6 +77,7 @@ TEST(BenchCli, BenchmarksAFolderIntoRowsAndReportsARefusedFile) {
   EXPECT_EQ(cell(0, "input_size"), "3x4x4");
   EXPECT_EQ(cell(0, "energy_avg_mwh"), "");
   EXPECT_TRUE(contains(cell(0, "notes"), "energy unavailable")) << cell(0, "notes");
+  EXPECT_TRUE(contains(cell(0, "notes"), "no power sensor found")) << cell(0, "notes");  // the collector's reason
   EXPECT_GT(std::stod(cell(0, "latency_avg_s")), 0);
 }
 
