@@ -1,6 +1,7 @@
 // ONNX Runtime backend through the C API. One OrtEnv per process; the output buffer is bound once at load and the
 // input OrtValue is rebuilt only when the caller hands a different buffer, so a run() costs one OrtApi::Run plus a copy
 // of the output.
+#include <dlfcn.h>
 #include <onnxruntime_c_api.h>
 
 #include <cstring>
@@ -13,10 +14,27 @@ namespace edgeml::runtime {
 
 namespace {
 
+// The library is opened on first use rather than linked: a process that never runs a model through ORT (an agent
+// with no model yet, the controller) does not map its ~25 MB, which keeps the idle agent small. Its one C entry point
+// is OrtGetApiBase. The system's copy (by SONAME) is preferred; the build's own copy is the fallback.
+const OrtApi* open_ort() {
+  void* lib = ::dlopen("libonnxruntime.so.1", RTLD_NOW | RTLD_LOCAL);
+#ifdef EDGEML_ORT_LIBRARY
+  if (!lib) lib = ::dlopen(EDGEML_ORT_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+#endif
+  if (!lib) throw RuntimeRefusal(std::string("ONNX Runtime library not found: ") + ::dlerror());
+  using GetApiBase = const OrtApiBase* (*)();
+  auto get_base = reinterpret_cast<GetApiBase>(::dlsym(lib, "OrtGetApiBase"));
+  if (!get_base) throw RuntimeRefusal("the ONNX Runtime library has no OrtGetApiBase");
+  const OrtApi* a = get_base()->GetApi(ORT_API_VERSION);
+  if (!a)
+    throw RuntimeRefusal("the ONNX Runtime library (" + std::string(get_base()->GetVersionString()) +
+                         ") is older than its headers (API " + std::to_string(ORT_API_VERSION) + ")");
+  return a;
+}
+
 const OrtApi& api() {
-  static const OrtApi* a = OrtGetApiBase()->GetApi(ORT_API_VERSION);
-  if (!a) throw std::runtime_error("ONNX Runtime library is older than its headers (API " +
-                                   std::to_string(ORT_API_VERSION) + ")");
+  static const OrtApi* a = open_ort();  // a throw leaves it unset, so the next use tries again
   return *a;
 }
 
