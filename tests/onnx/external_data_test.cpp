@@ -12,16 +12,8 @@ namespace edgeml::onnx {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::error_of;
 using testing::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Rewrites the first external reference's location in a saved model.
 void set_location(const fs::path& model, const std::string& location) {

@@ -14,16 +14,8 @@ namespace edgeml::onnx {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::error_of;
 using testing::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(HostileFiles, TruncatedZooModelIsRefusedAtEveryCut) {
   const std::string bytes = zoo_build("mobilenetv3_small_100");

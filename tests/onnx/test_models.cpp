@@ -61,4 +61,13 @@ fs::path write_with_external_data(const std::string& model_bytes, const fs::path
   return dir / model_name;
 }
 
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace edgeml::onnx::testing

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the onnx tests: temporary folders and models rewritten to keep their weights in a side file.
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace edgeml::onnx::testing {
@@ -24,5 +25,8 @@ std::filesystem::path write_with_external_data(const std::string& model_bytes, c
 
 std::string slurp(const std::filesystem::path& path);
 void spit(const std::filesystem::path& path, const std::string& bytes);
+
+// The message of the std::runtime_error f throws, or "" when it throws none.
+std::string error_of(const std::function<void()>& f);
 
 }  // namespace edgeml::onnx::testing
