@@ -6,7 +6,7 @@
 #   bench/runtime/run.sh [BUILD_DIR] [ROUNDS]
 # Needs the targets edgeml, runtime_latency and bare_ort_latency built in BUILD_DIR.
 set -euo pipefail
-BUILD=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build-runtime}
+BUILD=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 ROUNDS=${2:-5}
 BIN=$BUILD/bin
 EDGEML=${EDGEML:-$BIN/edgeml}  # the zoo builder; may come from another build dir
