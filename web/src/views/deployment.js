@@ -13,11 +13,11 @@ export async function startDeployment() {
   const deviceTypes = await loadDeviceTypes();
   const log = startLogPanel();
   startPreviewPanel();
-  startDevicePanel();
+  const devices = startDevicePanel();
   startBalenaPanel();
-  startDeployPanel({ onFinished: () => log.refresh() });
+  startDeployPanel({ onFinished: () => { log.refresh(); devices.refresh(); } });
   startPredictPanel(deviceTypes);
   startAnalyzePanel();
   await startLibraryPanel(deviceTypes);
-  return {};
+  return { show: devices.show, hide: devices.hide };
 }

@@ -12,9 +12,7 @@ export function startBalenaPanel() {
   const list = $('#balena-list');
   let devices = null;
 
-  function ips(d) {
-    return Array.isArray(d.ip_address) ? d.ip_address : String(d.ip_address ?? '').split(/\s+/).filter(Boolean);
-  }
+  const ips = (d) => d.ip_address ?? [];  // the controller splits Balena's space-separated string into a list
 
   function render() {
     if (!devices) return;
@@ -22,7 +20,7 @@ export function startBalenaPanel() {
     list.replaceChildren(table(
       [t('balena.col_name'), t('balena.col_type'), t('balena.col_online'), t('balena.col_ip'), t('balena.col_os'), ''],
       devices.map((d) => el('tr', {},
-        el('td', {}, d.device_name ?? d.name ?? d.uuid),
+        el('td', {}, d.device_name ?? d.uuid),
         el('td', {}, d.device_type ?? ''),
         el('td', {}, t(d.is_online ? 'common.yes' : 'common.no')),
         el('td', {}, ips(d).join(' ')),
@@ -44,7 +42,7 @@ export function startBalenaPanel() {
       app_slug: $('#balena-slug').value.trim(), online_only: $('#balena-online').checked ? 'true' : 'false' }));
     if (!r.ok) { devices = null; list.replaceChildren(); say(msg, r.message, r.missing ? 'warn' : 'error'); return; }
     say(msg, '');
-    devices = Array.isArray(r.data) ? r.data : (r.data?.devices ?? r.data?.d ?? []);
+    devices = r.data?.devices ?? [];
     render();
   });
   onLanguageChange(render);

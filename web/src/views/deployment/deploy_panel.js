@@ -1,21 +1,20 @@
-// "Deploy selected model": POST /api/deploy, then live step progress from the deployment's server-sent events.
-// Over budget (409) shows both figures and asks before sending the same request again with force.
+// "Deploy selected model": POST /api/deploy with async, then the real steps live from the deployment's server-sent
+// events (GET /api/deployments/<id>/events: `step` {name, status started|passed|failed|rejected, duration_s, detail},
+// `progress` {received_bytes, total_bytes} while the agent pulls the file, `done` = the deployment record).
+// Over budget (a record "rejected" by the energy gate, or a 409 answer) shows both figures from the controller's
+// answer (model_energy, energy_budget_mwh) and asks before sending the same request again with force.
 import { get, post } from '../../api.js';
-import { t } from '../../i18n.js';
+import { t, onLanguageChange } from '../../i18n.js';
 import { $, el, num, say } from '../../dom.js';
 import { getState } from '../../state.js';
 
-const TERMINAL = new Set(['success', 'succeeded', 'done', 'ok', 'failed', 'error', 'interrupted', 'rolled_back']);
-const SUCCESS = new Set(['success', 'succeeded', 'done', 'ok']);
-
-// The 409 body names its figures; accept the original system's names and issue 5's.
-function overBudgetFigures(data) {
-  const pick = (...keys) => keys.map((k) => data?.[k]).find((v) => typeof v === 'number');
-  return {
-    energy: pick('model_energy_mwh', 'model_energy', 'energy_mwh', 'predicted_energy_mwh', 'predicted_energy'),
-    budget: pick('energy_budget_mwh', 'max_energy_mwh', 'max_energy', 'budget_mwh'),
-  };
+// What GET /api/deployments/<id> (and a synchronous 409) says about a rejection: both figures in mWh.
+export function overBudgetFigures(answer) {
+  const n = (v) => (typeof v === 'number' ? v : null);
+  return { energy: n(answer?.model_energy ?? answer?.energy_mwh), budget: n(answer?.energy_budget_mwh ?? answer?.max_energy) };
 }
+
+function bytes(n) { return n >= 1e6 ? `${num(n / 1e6)} MB` : `${num(n / 1e3)} kB`; }
 
 export function startDeployPanel({ onFinished }) {
   const form = $('#deploy-form');
@@ -23,87 +22,111 @@ export function startDeployPanel({ onFinished }) {
   const msg = $('#deploy-msg');
   const stepsList = $('#deploy-steps');
   let stream = null;
+  let steps = new Map();  // step name -> latest event of that step (Map keeps the order the steps started in)
+  let transfer = null;    // latest progress event
 
-  function renderSteps(steps) {
-    stepsList.replaceChildren(...(steps ?? []).map((s) => el('li', { 'data-status': s.status ?? '' },
-      `${s.step ?? s.name}: ${s.status ?? ''}`,
-      s.duration_s != null ? ` (${num(s.duration_s)} s)` : (s.duration_ms != null ? ` (${num(s.duration_ms)} ms)` : ''),
-      s.error ? ` — ${s.error}` : (s.message ? ` — ${s.message}` : ''))));
+  function renderSteps() {
+    stepsList.replaceChildren(...[...steps.values()].map((s) => el('li', { 'data-step': s.name, 'data-status': s.status },
+      el('b', {}, s.name), `: ${s.status}`,
+      s.duration_s != null ? ` (${num(s.duration_s)} s)` : '',
+      s.name === 'transfer' && s.status === 'started' && transfer?.total_bytes
+        ? ` — ${bytes(transfer.received_bytes)} / ${bytes(transfer.total_bytes)}` : '',
+      s.detail ? el('div', { class: 'detail' }, s.detail) : null)));
   }
 
-  function showResult(record) {
-    const status = String(record.status ?? record.result ?? '').toLowerCase();
-    if (record.steps) renderSteps(record.steps);
-    if (SUCCESS.has(status)) {
-      say(msg, t('deploy.success', { model: record.model ?? record.model_name, device: record.device ?? record.device_ip ?? '' }), 'ok');
-    } else if (TERMINAL.has(status)) {
-      say(msg, t('deploy.failed', { error: record.error ?? record.message ?? status }), 'error');
-    }
-    if (TERMINAL.has(status)) { button.disabled = false; onFinished(); }
-    return TERMINAL.has(status);
-  }
-
-  async function finalRecord(id) {
-    const r = await get(`/api/deployments/${encodeURIComponent(id)}`);
-    if (r.ok) showResult(r.data.deployment ?? r.data);
-    else { say(msg, r.message, 'error'); button.disabled = false; onFinished(); }
-  }
-
-  function follow(id) {
+  function finish() {
     stream?.close();
-    const steps = new Map();
-    stream = new EventSource(`/api/deployments/${encodeURIComponent(id)}/events`);
-    const onEvent = (ev) => {
-      let data;
-      try { data = JSON.parse(ev.data); } catch { return; }
-      if (data.steps) { renderSteps(data.steps); } else if (data.step) {
-        steps.set(data.step, data);
-        renderSteps([...steps.values()]);
-      }
-      if (showResult(data)) { stream.close(); stream = null; finalRecord(id); }
-    };
-    for (const type of ['message', 'step', 'status', 'result', 'done']) stream.addEventListener(type, onEvent);
-    stream.onerror = () => {
-      if (!stream) return;
-      stream.close(); stream = null;  // closed by the server at the end, or lost: the record says how it ended
-      finalRecord(id);
-    };
+    stream = null;
+    button.disabled = false;
+    onFinished();
   }
 
-  async function deploy(force) {
+  // The final record: every step as recorded, then the outcome in words.
+  async function showOutcome(record, plan) {
+    steps = new Map((record.steps ?? []).map((s) => [s.name, s]));
+    renderSteps();
+    const status = record.deployment_status ?? record.status;  // a GET answer says "success" in `status`
+    if (status === 'succeeded') {
+      say(msg, t('deploy.success', { model: record.model, device: record.device }), 'ok');
+    } else if (status === 'rejected') {
+      const full = await get(`/api/deployments/${record.deployment_id}`);  // carries model_energy, energy_budget_mwh
+      finish();
+      return overBudget(full.ok ? full.data : record, plan);
+    } else if (String(record.error ?? '').startsWith('device unreachable')) {
+      say(msg, t('deploy.unreachable', { error: record.error }), 'error');
+    } else {
+      say(msg, t('deploy.failed', { error: record.error ?? status }), 'error');
+    }
+    finish();
+  }
+
+  function overBudget(answer, plan) {
+    const f = overBudgetFigures(answer);
+    const figures = { energy: num(f.energy), budget: num(f.budget) };
+    say(msg, t('deploy.over_budget', figures), 'warn');
+    if (!plan.force && window.confirm(t('deploy.confirm_force', figures))) return deploy({ ...plan, force: true });
+    say(msg, `${t('deploy.over_budget', figures)} ${t('deploy.cancelled')}`, 'warn');
+    return undefined;
+  }
+
+  function follow(id, plan) {
+    stream?.close();
+    steps = new Map();
+    transfer = null;
+    const es = new EventSource(`/api/deployments/${encodeURIComponent(id)}/events`);
+    stream = es;
+    const data = (ev) => { try { return JSON.parse(ev.data); } catch { return null; } };
+    es.addEventListener('step', (ev) => {
+      const s = data(ev);
+      if (!s?.name) return;
+      steps.set(s.name, { ...steps.get(s.name), ...s });
+      renderSteps();
+    });
+    es.addEventListener('progress', (ev) => { transfer = data(ev); renderSteps(); });
+    es.addEventListener('done', (ev) => {
+      es.close();
+      const record = data(ev);
+      if (record) showOutcome(record, plan); else fromRecord(id, plan);
+    });
+    // The server ends the stream after `done`; an error before it means the stream was lost: ask the record.
+    es.onerror = () => { if (stream === es) { es.close(); say(msg, t('deploy.events_lost'), 'warn'); fromRecord(id, plan); } };
+  }
+
+  async function fromRecord(id, plan) {
+    stream = null;
+    const r = await get(`/api/deployments/${encodeURIComponent(id)}`);
+    if (!r.ok) { say(msg, r.message, 'error'); finish(); return; }
+    if (r.data.deployment_status === 'running') { setTimeout(() => fromRecord(id, plan), 1000); return; }
+    showOutcome(r.data, plan);
+  }
+
+  async function deploy(plan) {
+    const body = { model_name: plan.model.model, device_type: plan.model.device_type, force: plan.force, async: true };
+    if (plan.budget !== '') body.max_energy = Number(plan.budget);
+    if (plan.deviceId) body.device = plan.deviceId; else body.bbb_ip = plan.deviceAddress;
+    button.disabled = true;
+    steps = new Map();
+    renderSteps();
+    say(msg, t('common.loading'));
+    const r = await post('/api/deploy', body);
+    if (r.status === 409) { button.disabled = false; return overBudget(r.data, plan); }
+    if (!r.ok) {
+      say(msg, r.status === 503 || r.status === 502 ? t('deploy.unreachable', { error: r.data?.error ?? r.status }) : r.message, 'error');
+      finish();
+      return undefined;
+    }
+    if (r.data.deployment_id === undefined) { showOutcome(r.data, plan); return undefined; }  // answered finished
+    say(msg, t('deploy.started', { id: r.data.deployment_id }));
+    follow(r.data.deployment_id, plan);
+    return undefined;
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
     const { model, deviceAddress, deviceId } = getState();
     if (!model) { say(msg, t('deploy.need_model'), 'warn'); return; }
     if (!deviceAddress && !deviceId) { say(msg, t('deploy.need_device'), 'warn'); return; }
-    const budget = $('#budget').value;
-    const body = { model_name: model.model, device_type: model.device_type, force };
-    if (budget !== '') body.max_energy = Number(budget);
-    if (deviceId) body.device = deviceId; else body.bbb_ip = deviceAddress;
-    button.disabled = true;
-    stepsList.replaceChildren();
-    say(msg, t('common.loading'));
-    const r = await post('/api/deploy', body);
-    if (r.status === 409) {
-      const f = overBudgetFigures(r.data);
-      const figures = { energy: num(f.energy), budget: num(f.budget) };
-      say(msg, t('deploy.over_budget', figures), 'warn');
-      button.disabled = false;
-      if (!force && window.confirm(t('deploy.confirm_force', figures))) return deploy(true);
-      say(msg, `${t('deploy.over_budget', figures)} ${t('deploy.cancelled')}`, 'warn');
-      return;
-    }
-    if (!r.ok) {
-      const text = r.status === 503 || r.status === 502 ? t('deploy.unreachable', { error: r.data?.error ?? r.status }) : r.message;
-      say(msg, text, 'error');
-      button.disabled = false;
-      onFinished();
-      return;
-    }
-    const id = r.data.deployment_id ?? r.data.id;
-    if (showResult(r.data)) return;  // the controller answered once the deployment had finished
-    if (id === undefined) { say(msg, r.data.message ?? JSON.stringify(r.data), 'info'); button.disabled = false; return; }
-    say(msg, t('deploy.started', { id }));
-    follow(id);
-  }
-
-  form.addEventListener('submit', (e) => { e.preventDefault(); deploy(false); });
+    deploy({ model, deviceAddress, deviceId, budget: $('#budget').value, force: false });
+  });
+  onLanguageChange(renderSteps);
 }

@@ -1,8 +1,11 @@
-// Target device: a free address (host:port of an agent) or one of the registered devices.
+// Target device: a free address (host:port of an agent) or one of the registered devices. The list is asked again
+// every few seconds while the view is shown, so "offline" turns "online" once the controller has polled the agent.
 import { t, onLanguageChange } from '../../i18n.js';
 import { $, el, say } from '../../dom.js';
 import { loadDevices } from '../../devices.js';
 import { setState, subscribe } from '../../state.js';
+
+const REFRESH_MS = 5000;
 
 export function startDevicePanel() {
   const address = $('#device-address');
@@ -11,10 +14,13 @@ export function startDevicePanel() {
   let devices = [];
 
   function render() {
+    const options = [['', t('device.pick')], ...devices.map((d) => [d.id,
+      `${d.name} — ${d.address} (${d.online === null ? '?' : t(d.online ? 'device.online' : 'device.offline')})`])];
+    const same = picker.options.length === options.length &&
+      options.every(([v, text], i) => picker.options[i].value === v && picker.options[i].text === text);
+    if (same) return;  // an open list is not rebuilt under the user's pointer
     const chosen = picker.value;
-    picker.replaceChildren(el('option', { value: '' }, t('device.pick')),
-      ...devices.map((d) => el('option', { value: d.id },
-        `${d.name} — ${d.address} (${d.online === null ? '?' : t(d.online ? 'device.online' : 'device.offline')})`)));
+    picker.replaceChildren(...options.map(([v, text]) => el('option', { value: v }, text)));
     picker.value = chosen;
     picker.disabled = devices.length === 0;
   }
@@ -40,4 +46,10 @@ export function startDevicePanel() {
   subscribe((s, patch) => { if ('deviceAddress' in patch && address.value !== s.deviceAddress) address.value = s.deviceAddress; });
   onLanguageChange(refresh);  // its messages are sentences in the old language: ask again
   refresh();
+  let timer = 0;
+  return {
+    refresh,
+    show() { clearInterval(timer); timer = setInterval(refresh, REFRESH_MS); },
+    hide() { clearInterval(timer); },
+  };
 }

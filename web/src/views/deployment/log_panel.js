@@ -1,4 +1,4 @@
-// The deployment log (GET /api/logs), newest first.
+// The deployment log (GET /api/logs: {logs: [deployment records]}), newest first.
 import { get } from '../../api.js';
 import { t, onLanguageChange } from '../../i18n.js';
 import { $, el, say, table, when } from '../../dom.js';
@@ -14,19 +14,19 @@ export function startLogPanel() {
     say(msg, '');
     out.replaceChildren(table(
       [t('log.col_time'), t('log.col_device'), t('log.col_model'), t('log.col_result'), t('log.col_error')],
-      logs.map((l) => el('tr', { dataset: { status: String(l.status ?? l.result ?? '') } },
-        el('td', {}, when(l.started_at ?? l.timestamp ?? l.time ?? l.created_at)),
-        el('td', {}, l.device ?? l.device_name ?? l.device_ip ?? l.bbb_ip ?? ''),
-        el('td', {}, l.model ?? l.model_name ?? ''),
-        el('td', {}, String(l.status ?? l.result ?? '')),
-        el('td', {}, l.error ?? '')))));
+      logs.map((l) => el('tr', { dataset: { status: l.status, id: String(l.deployment_id) } },
+        el('td', {}, when(l.started_at)),
+        el('td', { title: l.device_ip }, l.device),
+        el('td', {}, l.kind === 'deploy' ? l.model : `${l.model} (${l.kind})`),
+        el('td', {}, l.status + (l.force ? ' (force)' : '')),
+        el('td', { class: 'wrap' }, l.error ?? '')))));
     out.querySelector('table').id = 'log-entries';
   }
 
   async function refresh() {
     const r = await get('/api/logs?limit=50');
     if (!r.ok) { logs = null; out.replaceChildren(); say(msg, r.message, r.missing ? 'warn' : 'error'); return; }
-    logs = Array.isArray(r.data) ? r.data : (r.data.logs ?? r.data.deployments ?? []);
+    logs = r.data.logs ?? [];
     render();
   }
 

@@ -9,7 +9,8 @@ export const FIELDS = ['params_m', 'gflops', 'gmacs', 'size_mb', 'latency_avg_s'
 
 export function renderPrediction(p) {
   const lo = p.confidence_interval?.[0], hi = p.confidence_interval?.[1];
-  const coverage = p.coverage == null ? '?' : Math.round(p.coverage * (p.coverage <= 1 ? 100 : 1));
+  // coverage is a fraction (0.9); cv_mape is already a percentage (the controller's cv_mape_pct).
+  const coverage = p.coverage == null ? '?' : Math.round(p.coverage * 100);
   const item = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
   return el('dl', { class: 'kv pred-figures' },
     item(t('predict.result'), el('span', { class: 'big' }, `${num(p.prediction_mwh)} mWh`)),
@@ -17,7 +18,7 @@ export function renderPrediction(p) {
     item(t('predict.per_inference'), p.energy_per_inference_mj == null ? t('common.unavailable') : `${num(p.energy_per_inference_mj)} mJ`),
     item(t('predict.predictor'), p.predictor === 'static' ? t('predict.predictor_static')
       : p.predictor === 'measured' ? t('predict.predictor_measured') : String(p.predictor ?? '')),
-    item('', t('predict.quality', { r2: num(p.model_r2), mape: num(p.cv_mape == null ? null : p.cv_mape * (p.cv_mape <= 1 ? 100 : 1)) })),
+    item('', t('predict.quality', { r2: num(p.model_r2), mape: num(p.cv_mape) })),
   );
 }
 
@@ -54,7 +55,7 @@ export function startPredictPanel(deviceTypes) {
     const r = await post('/api/predict-energy', body);
     if (!r.ok) { last = null; out.replaceChildren(); say(msg, r.message, r.missing ? 'warn' : 'error'); return; }
     say(msg, '');
-    last = Array.isArray(r.data) ? r.data[0] : r.data;
+    last = r.data;  // one request, one answer object
     render();
   });
   onLanguageChange(render);
