@@ -10,6 +10,8 @@ void add_telemetry_routes(httplib::Server&, http::Router& router, AgentParts& p)
   router.get("/telemetry", [&p](const httplib::Request&, httplib::Response& res) {
     auto j = p.telemetry.latest();
     j["energy_model"] = p.telemetry.energy();
+    // The continuous loop's rate and latency, so a controller polling /telemetry can chart them over time.
+    j["inference"] = p.loop.stats().to_json(p.clock.now_s());
     http::reply_json(res, j);
   });
 

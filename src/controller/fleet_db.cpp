@@ -1,5 +1,7 @@
 #include "controller/fleet_db.hpp"
 
+#include <set>
+
 #include "common/error.hpp"
 
 namespace edgeml::controller {
@@ -61,6 +63,14 @@ Device read_device(Statement& s) {
 }
 const char* kDeviceColumns = "id, name, address, device_type, token, created_at, last_seen, online, last_error";
 
+// Every column of a sample, in read_sample's order (averaged per time bucket in the downsampled forms).
+const char* kSampleColumns =
+    "device_id, t, cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j, active_model, storage_ratio, "
+    "inference_rate, inference_p50_s";
+const char* kSampleAverages =
+    "device_id, MIN(t), AVG(cpu_ratio), AVG(memory_ratio), AVG(temp_c), AVG(power_w), AVG(energy_per_inference_j), "
+    "MAX(active_model), AVG(storage_ratio), AVG(inference_rate), AVG(inference_p50_s)";
+
 TelemetrySample read_sample(Statement& s) {
   TelemetrySample t;
   t.device_id = s.integer(0);
@@ -71,6 +81,9 @@ TelemetrySample read_sample(Statement& s) {
   t.power_w = s.opt_real(5);
   t.energy_per_inference_j = s.opt_real(6);
   t.active_model = s.text(7);
+  t.storage_ratio = s.opt_real(8);
+  t.inference_rate = s.opt_real(9);
+  t.inference_p50_s = s.opt_real(10);
   return t;
 }
 }  // namespace
@@ -99,6 +112,11 @@ void FleetDb::migrate() {
       energy_per_inference_j REAL, active_model TEXT NOT NULL DEFAULT '', downsampled INTEGER NOT NULL DEFAULT 0);
     CREATE INDEX IF NOT EXISTS telemetry_by_device_time ON telemetry(device_id, t);
   )");
+  // Columns added after the first release: an existing database gains them, keeping its rows.
+  std::set<std::string> have;
+  for (auto info = db_.prepare("PRAGMA table_info(telemetry)"); info.step();) have.insert(info.text(1));
+  for (const char* col : {"storage_ratio", "inference_rate", "inference_p50_s"})
+    if (!have.count(col)) db_.exec(std::string("ALTER TABLE telemetry ADD COLUMN ") + col + " REAL");
 }
 
 Device FleetDb::add_device(Device d) {
@@ -245,11 +263,11 @@ void FleetDb::add_samples(const std::vector<TelemetrySample>& samples) {
   db_.exec("BEGIN");
   try {
     auto s = db_.prepare(
-        "INSERT INTO telemetry (device_id, t, cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j, "
-        "active_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        std::string("INSERT INTO telemetry (") + kSampleColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& x : samples) {
       s.bind(1, x.device_id).bind(2, x.t).bind(3, x.cpu_ratio).bind(4, x.memory_ratio).bind(5, x.temp_c);
-      s.bind(6, x.power_w).bind(7, x.energy_per_inference_j).bind(8, x.active_model);
+      s.bind(6, x.power_w).bind(7, x.energy_per_inference_j).bind(8, x.active_model).bind(9, x.storage_ratio);
+      s.bind(10, x.inference_rate).bind(11, x.inference_p50_s);
       s.run();
       s.reset();
     }
@@ -270,11 +288,11 @@ std::vector<TelemetrySample> FleetDb::samples(long long device_id, double since,
   std::lock_guard lock(mu_);
   std::vector<TelemetrySample> out;
   std::string sql =
-      step > 0 ? "SELECT device_id, MIN(t), AVG(cpu_ratio), AVG(memory_ratio), AVG(temp_c), AVG(power_w), "
-                 "AVG(energy_per_inference_j), MAX(active_model) FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? "
-                 "GROUP BY CAST(t / ? AS INTEGER) ORDER BY MIN(t) LIMIT 100000"
-               : "SELECT device_id, t, cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j, active_model "
-                 "FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT 100000";
+      step > 0 ? std::string("SELECT ") + kSampleAverages +
+                     " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? "
+                     "GROUP BY CAST(t / ? AS INTEGER) ORDER BY MIN(t) LIMIT 100000"
+               : std::string("SELECT ") + kSampleColumns +
+                     " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT 100000";
   auto s = db_.prepare(sql);
   s.bind(1, device_id).bind(2, since).bind(3, until);
   if (step > 0) s.bind(4, step);
@@ -285,8 +303,8 @@ std::vector<TelemetrySample> FleetDb::samples(long long device_id, double since,
 std::optional<TelemetrySample> FleetDb::latest_with_energy(long long device_id, const std::string& model) {
   std::lock_guard lock(mu_);
   auto s = db_.prepare(
-      "SELECT device_id, t, cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j, active_model "
-      "FROM telemetry WHERE device_id = ? AND active_model = ? AND energy_per_inference_j IS NOT NULL "
+      std::string("SELECT ") + kSampleColumns +
+      " FROM telemetry WHERE device_id = ? AND active_model = ? AND energy_per_inference_j IS NOT NULL "
       "ORDER BY t DESC LIMIT 1");
   s.bind(1, device_id).bind(2, model);
   if (s.step()) return read_sample(s);
@@ -300,9 +318,10 @@ void FleetDb::apply_retention(double now, double keep_s, double raw_s) {
     db_.prepare("DELETE FROM telemetry WHERE t < ?").bind(1, now - keep_s).run();
     double cutoff = now - raw_s;
     db_.prepare(
-           "INSERT INTO telemetry (device_id, t, cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j, "
-           "active_model, downsampled) SELECT device_id, CAST(t / 60 AS INTEGER) * 60, AVG(cpu_ratio), "
-           "AVG(memory_ratio), AVG(temp_c), AVG(power_w), AVG(energy_per_inference_j), MAX(active_model), 1 "
+           std::string("INSERT INTO telemetry (") + kSampleColumns +
+           ", downsampled) SELECT device_id, CAST(t / 60 AS INTEGER) * 60, AVG(cpu_ratio), AVG(memory_ratio), "
+           "AVG(temp_c), AVG(power_w), AVG(energy_per_inference_j), MAX(active_model), AVG(storage_ratio), "
+           "AVG(inference_rate), AVG(inference_p50_s), 1 "
            "FROM telemetry WHERE downsampled = 0 AND t < ? GROUP BY device_id, CAST(t / 60 AS INTEGER)")
         .bind(1, cutoff)
         .run();
@@ -363,6 +382,9 @@ nlohmann::json to_json(const TelemetrySample& s) {
           {"temperature_c", opt(s.temp_c)},
           {"power_w", opt(s.power_w)},
           {"energy_per_inference_j", opt(s.energy_per_inference_j)},
+          {"storage_used_ratio", opt(s.storage_ratio)},
+          {"inference_per_s", opt(s.inference_rate)},
+          {"inference_latency_p50_s", opt(s.inference_p50_s)},
           {"active_model", s.active_model}};
 }
 

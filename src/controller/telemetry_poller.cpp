@@ -28,6 +28,9 @@ TelemetrySample sample_from_agent_json(long long device_id, double t, const nloh
   s.temp_c = number_at(j, ptr("/thermal/max_celsius"));
   s.power_w = number_at(j, ptr("/power/total_watts"));
   s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));
+  s.storage_ratio = number_at(j, ptr("/storage/used_ratio"));
+  s.inference_rate = number_at(j, ptr("/inference/throughput_per_s"));
+  s.inference_p50_s = number_at(j, ptr("/inference/latency_p50_s"));
   if (j.contains(ptr("/energy_model/model")) && j.at(ptr("/energy_model/model")).is_string())
     s.active_model = j.at(ptr("/energy_model/model")).get<std::string>();
   return s;

@@ -105,16 +105,27 @@ TEST(FleetDb, TelemetryQueriesAndRetention) {
   auto d = db.add_device(device("nano-1"));
   const double day = 86400, now = 10 * day;
   std::vector<TelemetrySample> s;
+  auto sample = [&](double t, double cpu, double temp, std::optional<double> power, std::optional<double> energy,
+                    const char* model) {
+    TelemetrySample x;
+    x.device_id = d.id, x.t = t, x.cpu_ratio = cpu, x.memory_ratio = 0.5, x.temp_c = temp, x.power_w = power;
+    x.energy_per_inference_j = energy, x.active_model = model;
+    x.storage_ratio = 0.25, x.inference_rate = cpu * 10, x.inference_p50_s = 0.02;
+    return x;
+  };
   // Two days ago: 120 samples over two minutes; now: 3 recent samples; 8 days ago: 1 sample.
-  for (int i = 0; i < 120; ++i) s.push_back({d.id, now - 2 * day + i, i % 2 ? 0.2 : 0.4, 0.5, 40.0, 5.0, 0.01, "m"});
-  for (int i = 0; i < 3; ++i) s.push_back({d.id, now - 10 + i, 0.3, 0.5, 41.0, std::nullopt, std::nullopt, "m"});
-  s.push_back({d.id, now - 8 * day, 0.9, 0.9, 50.0, 1.0, std::nullopt, "old"});
+  for (int i = 0; i < 120; ++i) s.push_back(sample(now - 2 * day + i, i % 2 ? 0.2 : 0.4, 40.0, 5.0, 0.01, "m"));
+  for (int i = 0; i < 3; ++i) s.push_back(sample(now - 10 + i, 0.3, 41.0, std::nullopt, std::nullopt, "m"));
+  s.push_back(sample(now - 8 * day, 0.9, 50.0, 1.0, std::nullopt, "old"));
   db.add_samples(s);
   EXPECT_TRUE(db.device(d.id)->online);
   EXPECT_EQ(db.samples(d.id, 0, now + 1, 0).size(), 124u);
   auto per_minute = db.samples(d.id, now - 2 * day - 60, now - 2 * day + 200, 60);
   ASSERT_GE(per_minute.size(), 2u);
   EXPECT_NEAR(*per_minute[0].cpu_ratio, 0.3, 1e-9);  // average of 0.2 and 0.4
+  EXPECT_NEAR(*per_minute[0].inference_rate, 3.0, 1e-9);
+  EXPECT_NEAR(*per_minute[0].storage_ratio, 0.25, 1e-9);
+  EXPECT_NEAR(*per_minute[0].inference_p50_s, 0.02, 1e-9);
 
   db.apply_retention(now, 7 * day, day);
   auto all = db.samples(d.id, 0, now + 1, 0);
@@ -128,6 +139,7 @@ TEST(FleetDb, TelemetryQueriesAndRetention) {
   EXPECT_EQ(recent, 3u);
   EXPECT_LE(all.size(), 3u + 3u);  // 120 s span -> at most 3 minute buckets
   EXPECT_GE(all.size(), 3u + 2u);
+  for (const auto& x : all) EXPECT_TRUE(x.storage_ratio && x.inference_rate) << "downsampling keeps every column";
   auto e = db.latest_with_energy(d.id, "m");
   ASSERT_TRUE(e);
   EXPECT_NEAR(*e->energy_per_inference_j, 0.01, 1e-9);

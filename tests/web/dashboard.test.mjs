@@ -267,7 +267,12 @@ describe('dashboard', () => {
     if (stored.every((s) => s.power_w === null)) assert.match(await note('power'), /^No power sensor on this device/);
     else assert.ok(Number(await page.getAttribute('.chart-panel[data-metric="power"]', 'data-points')) > 0);
     if (stored.every((s) => s.temperature_c === null)) assert.match(await note('temp'), /^Unavailable on this device/);
-    assert.match(await note('storage'), /^Not recorded by the controller/);
+    // Storage is stored with every sample: its chart has points. The agent runs its inference loop (started with
+    // --infer-hz), so rate and latency are shown as numbers.
+    assert.ok(Number(await page.getAttribute('.chart-panel[data-metric="storage"]', 'data-points')) > 0);
+    const status = await page.textContent('#mon-status');
+    assert.match(status, /\d \/s/, status);
+    assert.match(status, /ms \(p50\)/, status);
     // Measured against predicted: the active model's row, the measurement or why there is none.
     await page.waitForSelector('#cmp-entries');
     const row = await page.textContent(`#cmp-entries tr[data-device="${deviceId}"]`);

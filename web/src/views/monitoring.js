@@ -97,8 +97,10 @@ export async function startMonitoring() {
         (d.lastSeen ? ` · ${t('device.last_seen', { when: when(d.lastSeen) })}` : '') +
         (!online && error ? ` · ${error}` : '')),
       ...item('mon.active_model', active),
-      ...item('mon.inference_rate', t('mon.loop_unrecorded')),
-      ...item('mon.latency', t('mon.loop_unrecorded')));
+      ...item('mon.inference_rate', store.last?.inference_per_s == null ? t('mon.loop_idle')
+        : `${Number(store.last.inference_per_s.toPrecision(3))} /s`),
+      ...item('mon.latency', store.last?.inference_latency_p50_s == null ? t('mon.loop_idle')
+        : `${Number((store.last.inference_latency_p50_s * 1000).toPrecision(3))} ms (p50)`));
   }
 
   function renderCharts() {

@@ -1,6 +1,7 @@
 // Turning the controller's stored telemetry samples into chart series. A sample of GET /api/devices/<id>/telemetry
 // (and of the `sample` events of .../telemetry/stream) is flat: {t (Unix s), cpu_usage_ratio (0..1),
-// memory_used_ratio (0..1), temperature_c, power_w, energy_per_inference_j, active_model}; null = the agent had no
+// memory_used_ratio (0..1), temperature_c, power_w, energy_per_inference_j, storage_used_ratio (0..1),
+// inference_per_s, inference_latency_p50_s, active_model}; null = the agent had no
 // value. The chart shows each in the unit of its label (%, °C, W, mJ).
 
 const pct = (v) => (v === null || v === undefined ? null : v * 100);
