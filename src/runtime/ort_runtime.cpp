@@ -219,4 +219,14 @@ class OrtRuntime final : public Runtime {
 
 std::unique_ptr<Runtime> make_ort_runtime() { return std::make_unique<OrtRuntime>(); }
 
+bool ort_loadable(std::string* why_not) {
+  try {
+    api();
+    return true;
+  } catch (const std::exception& e) {
+    if (why_not) *why_not = e.what();
+    return false;
+  }
+}
+
 }  // namespace edgeml::runtime
