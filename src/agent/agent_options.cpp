@@ -30,6 +30,7 @@ std::string agent_usage() {
   --port N               listen port (default 8000; 0 picks a free port, printed on stdout)
   --state DIR            model store and state file (default /var/lib/edgeml-agent)
   --sysfs-root DIR       default /sys       --procfs-root DIR   default /proc
+  --vcgencmd PATH        Raspberry Pi 5 power via `vcgencmd pmic_read_adc` (default /usr/bin/vcgencmd)
   --token T              bearer token for mutating endpoints (or env EDGEML_AGENT_TOKEN; prefer the env)
   --infer-hz HZ          continuous inference loop rate on a synthetic input (default 0 = off)
   --telemetry-hz HZ      telemetry sampling rate (default 1; history keeps at least 1 h)
@@ -60,7 +61,7 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
     static const std::vector<std::string> known{"--host",       "--port",          "--state",     "--sysfs-root",
                                                  "--procfs-root", "--token",        "--infer-hz",  "--telemetry-hz",
                                                  "--backend",    "--threads",       "--keep-versions", "--reserve-mb",
-                                                 "--max-model-mb"};
+                                                 "--max-model-mb", "--vcgencmd"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -78,6 +79,8 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.sysfs_root = value;
     } else if (flag == "--procfs-root") {
       o.procfs_root = value;
+    } else if (flag == "--vcgencmd") {
+      o.vcgencmd = value;
     } else if (flag == "--token") {
       o.token = value;
     } else if (flag == "--infer-hz") {

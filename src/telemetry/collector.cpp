@@ -18,6 +18,7 @@ Collector::Collector(Roots roots, const edgeml::Clock& clock, ExternalMeterOptio
   power_readers_.push_back(make_ina3221x_reader(roots_));
   power_readers_.push_back(make_hwmon_power_reader(roots_));
   power_readers_.push_back(make_rapl_reader(roots_));
+  power_readers_.push_back(make_pmic_adc_reader(roots_));
 }
 
 namespace {

@@ -16,7 +16,8 @@
 namespace edgeml::telemetry {
 
 inline constexpr const char* kNoPowerReason =
-    "no power sensor found (looked for: ina3221x iio, hwmon ina3221/power*, powercap rapl, external meter)";
+    "no power sensor found (looked for: ina3221x iio, hwmon ina3221/power*, powercap rapl, Raspberry Pi 5 PMIC via "
+    "vcgencmd, external meter)";
 inline constexpr const char* kNoTemperatureReason =
     "no temperature sensor found (looked for: thermal_zone*/temp, hwmon temp*_input)";
 

@@ -12,6 +12,9 @@ struct Roots {
   std::filesystem::path sysfs = "/sys";
   std::filesystem::path procfs = "/proc";
   std::filesystem::path storage = ".";  // statvfs target: the agent's state folder
+  // Raspberry Pi 5: its PMIC's ADCs are read by running `vcgencmd pmic_read_adc` (there is no sysfs route). Absent
+  // file = no such source; tests point it at a fixture script.
+  std::filesystem::path vcgencmd = "/usr/bin/vcgencmd";
 };
 
 class Reader {

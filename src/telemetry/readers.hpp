@@ -12,6 +12,7 @@
 //   ina3221x         Snapshot::power        Jetson L4T 32 iio: /sys/bus/i2c/drivers/ina3221x/*/iio:device*
 //   hwmon_power      Snapshot::power        /sys/class/hwmon: ina3221 V x I, power*_input, energy*_input
 //   rapl             Snapshot::power        /sys/class/powercap/intel-rapl:N/energy_uj
+//   pmic_adc         Snapshot::power        Raspberry Pi 5: `vcgencmd pmic_read_adc` (V and A per PMIC rail)
 // Power readers leave Snapshot::power untouched (available=false, empty reason) when their source is absent, and
 // set only a reason when the source exists but cannot be used (EACCES); the Collector picks the first available one.
 #include <memory>
@@ -29,6 +30,7 @@ std::unique_ptr<Reader> make_hwmon_temp_reader(const Roots& roots);
 std::unique_ptr<Reader> make_ina3221x_reader(const Roots& roots);
 std::unique_ptr<Reader> make_hwmon_power_reader(const Roots& roots);
 std::unique_ptr<Reader> make_rapl_reader(const Roots& roots);
+std::unique_ptr<Reader> make_pmic_adc_reader(const Roots& roots);
 
 // Temperatures outside this range are sensor faults, not weather: an offline Jetson sensor reads -256 C.
 inline constexpr double kMinValidCelsius = -40.0;

@@ -95,7 +95,9 @@ std::unique_ptr<Service> start_agent(const std::string& fixture, const fs::path&
   fs::path root = fs::path(EDGEML_FIXTURES_DIR) / fixture;
   std::vector<std::string> argv{testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0",
                                 "--state", state.string(), "--sysfs-root", (root / "sys").string(),
-                                "--procfs-root", (root / "proc").string()};
+                                "--procfs-root", (root / "proc").string(),
+                                // the Raspberry Pi 5 fixture's vcgencmd stand-in; absent in the other fixtures
+                                "--vcgencmd", (root / "bin" / "vcgencmd").string()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<Service>(argv, env);
 }

@@ -171,6 +171,10 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   std::string sha2 = controller->get("/api/deployments/" + std::to_string(live_id)).body["sha256"];
   EXPECT_EQ(active_sha(*nano), sha2);
   EXPECT_EQ(active_sha(*pi), sha2);
+  // The Pi 5 agent's power comes from its PMIC (vcgencmd pmic_read_adc), summed over rails, and says what it leaves out.
+  auto pi_power = pi->get("/telemetry").body["power"];
+  EXPECT_EQ(pi_power["available"], true) << pi_power.dump();
+  EXPECT_EQ(pi_power["source"], "pmic_adc") << pi_power.dump();
 
   // 5b. A rollout whose first device is dead stops there (max_failures 1): the others are skipped, untouched.
   ASSERT_EQ(controller->post("/api/devices", {{"name", "dead"}, {"address", "127.0.0.1:1"},

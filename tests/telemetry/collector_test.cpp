@@ -27,7 +27,8 @@ TEST(TelemetryCollector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
   EXPECT_EQ(s.thermal.reason, kNoTemperatureReason);
   EXPECT_FALSE(s.power.available);
   EXPECT_EQ(s.power.reason,
-            "no power sensor found (looked for: ina3221x iio, hwmon ina3221/power*, powercap rapl, external meter)");
+            "no power sensor found (looked for: ina3221x iio, hwmon ina3221/power*, powercap rapl, Raspberry Pi 5 PMIC "
+            "via vcgencmd, external meter)");
   EXPECT_FALSE(s.power.total_watts.has_value());
   EXPECT_TRUE(s.power.rails.empty());
   EXPECT_FALSE(s.energy.available);
