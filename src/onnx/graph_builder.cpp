@@ -12,6 +12,26 @@ namespace {
 constexpr int64_t kIrVersion = 8;
 constexpr int64_t kOpset = 14;  // HardSwish needs 14; OpenCV 4.6 parses everything used here at 14
 
+// Node attributes (ONNX stores each with its name and type tag).
+void set_int(::onnx::NodeProto* n, const char* name, int64_t v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(::onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+void set_float(::onnx::NodeProto* n, const char* name, float v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(::onnx::AttributeProto::FLOAT);
+  a->set_f(v);
+}
+void set_ints(::onnx::NodeProto* n, const char* name, std::initializer_list<int64_t> v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(::onnx::AttributeProto::INTS);
+  for (int64_t i : v) a->add_ints(i);
+}
+
 void set_float_tensor_type(::onnx::ValueInfoProto* v, const std::vector<int64_t>& dims) {
   auto* t = v->mutable_type()->mutable_tensor_type();
   t->set_elem_type(::onnx::TensorProto::FLOAT);
@@ -98,19 +118,10 @@ Tensor GraphBuilder::conv(const Tensor& x, int64_t out_c, int64_t k, int64_t str
   if (bias) inputs.push_back(add_weight("conv_b", {out_c}, 1.0f / std::sqrt(static_cast<float>(fan_in))));
   Tensor y{fresh("t"), out_c, conv_out(x.h, k, stride, pad, false), conv_out(x.w, k, stride, pad, false)};
   auto* n = add_node("Conv", inputs, {y.name});
-  auto ints = [&](const char* name, std::vector<int64_t> v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(::onnx::AttributeProto::INTS);
-    for (int64_t i : v) a->add_ints(i);
-  };
-  ints("kernel_shape", {k, k});
-  ints("strides", {stride, stride});
-  ints("pads", {pad, pad, pad, pad});
-  auto* g = n->add_attribute();
-  g->set_name("group");
-  g->set_type(::onnx::AttributeProto::INT);
-  g->set_i(groups);
+  set_ints(n, "kernel_shape", {k, k});
+  set_ints(n, "strides", {stride, stride});
+  set_ints(n, "pads", {pad, pad, pad, pad});
+  set_int(n, "group", groups);
   return y;
 }
 
@@ -126,10 +137,7 @@ Tensor GraphBuilder::batch_norm(const Tensor& x, float gamma_scale) {
   std::string m = add_constant("bn_mean", {x.c}, mean), v = add_constant("bn_var", {x.c}, var);
   Tensor y{fresh("t"), x.c, x.h, x.w};
   auto* n = add_node("BatchNormalization", {x.name, s, b, m, v}, {y.name});
-  auto* eps = n->add_attribute();
-  eps->set_name("epsilon");
-  eps->set_type(::onnx::AttributeProto::FLOAT);
-  eps->set_f(1e-5f);
+  set_float(n, "epsilon", 1e-5f);
   return y;
 }
 
@@ -171,14 +179,8 @@ Tensor GraphBuilder::activation(const Tensor& x, Act act) {
 Tensor GraphBuilder::hard_sigmoid(const Tensor& x, float alpha, float beta) {
   Tensor y{fresh("t"), x.c, x.h, x.w};
   auto* n = add_node("HardSigmoid", {x.name}, {y.name});
-  auto* a = n->add_attribute();
-  a->set_name("alpha");
-  a->set_type(::onnx::AttributeProto::FLOAT);
-  a->set_f(alpha);
-  auto* b = n->add_attribute();
-  b->set_name("beta");
-  b->set_type(::onnx::AttributeProto::FLOAT);
-  b->set_f(beta);
+  set_float(n, "alpha", alpha);
+  set_float(n, "beta", beta);
   return y;
 }
 
@@ -207,10 +209,7 @@ Tensor GraphBuilder::concat(const std::vector<Tensor>& parts) {
     names.push_back(p.name);
   }
   auto* n = add_node("Concat", names, {y.name});
-  auto* a = n->add_attribute();
-  a->set_name("axis");
-  a->set_type(::onnx::AttributeProto::INT);
-  a->set_i(1);
+  set_int(n, "axis", 1);
   return y;
 }
 
@@ -218,10 +217,7 @@ std::pair<Tensor, Tensor> GraphBuilder::split_half(const Tensor& x) {
   if (x.c % 2 != 0) throw std::logic_error("graph builder: split_half of odd channels");
   Tensor a{fresh("t"), x.c / 2, x.h, x.w}, b{fresh("t"), x.c / 2, x.h, x.w};
   auto* n = add_node("Split", {x.name}, {a.name, b.name});
-  auto* axis = n->add_attribute();
-  axis->set_name("axis");
-  axis->set_type(::onnx::AttributeProto::INT);
-  axis->set_i(1);
+  set_int(n, "axis", 1);
   return {a, b};
 }
 
@@ -238,10 +234,7 @@ Tensor GraphBuilder::channel_shuffle(const Tensor& x, int64_t groups) {
   std::string five = fresh("t"), swapped = fresh("t");
   add_node("Reshape", {x.name, int_tensor({1, groups, x.c / groups, x.h, x.w})}, {five});
   auto* tr = add_node("Transpose", {five}, {swapped});
-  auto* perm = tr->add_attribute();
-  perm->set_name("perm");
-  perm->set_type(::onnx::AttributeProto::INTS);
-  for (int64_t p : {0, 2, 1, 3, 4}) perm->add_ints(p);
+  set_ints(tr, "perm", {0, 2, 1, 3, 4});
   Tensor y{fresh("t"), x.c, x.h, x.w};
   add_node("Reshape", {swapped, int_tensor({1, x.c, x.h, x.w})}, {y.name});
   return y;
@@ -250,20 +243,11 @@ Tensor GraphBuilder::channel_shuffle(const Tensor& x, int64_t groups) {
 Tensor GraphBuilder::max_pool(const Tensor& x, int64_t k, int64_t stride, int64_t pad, bool ceil_mode) {
   Tensor y{fresh("t"), x.c, conv_out(x.h, k, stride, pad, ceil_mode), conv_out(x.w, k, stride, pad, ceil_mode)};
   auto* n = add_node("MaxPool", {x.name}, {y.name});
-  auto ints = [&](const char* name, std::vector<int64_t> v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(::onnx::AttributeProto::INTS);
-    for (int64_t i : v) a->add_ints(i);
-  };
-  ints("kernel_shape", {k, k});
-  ints("strides", {stride, stride});
-  ints("pads", {pad, pad, pad, pad});
+  set_ints(n, "kernel_shape", {k, k});
+  set_ints(n, "strides", {stride, stride});
+  set_ints(n, "pads", {pad, pad, pad, pad});
   if (ceil_mode) {
-    auto* c = n->add_attribute();
-    c->set_name("ceil_mode");
-    c->set_type(::onnx::AttributeProto::INT);
-    c->set_i(1);
+    set_int(n, "ceil_mode", 1);
   }
   return y;
 }
@@ -276,10 +260,7 @@ Tensor GraphBuilder::global_avg_pool(const Tensor& x) {
 
 std::string GraphBuilder::flatten(const Tensor& x, const std::string& out) {
   auto* f = add_node("Flatten", {x.name}, {out});
-  auto* axis = f->add_attribute();
-  axis->set_name("axis");
-  axis->set_type(::onnx::AttributeProto::INT);
-  axis->set_i(1);
+  set_int(f, "axis", 1);
   return out;
 }
 
@@ -295,10 +276,7 @@ void GraphBuilder::classifier(const Tensor& x, int64_t classes) {
   float bound = 1.0f / std::sqrt(static_cast<float>(fan_in));  // torch nn.Linear's default range
   std::string w = add_weight("fc_w", {classes, fan_in}, bound), b = add_weight("fc_b", {classes}, bound);
   auto* g = add_node("Gemm", {flat, w, b}, {"logits"});
-  auto* tb = g->add_attribute();
-  tb->set_name("transB");
-  tb->set_type(::onnx::AttributeProto::INT);
-  tb->set_i(1);
+  set_int(g, "transB", 1);
   declare_output("logits", classes);
 }
 
