@@ -1,36 +1,32 @@
 #pragma once
 // A real edgeml-controller process on 127.0.0.1 (free port), loaded with the real benchmark files, shared by every
-// test of a suite (starting it trains or loads the predictors, which takes a moment).
+// test of one test process. Built on deploy_support (one way to start services in tests): its own state folder per
+// process, trained predictors reused from the cache.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "child_process.hpp"
+#include "deploy_support.hpp"
 
 namespace edgeml::testing {
+
+using JsonReply = deploy_test::Reply;
 
 class ControllerEnv {
  public:
   static ControllerEnv& get();  // starts once per test binary
-  httplib::Client client() const;
-  int port() const { return port_; }
-  std::string state_dir() const { return state_; }
+  const deploy_test::Service& service() const { return *service_; }
+  httplib::Client client() const { return service_->client(); }
 
  private:
   ControllerEnv();
-  std::unique_ptr<ChildProcess> proc_;
-  std::string state_;
-  int port_ = 0;
+  std::unique_ptr<deploy_test::Service> service_;
 };
 
-struct JsonReply {
-  int status = 0;
-  nlohmann::json body;
-  std::string raw;
-};
 JsonReply get_json(const std::string& path);
+// The body is sent as given (bad-input tests send malformed JSON on purpose).
 JsonReply post_json(const std::string& path, const std::string& body);
 
 }  // namespace edgeml::testing

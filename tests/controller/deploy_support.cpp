@@ -36,7 +36,10 @@ Reply to_reply(const httplib::Result& r) {
 
 Reply Service::get(const std::string& path) const { return to_reply(client().Get(path)); }
 Reply Service::post(const std::string& path, const nlohmann::json& body) const {
-  return to_reply(client().Post(path, body.dump(), "application/json"));
+  return post_raw(path, body.dump());
+}
+Reply Service::post_raw(const std::string& path, const std::string& body, const std::string& content_type) const {
+  return to_reply(client().Post(path, body, content_type));
 }
 
 namespace {

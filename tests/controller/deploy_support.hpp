@@ -32,6 +32,9 @@ class Service {
   httplib::Client client() const;
   Reply get(const std::string& path) const;
   Reply post(const std::string& path, const nlohmann::json& body) const;
+  // The body exactly as given (for malformed-input tests).
+  Reply post_raw(const std::string& path, const std::string& body,
+                 const std::string& content_type = "application/json") const;
   void kill_hard() { proc_->kill_hard(); }
   int terminate() { return proc_->terminate(); }
   std::string log_tail() const { return proc_->stderr_tail(); }
