@@ -32,17 +32,6 @@ ModelRef model_ref_from_json(const nlohmann::json& j) {
   }
 }
 
-void validate_model_name(const std::string& name, const std::string& field) {
-  if (name.empty() || name.size() > 128)
-    throw FieldError(field, "'" + field + "' must be 1 to 128 characters");
-  for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
-    if (!ok) throw FieldError(field, "'" + field + "' may contain only letters, digits, '.', '_' and '-'");
-  }
-  // Names are folder names under state/models: "." and ".." would escape it.
-  if (name == "." || name == "..") throw FieldError(field, "'" + field + "' must not be '.' or '..'");
-}
 
 std::string normalize_sha256(const std::string& sha, const std::string& field) {
   if (!is_sha256_hex(sha)) throw FieldError(field, "'" + field + "' must be 64 hexadecimal digits");

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/names.hpp"
+
 namespace edgeml::agent {
 
 struct ModelRef {
@@ -19,8 +21,10 @@ struct ModelRef {
 nlohmann::json to_json(const ModelRef& ref);
 ModelRef model_ref_from_json(const nlohmann::json& j);  // throws std::runtime_error naming the bad key
 
-// Model names become folder names: [A-Za-z0-9._-]{1,128}, and not "." or "..". Throws FieldError(field).
-void validate_model_name(const std::string& name, const std::string& field = "model_name");
+// Model names become folder names: the common rule (common/names.hpp).
+inline void validate_model_name(const std::string& name, const std::string& field = "model_name") {
+  validate_name(name, field);
+}
 // 64 hex digits; returns it lowercased. Throws FieldError(field).
 std::string normalize_sha256(const std::string& sha, const std::string& field = "sha256");
 

@@ -8,14 +8,6 @@
 
 namespace edgeml::controller {
 
-void validate_name(const std::string& name, const std::string& field) {
-  if (name.empty() || name.size() > 128) throw FieldError(field, field + " must be 1-128 characters");
-  for (unsigned char c : name)
-    if (!(std::isalnum(c) || c == '.' || c == '_' || c == '-'))
-      throw FieldError(field, field + " may only contain letters, digits, '.', '_' and '-'");
-  if (name.front() == '.' || name.find("..") != std::string::npos)
-    throw FieldError(field, field + " must not start with '.' or contain '..'");
-}
 
 Device find_device(FleetDb& db, const std::string& ref, const std::string& field) {
   if (auto id = parse_int(ref)) {

@@ -17,7 +17,5 @@ Device device_from_path(FleetDb& db, const std::string& id);
 // An address ("host" or "host:port", default port 8000) -> the device registered there, or a new one.
 Device device_for_address(ControllerApp& app, const std::string& address, const std::string& device_type,
                           const std::string& field = "bbb_ip");
-// Model and device names: [A-Za-z0-9._-]{1,128}, not starting with '.'. Throws FieldError(field).
-void validate_name(const std::string& name, const std::string& field);
 
 }  // namespace edgeml::controller

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "common/names.hpp"
 #include "common/strings.hpp"
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"

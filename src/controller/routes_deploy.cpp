@@ -1,6 +1,7 @@
 // POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?},
 // GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events of the real steps).
 #include "common/error.hpp"
+#include "common/names.hpp"
 #include "common/json_fields.hpp"
 #include "controller/app.hpp"
 #include "controller/json_request.hpp"

@@ -2,6 +2,7 @@
 // GET /api/devices/<id>/telemetry?since=&until=&step=, GET /api/devices/<id>/telemetry/stream (server-sent events).
 #include "catalog/device_profile.hpp"
 #include "common/error.hpp"
+#include "common/names.hpp"
 #include "common/json_fields.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/app.hpp"
