@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(
-  build-essential cmake pkg-config ninja-build
+  build-essential cmake pkg-config ninja-build ccache clang-format git
   libxgboost-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   libopencv-dev

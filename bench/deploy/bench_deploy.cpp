@@ -32,9 +32,7 @@ double cpu_seconds(int pid) {
   return (std::stod(fields[11]) + std::stod(fields[12])) / sysconf(_SC_CLK_TCK);
 }
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 void bench_deploy(int n) {
   TempDir agent_dir("bench-agent");
@@ -70,7 +68,8 @@ void bench_deploy(int n) {
 
 void bench_poll(int agents, int seconds) {
   // Tiny agents: one server per port answering /telemetry with the shape a real agent sends.
-  std::string body = R"({"timestamp":0,"cpu":{"cores":4,"usage_ratio":0.12,"load1":0.5},"memory":{"total_bytes":4000000000,
+  std::string body =
+      R"({"timestamp":0,"cpu":{"cores":4,"usage_ratio":0.12,"load1":0.5},"memory":{"total_bytes":4000000000,
     "available_bytes":2000000000,"used_ratio":0.5},"thermal":{"max_celsius":41.5},"power":{"total_watts":4.2,
     "total_method":"ina3221"},"energy_model":{"available":true,"model":"m","per_inference_j":0.05}})";
   std::vector<std::unique_ptr<httplib::Server>> servers;
@@ -79,9 +78,8 @@ void bench_poll(int agents, int seconds) {
   for (int i = 0; i < agents; ++i) {
     auto s = std::make_unique<httplib::Server>();
     s->new_task_queue = [] { return new httplib::ThreadPool(1); };
-    s->Get("/telemetry", [&body](const httplib::Request&, httplib::Response& res) {
-      res.set_content(body, "application/json");
-    });
+    s->Get("/telemetry",
+           [&body](const httplib::Request&, httplib::Response& res) { res.set_content(body, "application/json"); });
     ports.push_back(s->bind_to_any_port("127.0.0.1"));
     threads.emplace_back([srv = s.get()] { srv->listen_after_bind(); });
     servers.push_back(std::move(s));
@@ -103,10 +101,12 @@ void bench_poll(int agents, int seconds) {
   long long samples = 0;
   for (int i = 0; i < std::min(agents, 5); ++i)
     samples += controller->get("/api/devices/" + std::to_string(devs[i]["id"].get<long long>()) + "/telemetry")
-                   .body["count"].get<long long>();
-  std::printf("polling %d agents every 1 s for %.0f s: controller CPU %.2f%% of one core; %d online; "
-              "%.1f samples per device stored (first 5 devices)\n",
-              agents, t1 - t0, (c1 - c0) / (t1 - t0) * 100.0, online, samples / std::min(agents, 5) * 1.0);
+                   .body["count"]
+                   .get<long long>();
+  std::printf(
+      "polling %d agents every 1 s for %.0f s: controller CPU %.2f%% of one core; %d online; "
+      "%.1f samples per device stored (first 5 devices)\n",
+      agents, t1 - t0, (c1 - c0) / (t1 - t0) * 100.0, online, samples / std::min(agents, 5) * 1.0);
   controller.reset();
   for (auto& s : servers) s->stop();
   for (auto& t : threads) t.join();
@@ -119,9 +119,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     int v = std::atoi(argv[i + 1]);
-    if (a == "--deploys") deploys = v;
-    else if (a == "--agents") agents = v;
-    else if (a == "--seconds") seconds = v;
+    if (a == "--deploys")
+      deploys = v;
+    else if (a == "--agents")
+      agents = v;
+    else if (a == "--seconds")
+      seconds = v;
   }
   bench_deploy(deploys);
   bench_poll(agents, seconds);

@@ -26,8 +26,8 @@ Agent::Agent(AgentOptions options, const Clock& clock)
     log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
   if (size_t n = store_.remove_leftovers()) log::info("agent", "cleaned " + std::to_string(n) + " temporary file(s)");
   manager_.restore();
-  parts_.reset(new AgentParts{options_, clock_,     store_,          host_,    manager_, deploy_,
-                              loop_,    telemetry_, request_stats_, metrics_, device_,  started_s_});
+  parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
+                              metrics_, device_, started_s_});
 
   http::ServerLimits limits;
   limits.threads = 8;

@@ -58,10 +58,9 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.help = true;
       continue;
     }
-    static const std::vector<std::string> known{"--host",       "--port",          "--state",     "--sysfs-root",
-                                                 "--procfs-root", "--token",        "--infer-hz",  "--telemetry-hz",
-                                                 "--backend",    "--threads",       "--keep-versions", "--reserve-mb",
-                                                 "--max-model-mb", "--vcgencmd"};
+    static const std::vector<std::string> known{
+        "--host",         "--port",    "--state",   "--sysfs-root",    "--procfs-root", "--token",        "--infer-hz",
+        "--telemetry-hz", "--backend", "--threads", "--keep-versions", "--reserve-mb",  "--max-model-mb", "--vcgencmd"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {

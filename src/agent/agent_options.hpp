@@ -18,11 +18,11 @@ struct AgentOptions {
   std::filesystem::path sysfs_root = "/sys";
   std::filesystem::path procfs_root = "/proc";
   std::filesystem::path vcgencmd = "/usr/bin/vcgencmd";  // Raspberry Pi 5 PMIC power; absent elsewhere
-  std::string token;  // from --token or EDGEML_AGENT_TOKEN; never logged
+  std::string token;                                     // from --token or EDGEML_AGENT_TOKEN; never logged
   double infer_hz = 0;
   double telemetry_hz = 1;
   std::string backend = "auto";
-  int threads = 1;                    // intra-op threads of the runtime
+  int threads = 1;  // intra-op threads of the runtime
   size_t keep_versions = 3;
   std::uint64_t reserve_bytes = 32ull << 20;
   std::uint64_t max_model_bytes = 1ull << 30;

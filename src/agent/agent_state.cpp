@@ -32,7 +32,8 @@ AgentState load_agent_state(const std::filesystem::path& file) {
   AgentState s;
   if (!std::filesystem::exists(file)) return s;
   auto j = nlohmann::json::parse(read_file(file), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw std::runtime_error("state file " + file.string() + " is not valid JSON");
+  if (j.is_discarded() || !j.is_object())
+    throw std::runtime_error("state file " + file.string() + " is not valid JSON");
   try {
     if (!j.value("active", nlohmann::json()).is_null()) s.active = model_ref_from_json(j["active"]);
     s.active_since_s = j.value("active_since", 0.0);

@@ -1,5 +1,4 @@
 #include "agent/benchmark_service.hpp"
-
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 

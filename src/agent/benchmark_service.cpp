@@ -34,13 +34,16 @@ nlohmann::json run_benchmark(const BenchmarkRequest& request, const ModelHost& h
   if (!table.rows.empty())
     for (size_t i = 0; i < table.header.size(); ++i) {
       const auto& cell = table.rows[0][i];
-      if (cell.empty()) row[table.header[i]] = nullptr;  // unavailable (the notes say why), never 0
-      else if (auto n = parse_double(cell)) row[table.header[i]] = *n;
-      else row[table.header[i]] = cell;
+      if (cell.empty())
+        row[table.header[i]] = nullptr;  // unavailable (the notes say why), never 0
+      else if (auto n = parse_double(cell))
+        row[table.header[i]] = *n;
+      else
+        row[table.header[i]] = cell;
     }
-  nlohmann::json energy = counter.available
-                              ? nlohmann::json{{"available", result.energy_avg_mwh.has_value()}, {"source", counter.name}}
-                              : nlohmann::json{{"available", false}, {"reason", counter.reason}};
+  nlohmann::json energy =
+      counter.available ? nlohmann::json{{"available", result.energy_avg_mwh.has_value()}, {"source", counter.name}}
+                        : nlohmann::json{{"available", false}, {"reason", counter.reason}};
   return {{"model", active->ref.name},
           {"sha256", active->ref.sha256},
           {"backend", result.backend},

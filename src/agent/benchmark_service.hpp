@@ -13,7 +13,7 @@ namespace edgeml::agent {
 struct BenchmarkRequest {
   int iterations = 30;  // inferences per measured run
   int warmup = 5;
-  int runs = 3;         // measured runs (energy per run, then mean and spread)
+  int runs = 3;  // measured runs (energy per run, then mean and spread)
 };
 // {iterations (1..100000), warmup (0..10000), runs (1..100)}, all optional; FieldError naming the field.
 BenchmarkRequest parse_benchmark_request(const nlohmann::json& body);

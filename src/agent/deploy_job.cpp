@@ -1,7 +1,6 @@
 #include "agent/deploy_job.hpp"
 
 #include "common/error.hpp"
-#include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 
@@ -41,12 +40,14 @@ void DeployJob::start(const DeployRequest& request) {
   auto url = parse_model_url(request.model_url);
   std::lock_guard lock(mu_);
   if (busy_) throw HttpError(409, "a deployment is already in progress (" + progress_.value("model_name", "") + ")");
-  store_.check_space(request.size);  // 507 now rather than after a long download
+  store_.check_space(request.size);        // 507 now rather than after a long download
   if (thread_.joinable()) thread_.join();  // the previous, finished job
   busy_ = true;
-  progress_ = {{"state", "downloading"},     {"model_name", request.model_name}, {"sha256", request.sha256},
-               {"url", request.model_url},   {"received_bytes", 0},              {"total_bytes", request.size},
-               {"started", clock_.now_s()},  {"finished", nullptr},              {"error", nullptr}};
+  progress_ = {{"state", "downloading"},    {"model_name", request.model_name},
+               {"sha256", request.sha256},  {"url", request.model_url},
+               {"received_bytes", 0},       {"total_bytes", request.size},
+               {"started", clock_.now_s()}, {"finished", nullptr},
+               {"error", nullptr}};
   thread_ = std::thread([this, request, url] { run(request, url); });
 }
 

@@ -5,7 +5,6 @@
 #include <exception>
 
 #include "common/error.hpp"
-#include "common/error.hpp"
 #include "common/strings.hpp"
 
 namespace edgeml::agent {
@@ -22,8 +21,7 @@ ParsedUrl parse_model_url(const std::string& url, const std::string& field) {
   u.host_port = rest.substr(0, slash);
   u.path = slash == std::string::npos ? "/" : rest.substr(slash);
   if (u.host_port.empty()) throw FieldError(field, "'" + field + "' has no host");
-  if (u.host_port.find('@') != std::string::npos)
-    throw FieldError(field, "'" + field + "' must not carry credentials");
+  if (u.host_port.find('@') != std::string::npos) throw FieldError(field, "'" + field + "' must not carry credentials");
   for (char c : url)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
       throw FieldError(field, "'" + field + "' must not contain spaces or control characters");
@@ -54,7 +52,8 @@ void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& o
         throw FieldError("size", "the server sent more than the " + std::to_string(*options.expected_size) +
                                      " bytes given in 'size'");
       into.write(data, len);
-      if (options.on_progress) options.on_progress(into.bytes(), options.expected_size ? options.expected_size : announced);
+      if (options.on_progress)
+        options.on_progress(into.bytes(), options.expected_size ? options.expected_size : announced);
       return true;
     } catch (...) {
       write_error = std::current_exception();
@@ -65,15 +64,15 @@ void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& o
   if (write_error) std::rethrow_exception(write_error);
   if (status != 0 && status != 200)
     throw HttpError(502, "model download failed: " + url.scheme + "://" + url.host_port + url.path + " answered HTTP " +
-                               std::to_string(status));
+                             std::to_string(status));
   if (!result)
-    throw HttpError(502, "model download failed after " + std::to_string(into.bytes()) + " bytes: " +
-                               httplib::to_string(result.error()));
+    throw HttpError(502, "model download failed after " + std::to_string(into.bytes()) +
+                             " bytes: " + httplib::to_string(result.error()));
   // A server that closes the connection early without chunked framing looks like a complete body to some clients:
   // compare with what it announced.
   if (announced && into.bytes() != *announced)
     throw HttpError(502, "model download cut short: received " + std::to_string(into.bytes()) + " of " +
-                               std::to_string(*announced) + " bytes");
+                             std::to_string(*announced) + " bytes");
 }
 
 }  // namespace edgeml::agent

@@ -13,9 +13,9 @@
 namespace edgeml::agent {
 
 struct ParsedUrl {
-  std::string scheme;       // "http" | "https"
-  std::string host_port;    // "host[:port]" as written
-  std::string path;         // "/..." (with query), "/" when absent
+  std::string scheme;     // "http" | "https"
+  std::string host_port;  // "host[:port]" as written
+  std::string path;       // "/..." (with query), "/" when absent
 };
 
 // Throws FieldError(field) unless the URL is http(s) with a host and no credentials or spaces.
@@ -23,7 +23,7 @@ ParsedUrl parse_model_url(const std::string& url, const std::string& field = "mo
 
 struct FetchOptions {
   int connect_timeout_s = 10;
-  int read_timeout_s = 30;  // longest silence between two chunks
+  int read_timeout_s = 30;                     // longest silence between two chunks
   std::optional<std::uint64_t> expected_size;  // stop as soon as more arrives
   std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)> on_progress;
 };

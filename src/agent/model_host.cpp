@@ -25,9 +25,7 @@ TensorShape shape_of(const runtime::TensorInfo& t) { return {t.name, t.shape, t.
 ModelHost::ModelHost(std::string backend, int threads) : backend_(std::move(backend)), threads_(threads) {}
 ModelHost::~ModelHost() = default;
 
-std::vector<std::string> ModelHost::backends() {
-  return runtime::available_backends();
-}
+std::vector<std::string> ModelHost::backends() { return runtime::available_backends(); }
 
 std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::filesystem::path& file) const {
   auto model = std::make_shared<LoadedModel>();
@@ -53,8 +51,8 @@ std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::
     for (float v : out)
       if (!std::isfinite(v)) throw std::runtime_error("the model produced a non-finite output (NaN or Inf)");
   } catch (const std::exception& e) {
-    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed its health-check inference: " +
-                               e.what());
+    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) +
+                             ") failed its health-check inference: " + e.what());
   }
   return model;
 }

@@ -31,8 +31,8 @@ struct ActiveModel {
   std::string backend;  // "ort" | "opencv"
   TensorShape input, output;
   double since_s = 0;
-  double load_s = 0;           // time to load
-  double health_latency_s = 0; // the health-check inference
+  double load_s = 0;            // time to load
+  double health_latency_s = 0;  // the health-check inference
 };
 
 struct InferenceResult {

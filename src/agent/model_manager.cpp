@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "common/error.hpp"
-#include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 

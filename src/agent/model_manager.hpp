@@ -49,8 +49,8 @@ class ModelManager {
   ModelHost& host_;
   const Clock& clock_;
   double test_delay_s_;
-  std::mutex activation_mu_;       // one activation (or restore) at a time; only its holder writes state_
-  mutable std::mutex state_mu_;    // short reads/writes of state_ and last_failure_ (so /status never waits)
+  std::mutex activation_mu_;     // one activation (or restore) at a time; only its holder writes state_
+  mutable std::mutex state_mu_;  // short reads/writes of state_ and last_failure_ (so /status never waits)
   AgentState state_;
   std::optional<ActivationFailure> last_failure_;
   std::atomic<bool> activating_{false};

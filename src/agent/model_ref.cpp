@@ -32,7 +32,6 @@ ModelRef model_ref_from_json(const nlohmann::json& j) {
   }
 }
 
-
 std::string normalize_sha256(const std::string& sha, const std::string& field) {
   if (!is_sha256_hex(sha)) throw FieldError(field, "'" + field + "' must be 64 hexadecimal digits");
   return to_lower(sha);

@@ -9,8 +9,8 @@ namespace edgeml::agent {
 
 struct ModelRef {
   std::string name;
-  std::string sha256;     // lowercase hex
-  std::string format;     // "onnx", "tflite", ... from the file's bytes; also the file extension
+  std::string sha256;  // lowercase hex
+  std::string format;  // "onnx", "tflite", ... from the file's bytes; also the file extension
   unsigned long long size_bytes = 0;
   double stored_at_s = 0;  // file modification time (Unix seconds)
 

@@ -53,15 +53,13 @@ size_t ModelStore::remove_leftovers() {
 
 void ModelStore::check_space(std::uint64_t size) const {
   if (size > limits_.max_model_bytes)
-    throw HttpError(413, "model size " + mib(size) + " is over the limit of " + mib(limits_.max_model_bytes),
-                      "size");
+    throw HttpError(413, "model size " + mib(size) + " is over the limit of " + mib(limits_.max_model_bytes), "size");
   std::uint64_t free = free_bytes(state_dir_);
   if (size + limits_.reserve_bytes > free)
     throw HttpError(507,
-                      "not enough storage: the model needs " + mib(size) + " plus a reserve of " +
-                          mib(limits_.reserve_bytes) + ", but only " + mib(free) + " are free in " +
-                          state_dir_.string(),
-                      "size");
+                    "not enough storage: the model needs " + mib(size) + " plus a reserve of " +
+                        mib(limits_.reserve_bytes) + ", but only " + mib(free) + " are free in " + state_dir_.string(),
+                    "size");
 }
 
 std::unique_ptr<IncomingFile> ModelStore::begin(const Expected& expected) const {
@@ -77,8 +75,7 @@ ModelRef ModelStore::commit(std::unique_ptr<IncomingFile> file, const Expected& 
     throw FieldError("size", "received " + std::to_string(file->bytes()) + " bytes but 'size' says " +
                                  std::to_string(*expected.size) + " (transfer incomplete?)");
   std::string got = file->finish();
-  if (got != want)
-    throw FieldError("sha256", "sha256 of the received bytes is " + got + ", not the expected " + want);
+  if (got != want) throw FieldError("sha256", "sha256 of the received bytes is " + got + ", not the expected " + want);
   ModelRef ref;
   ref.name = expected.name;
   ref.sha256 = got;

@@ -16,9 +16,9 @@
 namespace edgeml::agent {
 
 struct StoreLimits {
-  size_t keep_versions = 3;                       // newest versions kept per model name, plus active and previous
-  std::uint64_t reserve_bytes = 32ull << 20;      // free space left after a model is stored (507 otherwise)
-  std::uint64_t max_model_bytes = 1ull << 30;     // single model size limit (413 beyond)
+  size_t keep_versions = 3;                    // newest versions kept per model name, plus active and previous
+  std::uint64_t reserve_bytes = 32ull << 20;   // free space left after a model is stored (507 otherwise)
+  std::uint64_t max_model_bytes = 1ull << 30;  // single model size limit (413 beyond)
 };
 
 // What a transfer claims; checked against what actually arrives.

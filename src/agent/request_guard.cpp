@@ -16,9 +16,10 @@ bool bearer_matches(const std::string& header, const std::string& token) {
 
 void install_request_guard(httplib::Server& server, std::string token, GuardLimits limits) {
   server.set_pre_routing_handler([token = std::move(token), limits](const httplib::Request& req,
-                                                                     httplib::Response& res) {
+                                                                    httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
-    const bool mutating = req.method == "POST" || req.method == "PUT" || req.method == "DELETE" || req.method == "PATCH";
+    const bool mutating =
+        req.method == "POST" || req.method == "PUT" || req.method == "DELETE" || req.method == "PATCH";
     // The body of a refused request is never read, so the connection cannot be reused: close it.
     auto refuse = [&](int status, const std::string& message, const std::string& field) {
       http::reply_error(res, status, message, field);
@@ -36,8 +37,9 @@ void install_request_guard(httplib::Server& server, std::string token, GuardLimi
       auto n = parse_int(req.get_header_value("Content-Length"));
       if (!n || *n < 0) return refuse(400, "Content-Length is not a number", "Content-Length");
       if (static_cast<std::uint64_t>(*n) > limit)
-        return refuse(413, "request body of " + std::to_string(*n) + " bytes is over the limit of " +
-                               std::to_string(limit) + " bytes for " + req.path,
+        return refuse(413,
+                      "request body of " + std::to_string(*n) + " bytes is over the limit of " + std::to_string(limit) +
+                          " bytes for " + req.path,
                       "body");
     } else if (mutating && req.has_header("Transfer-Encoding")) {
       return refuse(411, "send a Content-Length (chunked bodies are not accepted)", "Content-Length");

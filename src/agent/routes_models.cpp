@@ -62,7 +62,8 @@ void store_upload(AgentParts& p, const httplib::Request& req, httplib::Response&
                                  std::to_string(*length) + " bytes");
   auto ref = p.store.commit(std::move(file), expected);
   nlohmann::json body{{"success", true}, {"stored", to_json(ref)}};
-  if (http::query_bool(req, "activate").value_or(false)) body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
+  if (http::query_bool(req, "activate").value_or(false))
+    body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
   http::reply_json(res, body, 201);
 }
 }  // namespace
@@ -90,10 +91,11 @@ nlohmann::json status_json(const AgentParts& p) {
     runtime = {{"state", "stopped"}, {"message", "no model is active"}};
   }
   j["runtime"] = runtime;
-  j["last_activation_failure"] =
-      failure ? nlohmann::json{{"at", failure->at_s}, {"name", failure->name}, {"sha256", failure->sha256},
-                               {"reason", failure->reason}}
-              : nlohmann::json();
+  j["last_activation_failure"] = failure ? nlohmann::json{{"at", failure->at_s},
+                                                          {"name", failure->name},
+                                                          {"sha256", failure->sha256},
+                                                          {"reason", failure->reason}}
+                                         : nlohmann::json();
   j["deploy"] = p.deploy.progress();
   auto loop = p.loop.stats().to_json(now);
   loop["hz"] = p.options.infer_hz;
@@ -104,7 +106,8 @@ nlohmann::json status_json(const AgentParts& p) {
 }
 
 void add_model_routes(httplib::Server& server, http::Router& router, AgentParts& p) {
-  router.get("/status", [&p](const httplib::Request&, httplib::Response& res) { http::reply_json(res, status_json(p)); });
+  router.get("/status",
+             [&p](const httplib::Request&, httplib::Response& res) { http::reply_json(res, status_json(p)); });
 
   router.post("/deploy", [&p](const httplib::Request& req, httplib::Response& res) {
     auto request = parse_deploy_request(parse_json_body(req.body));

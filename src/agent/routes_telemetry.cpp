@@ -23,13 +23,16 @@ void add_telemetry_routes(httplib::Server&, http::Router& router, AgentParts& p)
   router.get("/metrics", [&p](const httplib::Request&, httplib::Response& res) {
     std::string text = p.telemetry.prometheus();
     auto active = p.host.active();
-    text += "# HELP edgeml_agent_model_active 1 for the active model version.\n# TYPE edgeml_agent_model_active gauge\n";
+    text +=
+        "# HELP edgeml_agent_model_active 1 for the active model version.\n# TYPE edgeml_agent_model_active gauge\n";
     if (active)
       text += "edgeml_agent_model_active{model=\"" + active->ref.name + "\",sha256=\"" + active->ref.sha256 +
               "\",backend=\"" + active->backend + "\"} 1\n";
-    text += "# HELP edgeml_agent_inferences_total Inferences run by the continuous loop for the active model.\n"
-            "# TYPE edgeml_agent_inferences_total counter\n"
-            "edgeml_agent_inferences_total " + std::to_string(p.loop.stats().count()) + "\n";
+    text +=
+        "# HELP edgeml_agent_inferences_total Inferences run by the continuous loop for the active model.\n"
+        "# TYPE edgeml_agent_inferences_total counter\n"
+        "edgeml_agent_inferences_total " +
+        std::to_string(p.loop.stats().count()) + "\n";
     text += p.metrics.prometheus_text();
     res.set_content(text, "text/plain; version=0.0.4");
   });

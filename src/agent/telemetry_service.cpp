@@ -117,8 +117,8 @@ nlohmann::json TelemetryService::energy() {
   auto& e = impl_->model_energy;
   auto active = impl_->host.active();
   if (!e.measured()) {
-    std::string reason = impl_->have_last && !impl_->last.power.available ? impl_->last.power.reason
-                                                                          : "no power samples yet";
+    std::string reason =
+        impl_->have_last && !impl_->last.power.available ? impl_->last.power.reason : "no power samples yet";
     return {{"available", false}, {"reason", reason}};
   }
   nlohmann::json j{{"available", true},

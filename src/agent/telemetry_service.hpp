@@ -5,8 +5,8 @@
 // reason (telemetry_service_absent.cpp). The service layer sees only JSON and text.
 #include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "agent/agent_options.hpp"
@@ -23,9 +23,9 @@ class TelemetryService {
   void start();
   void stop();
 
-  nlohmann::json latest();                   // the newest sample (taken now when none yet)
-  nlohmann::json history(double since_s);    // {"samples": [...], "capacity": N}
-  std::string prometheus();                  // Prometheus text of the newest sample plus energy per model
+  nlohmann::json latest();                         // the newest sample (taken now when none yet)
+  nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}
+  std::string prometheus();                        // Prometheus text of the newest sample plus energy per model
   void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or HttpError 429
   // {"model": {...joules, seconds, average_watts, method}, "per_inference_j", ...} or {"available": false, "reason"}
   nlohmann::json energy();

@@ -41,8 +41,9 @@ std::vector<float> from_image(const std::string& body, const TensorShape& input,
   // NCHW with 3 channels: [1, 3, H, W]. Dynamic H or W (-1) has no size to resize to.
   const auto& s = input.shape;
   if (s.size() != 4 || s[1] != 3 || s[2] <= 0 || s[3] <= 0)
-    throw FieldError("Content-Type", "the active model's input is not a fixed [1,3,H,W] image tensor; send raw float32 "
-                                     "(application/octet-stream) instead");
+    throw FieldError("Content-Type",
+                     "the active model's input is not a fixed [1,3,H,W] image tensor; send raw float32 "
+                     "(application/octet-stream) instead");
   cv::Mat raw(1, static_cast<int>(body.size()), CV_8UC1, const_cast<char*>(body.data()));
   cv::Mat bgr = imdecode_fn()(raw, cv::IMREAD_COLOR);
   if (bgr.empty()) throw FieldError("body", "the body is not a decodable PNG or JPEG image");
@@ -79,8 +80,8 @@ std::vector<float> tensor_from_body(const std::string& content_type, const std::
     std::memcpy(out.data(), body.data(), want);
     return out;
   }
-  throw FieldError("Content-Type",
-                   "Content-Type must be image/png, image/jpeg or application/octet-stream, got '" + content_type + "'");
+  throw FieldError("Content-Type", "Content-Type must be image/png, image/jpeg or application/octet-stream, got '" +
+                                       content_type + "'");
 }
 
 std::vector<TopEntry> top_k(const std::vector<float>& values, size_t k) {

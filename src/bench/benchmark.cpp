@@ -118,7 +118,8 @@ BenchResult run_benchmark(const std::filesystem::path& model, const BenchOptions
     if (options.energy) j1 = options.energy->joules();
     if (options.energy && energy_problem.empty()) {
       if (!j0.has_value() || !j1.has_value())
-        energy_problem = "energy unavailable: " + options.energy->name + " could not be read on run " + std::to_string(run);
+        energy_problem =
+            "energy unavailable: " + options.energy->name + " could not be read on run " + std::to_string(run);
       else if (j1.value() < j0.value())
         energy_problem = "energy unavailable: " + options.energy->name + " counter went backwards on run " +
                          std::to_string(run) + " (wrapped or reset)";

@@ -31,9 +31,9 @@ struct BenchResult {
 
   // Static features: from the ONNX inspector when this build has it, else empty (reason in notes).
   std::optional<double> params_m, gflops, gmacs;
-  double size_mb = 0;           // model file size, MiB (external data included)
-  std::string input_size;       // "3x224x224": the input shape without the batch dimension
-  std::string input_resolution; // "224x224"
+  double size_mb = 0;            // model file size, MiB (external data included)
+  std::string input_size;        // "3x224x224": the input shape without the batch dimension
+  std::string input_resolution;  // "224x224"
 
   double latency_avg_s = 0, latency_std_s = 0, latency_p50_s = 0, latency_p99_s = 0;
   double throughput_iter_per_s = 0;  // timed inferences / their total wall time

@@ -107,8 +107,8 @@ nlohmann::json Catalog::report(size_t examples) const {
   nlohmann::json windows = nlohmann::json::object();
   for (const auto& d : device_types())
     windows[d] = {{"power_min_w", profile(d).power_min_w}, {"power_max_w", profile(d).power_max_w}};
-  return {{"files", files_},         {"rows", rows_.size()},  {"clean_rows", clean},
-          {"devices", devices},      {"flags", flags},        {"power_windows", windows}};
+  return {{"files", files_},    {"rows", rows_.size()}, {"clean_rows", clean},
+          {"devices", devices}, {"flags", flags},       {"power_windows", windows}};
 }
 
 }  // namespace edgeml::catalog

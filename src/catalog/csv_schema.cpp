@@ -25,7 +25,8 @@ class RowReader {
     if (cell.empty()) return std::nullopt;
     auto v = parse_double(cell);
     if (!v) {
-      row_.add_flag(kFlagInvalidValue, std::string("column ") + column + ": '" + std::string(cell) + "' is not a number");
+      row_.add_flag(kFlagInvalidValue,
+                    std::string("column ") + column + ": '" + std::string(cell) + "' is not a number");
       return std::nullopt;
     }
     if (*v < 0) {
@@ -39,7 +40,8 @@ class RowReader {
     auto v = number(column);
     if (!v) return std::nullopt;
     if (std::floor(*v) != *v || *v > 1e9) {
-      row_.add_flag(kFlagInvalidValue, std::string("column ") + column + ": '" + format_number(*v) + "' is not a count");
+      row_.add_flag(kFlagInvalidValue,
+                    std::string("column ") + column + ": '" + format_number(*v) + "' is not a count");
       return std::nullopt;
     }
     return static_cast<int>(*v);

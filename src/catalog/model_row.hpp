@@ -46,8 +46,8 @@ struct ModelRow {
   std::optional<int> threads;
 
   // Derived (only where the inputs make it meaningful):
-  std::optional<double> avg_power_w;               // energy_avg_mwh * 3.6 / run time
-  std::optional<double> energy_per_inference_mj;   // energy_avg_mwh * 3600 / N
+  std::optional<double> avg_power_w;              // energy_avg_mwh * 3.6 / run time
+  std::optional<double> energy_per_inference_mj;  // energy_avg_mwh * 3600 / N
 
   std::vector<Flag> flags;
 

@@ -50,14 +50,15 @@ ListResult list_rows(const Catalog& catalog, const ListQuery& q) {
   bool desc = !q.sort.empty() && q.sort[0] == '-';
   std::string key = desc ? q.sort.substr(1) : q.sort;
   if (key == "model" || key == "name") {
-    std::stable_sort(rows.begin(), rows.end(), [desc](auto* a, auto* b) {
-      return desc ? a->model > b->model : a->model < b->model;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [desc](auto* a, auto* b) { return desc ? a->model > b->model : a->model < b->model; });
   } else if (auto k = numeric_key(key)) {
     std::stable_sort(rows.begin(), rows.end(), [&](auto* a, auto* b) { return less_by(k, desc, a, b); });
   } else {
-    throw FieldError("sort", "sort must be one of model, energy, latency, size, params, gflops, power (prefix - for "
-                             "descending), got '" + q.sort + "'");
+    throw FieldError("sort",
+                     "sort must be one of model, energy, latency, size, params, gflops, power (prefix - for "
+                     "descending), got '" +
+                         q.sort + "'");
   }
   ListResult out;
   out.total = rows.size();

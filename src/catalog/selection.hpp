@@ -11,8 +11,8 @@
 namespace edgeml::catalog {
 
 struct ListQuery {
-  std::string device_type;  // empty: every device
-  std::string search;       // case-insensitive substring of the model name
+  std::string device_type;     // empty: every device
+  std::string search;          // case-insensitive substring of the model name
   std::string sort = "model";  // model | energy | latency | size | params | gflops | power; "-" prefix = descending
   size_t offset = 0;
   size_t limit = 1000;

@@ -50,7 +50,8 @@ void check_power(ModelRow& row, const DeviceProfile& p) {
     row.energy_per_inference_mj = *row.energy_avg_mwh * 3600.0 / n;
     if (!plausible(power)) {
       std::string detail = "implied power " + watts(power) + " outside " + window + " (E x 3.6 / (latency x " +
-                           std::to_string(n) + (n_given ? ")" : ", N assumed: no iterations_per_measurement column)") + ")";
+                           std::to_string(n) + (n_given ? ")" : ", N assumed: no iterations_per_measurement column)") +
+                           ")";
       row.add_flag(kFlagPowerImplausible, detail);
       const double as_run = joules / *row.latency_avg_s;
       if (plausible(as_run))
@@ -72,7 +73,8 @@ void check_flops_macs(ModelRow& row, const Thresholds& t) {
   const double rel = std::abs(*row.gflops - expected) / expected;
   if (rel > t.flops_macs_tolerance)
     row.add_flag(kFlagFlopsMacsMismatch, "gflops " + format_number(*row.gflops, 4) + " vs 2 x gmacs " +
-                                             format_number(expected, 4) + " (" + format_number(rel * 100, 1) + "% off)");
+                                             format_number(expected, 4) + " (" + format_number(rel * 100, 1) +
+                                             "% off)");
 }
 
 void check_runs(ModelRow& row, const Thresholds& t) {
@@ -89,9 +91,8 @@ void check_runs(ModelRow& row, const Thresholds& t) {
   if (row.energy_avg_mwh) {
     const double rel = std::abs(*row.energy_avg_mwh - mean) / mean;
     if (rel > t.avg_mismatch)
-      row.add_flag(kFlagAvgMismatch, "energy_avg_mwh " + format_number(*row.energy_avg_mwh, 3) +
-                                         " vs mean of runs " + format_number(mean, 3) + " (" +
-                                         format_number(rel * 100, 1) + "% off)");
+      row.add_flag(kFlagAvgMismatch, "energy_avg_mwh " + format_number(*row.energy_avg_mwh, 3) + " vs mean of runs " +
+                                         format_number(mean, 3) + " (" + format_number(rel * 100, 1) + "% off)");
   }
 }
 

@@ -9,8 +9,7 @@ namespace edgeml {
 // Services turn it into HTTP 400 {"error": what(), "field": field}.
 class FieldError : public std::runtime_error {
  public:
-  FieldError(std::string field, const std::string& message)
-      : std::runtime_error(message), field_(std::move(field)) {}
+  FieldError(std::string field, const std::string& message) : std::runtime_error(message), field_(std::move(field)) {}
   const std::string& field() const { return field_; }
 
  private:

@@ -15,8 +15,8 @@ double check_number(const nlohmann::json& v, const std::string& field, NumberRan
   bool below = range.min_exclusive ? d <= range.min : d < range.min;
   if (below || d > range.max) {
     std::string lo = (range.min_exclusive ? "> " : ">= ") + format_number(range.min);
-    throw FieldError(field, "'" + field + "' must be " + lo + " and <= " + format_number(range.max) + ", got " +
-                                format_number(d));
+    throw FieldError(
+        field, "'" + field + "' must be " + lo + " and <= " + format_number(range.max) + ", got " + format_number(d));
   }
   return d;
 }

@@ -8,8 +8,8 @@
 namespace edgeml {
 
 struct NumberRange {
-  double min = 0.0;       // inclusive
-  double max = 1e300;     // inclusive
+  double min = 0.0;    // inclusive
+  double max = 1e300;  // inclusive
   bool min_exclusive = false;
 };
 

@@ -13,10 +13,14 @@ std::atomic<int> g_level{static_cast<int>(Level::info)};
 std::mutex g_mu;
 const char* name(Level l) {
   switch (l) {
-    case Level::debug: return "DEBUG";
-    case Level::info: return "INFO";
-    case Level::warn: return "WARN";
-    default: return "ERROR";
+    case Level::debug:
+      return "DEBUG";
+    case Level::info:
+      return "INFO";
+    case Level::warn:
+      return "WARN";
+    default:
+      return "ERROR";
   }
 }
 }  // namespace

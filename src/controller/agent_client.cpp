@@ -34,7 +34,8 @@ AgentClient::AgentClient(const std::string& address, const std::string& token, i
 }
 
 AgentReply AgentClient::finish(const httplib::Result& r, const std::string& what) {
-  if (!r) throw AgentUnreachable("agent " + address_ + " did not answer " + what + ": " + httplib::to_string(r.error()));
+  if (!r)
+    throw AgentUnreachable("agent " + address_ + " did not answer " + what + ": " + httplib::to_string(r.error()));
   AgentReply out;
   out.status = r->status;
   out.body = nlohmann::json::parse(r->body, nullptr, false);

@@ -18,7 +18,7 @@ class AgentUnreachable : public std::runtime_error {
 
 struct AgentReply {
   int status = 0;
-  nlohmann::json body;  // null when the body was not JSON
+  nlohmann::json body;             // null when the body was not JSON
   std::string error_text() const;  // body.error or the status
 };
 

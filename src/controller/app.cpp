@@ -21,16 +21,18 @@ void ControllerApp::init() {
   std::filesystem::create_directories(config_.state_dir);
   predictors_ = load_or_train_predictors(catalog_, config_.state_dir / "predictors");
 
-  artifacts_ = std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models"
-                                                                          : config_.models_dir);
+  artifacts_ =
+      std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models" : config_.models_dir);
   db_ = std::make_unique<FleetDb>(config_.state_dir / "controller.db");
   if (int n = db_->mark_interrupted(clock_.now_s()))
-    log::warn("controller", std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
+    log::warn("controller",
+              std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
   std::vector<fetch::ModelSource> sources;
   for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
-  deployer_ = std::make_unique<Deployer>(*db_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+  deployer_ =
+      std::make_unique<Deployer>(*db_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;

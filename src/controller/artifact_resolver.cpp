@@ -15,7 +15,8 @@ ResolvedArtifact resolve_artifact(ArtifactStore& store, const std::vector<fetch:
     auto got = fetch::fetch_from_sources(sources, model_name, scratch, download, &errors);
     if (got) {
       auto a = store.adopt_model(model_name, got->download.path);
-      log::info("controller", "fetched " + model_name + " from " + got->url + " (" + std::to_string(a.size) + " bytes)");
+      log::info("controller",
+                "fetched " + model_name + " from " + got->url + " (" + std::to_string(a.size) + " bytes)");
       return {a, "source " + got->source, "downloaded from " + got->url};
     }
   }

@@ -56,9 +56,7 @@ std::string ArtifactStore::extension_for(const std::string& format) {
   return ".bin";
 }
 
-fs::path ArtifactStore::scratch_path(const std::string& model_name) const {
-  return dir_ / (".incoming-" + model_name);
-}
+fs::path ArtifactStore::scratch_path(const std::string& model_name) const { return dir_ / (".incoming-" + model_name); }
 
 Artifact ArtifactStore::describe(const std::string& file) {
   fs::path p = dir_ / file;

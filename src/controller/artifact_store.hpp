@@ -15,7 +15,7 @@
 namespace edgeml::controller {
 
 struct Artifact {
-  std::string file;    // name inside the store, e.g. "mobilenetv2_100.onnx"
+  std::string file;  // name inside the store, e.g. "mobilenetv2_100.onnx"
   std::string sha256;
   std::uint64_t size = 0;
   std::string format;  // onnx | tflite | pytorch | unknown

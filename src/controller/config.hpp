@@ -9,20 +9,20 @@ namespace edgeml::controller {
 struct Config {
   std::string host = "127.0.0.1";
   int port = 5000;
-  std::vector<std::string> data;                 // --data PATH or DEVICE=PATH, repeatable
+  std::vector<std::string> data;                       // --data PATH or DEVICE=PATH, repeatable
   std::filesystem::path state_dir = "var/controller";  // predictor models, SQLite, artifact store
-  std::filesystem::path web_dir;                 // dashboard static files; empty = not served
+  std::filesystem::path web_dir;                       // dashboard static files; empty = not served
   size_t threads = 16;
 
   // Deploy and fleet.
-  std::filesystem::path models_dir;              // artifact store; empty = <state>/models
-  std::vector<std::string> model_sources;        // --model-source NAME=URL_TEMPLATE, tried in order
-  std::string public_url;                        // how agents reach us (http://host:port); empty = the bound address
-  double poll_interval_s = 5;                    // telemetry polling of each registered agent
+  std::filesystem::path models_dir;        // artifact store; empty = <state>/models
+  std::vector<std::string> model_sources;  // --model-source NAME=URL_TEMPLATE, tried in order
+  std::string public_url;                  // how agents reach us (http://host:port); empty = the bound address
+  double poll_interval_s = 5;              // telemetry polling of each registered agent
   double deploy_timeout_s = 180;
   double max_upload_mb = 512;
-  double telemetry_keep_days = 7;                // then deleted
-  double telemetry_raw_hours = 24;               // then averaged per minute
+  double telemetry_keep_days = 7;   // then deleted
+  double telemetry_raw_hours = 24;  // then averaged per minute
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;
   std::string balena_api_url = "https://api.balena-cloud.com";

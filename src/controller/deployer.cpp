@@ -23,14 +23,18 @@ class Deployer::Run {
     step_name_ = name;
     step_start_ = d_.clock_.now_s();
     step_mono_ = d_.clock_.monotonic_s();
-    d_.events_.publish(topic(rec.id), "step", {{"deployment_id", rec.id}, {"name", name}, {"status", "started"},
-                                               {"at", step_start_}});
+    d_.events_.publish(topic(rec.id), "step",
+                       {{"deployment_id", rec.id}, {"name", name}, {"status", "started"}, {"at", step_start_}});
   }
   void end_step(const std::string& status, const std::string& detail) {
     StepRecord s{step_name_, status, detail, step_start_, d_.clock_.monotonic_s() - step_mono_};
     d_.db_.add_step(rec.id, s);
-    d_.events_.publish(topic(rec.id), "step", {{"deployment_id", rec.id}, {"name", s.name}, {"status", status},
-                                               {"duration_s", s.duration_s}, {"detail", detail}});
+    d_.events_.publish(topic(rec.id), "step",
+                       {{"deployment_id", rec.id},
+                        {"name", s.name},
+                        {"status", status},
+                        {"duration_s", s.duration_s},
+                        {"detail", detail}});
     step_name_.clear();
   }
   void progress(const nlohmann::json& p) { d_.events_.publish(topic(rec.id), "progress", p); }
@@ -58,8 +62,14 @@ class Deployer::Run {
 Deployer::Deployer(FleetDb& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
                    const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources,
                    const Clock& clock, DeploySettings settings)
-    : db_(db), store_(store), events_(events), catalog_(catalog), predictors_(predictors),
-      sources_(std::move(sources)), clock_(clock), settings_(settings) {}
+    : db_(db),
+      store_(store),
+      events_(events),
+      catalog_(catalog),
+      predictors_(predictors),
+      sources_(std::move(sources)),
+      clock_(clock),
+      settings_(settings) {}
 
 Deployer::~Deployer() {
   stop();
@@ -147,8 +157,10 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
     }
     if (any_rejected) {
       for (size_t i = 0; i < runs.size(); ++i)
-        if (!gate_errors[i].empty()) runs[i]->finish("rejected", gate_errors[i]);
-        else runs[i]->finish("skipped", "another device of this rollout is over the energy budget");
+        if (!gate_errors[i].empty())
+          runs[i]->finish("rejected", gate_errors[i]);
+        else
+          runs[i]->finish("skipped", "another device of this rollout is over the energy budget");
     } else {
       // 2. Artifact, once for the rollout (each deployment's step covers the same resolution).
       for (auto& run : runs) run->begin_step("artifact");
@@ -198,10 +210,9 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     // 3. The agent pulls the file from our store and verifies its sha256.
     run.begin_step("transfer");
     std::string url = plan.base_url + "/models/" + artifact.file;
-    auto accepted = agent.post("/deploy", {{"model_name", plan.model_name},
-                                           {"model_url", url},
-                                           {"sha256", artifact.sha256},
-                                           {"size", artifact.size}});
+    auto accepted = agent.post(
+        "/deploy",
+        {{"model_name", plan.model_name}, {"model_url", url}, {"sha256", artifact.sha256}, {"size", artifact.size}});
     if (accepted.status != 202 && accepted.status != 200) {
       run.finish("failed", "the agent refused the deployment: " + accepted.error_text());
       return false;
@@ -218,7 +229,8 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
         return false;
       }
       if (clock_.monotonic_s() > deadline) {
-        run.finish("failed", "timed out after " + format_number(settings_.timeout_s, 0) + " s (agent state '" + state + "')");
+        run.finish("failed",
+                   "timed out after " + format_number(settings_.timeout_s, 0) + " s (agent state '" + state + "')");
         return false;
       }
       auto reply = agent.get("/status");

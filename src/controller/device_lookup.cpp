@@ -8,7 +8,6 @@
 
 namespace edgeml::controller {
 
-
 Device find_device(FleetDb& db, const std::string& ref, const std::string& field) {
   if (auto id = parse_int(ref)) {
     if (auto d = db.device(*id)) return *d;

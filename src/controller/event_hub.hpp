@@ -26,7 +26,8 @@ class EventHub {
   void publish(const std::string& topic, const std::string& type, nlohmann::json data);
   void close(const std::string& topic);
   // Events with seq > after, waiting up to `wait` for at least one. `closed` tells the reader to stop once drained.
-  std::vector<Event> wait_after(const std::string& topic, long long after, std::chrono::milliseconds wait, bool& closed);
+  std::vector<Event> wait_after(const std::string& topic, long long after, std::chrono::milliseconds wait,
+                                bool& closed);
   bool known(const std::string& topic);
   // Ends every stream (shutdown). Takes no lock, so a signal handler may call it.
   void shutdown();

@@ -41,7 +41,10 @@ DeploymentRecord read_deployment(Statement& s) {
 
 // Binds every column but id, starting at index 1, in kDeploymentColumns order.
 void bind_deployment(Statement& s, const DeploymentRecord& r) {
-  if (r.rollout_id) s.bind(1, *r.rollout_id); else s.bind_null(1);
+  if (r.rollout_id)
+    s.bind(1, *r.rollout_id);
+  else
+    s.bind_null(1);
   s.bind(2, r.kind).bind(3, r.device_id).bind(4, r.device_name).bind(5, r.device_address).bind(6, r.device_type);
   s.bind(7, r.model_name).bind(8, r.status).bind(9, r.error).bind(10, r.started_at).bind(11, r.finished_at);
   s.bind(12, r.energy_mwh).bind(13, r.energy_source).bind(14, r.max_energy).bind(15, r.forced ? 1 : 0);
@@ -166,7 +169,10 @@ std::optional<Device> FleetDb::device_by_address(const std::string& address) {
 
 void FleetDb::mark_seen(long long id, double t) {
   std::lock_guard lock(mu_);
-  db_.prepare("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?").bind(1, t).bind(2, id).run();
+  db_.prepare("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?")
+      .bind(1, t)
+      .bind(2, id)
+      .run();
 }
 
 void FleetDb::mark_unreachable(long long id, const std::string& error) {
@@ -262,8 +268,8 @@ void FleetDb::add_samples(const std::vector<TelemetrySample>& samples) {
   std::lock_guard lock(mu_);
   db_.exec("BEGIN");
   try {
-    auto s = db_.prepare(
-        std::string("INSERT INTO telemetry (") + kSampleColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto s = db_.prepare(std::string("INSERT INTO telemetry (") + kSampleColumns +
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& x : samples) {
       s.bind(1, x.device_id).bind(2, x.t).bind(3, x.cpu_ratio).bind(4, x.memory_ratio).bind(5, x.temp_c);
       s.bind(6, x.power_w).bind(7, x.energy_per_inference_j).bind(8, x.active_model).bind(9, x.storage_ratio);
@@ -287,12 +293,11 @@ void FleetDb::add_samples(const std::vector<TelemetrySample>& samples) {
 std::vector<TelemetrySample> FleetDb::samples(long long device_id, double since, double until, double step) {
   std::lock_guard lock(mu_);
   std::vector<TelemetrySample> out;
-  std::string sql =
-      step > 0 ? std::string("SELECT ") + kSampleAverages +
-                     " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? "
-                     "GROUP BY CAST(t / ? AS INTEGER) ORDER BY MIN(t) LIMIT 100000"
-               : std::string("SELECT ") + kSampleColumns +
-                     " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT 100000";
+  std::string sql = step > 0 ? std::string("SELECT ") + kSampleAverages +
+                                   " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? "
+                                   "GROUP BY CAST(t / ? AS INTEGER) ORDER BY MIN(t) LIMIT 100000"
+                             : std::string("SELECT ") + kSampleColumns +
+                                   " FROM telemetry WHERE device_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT 100000";
   auto s = db_.prepare(sql);
   s.bind(1, device_id).bind(2, since).bind(3, until);
   if (step > 0) s.bind(4, step);
@@ -302,10 +307,10 @@ std::vector<TelemetrySample> FleetDb::samples(long long device_id, double since,
 
 std::optional<TelemetrySample> FleetDb::latest_with_energy(long long device_id, const std::string& model) {
   std::lock_guard lock(mu_);
-  auto s = db_.prepare(
-      std::string("SELECT ") + kSampleColumns +
-      " FROM telemetry WHERE device_id = ? AND active_model = ? AND energy_per_inference_j IS NOT NULL "
-      "ORDER BY t DESC LIMIT 1");
+  auto s =
+      db_.prepare(std::string("SELECT ") + kSampleColumns +
+                  " FROM telemetry WHERE device_id = ? AND active_model = ? AND energy_per_inference_j IS NOT NULL "
+                  "ORDER BY t DESC LIMIT 1");
   s.bind(1, device_id).bind(2, model);
   if (s.step()) return read_sample(s);
   return std::nullopt;
@@ -317,12 +322,11 @@ void FleetDb::apply_retention(double now, double keep_s, double raw_s) {
   try {
     db_.prepare("DELETE FROM telemetry WHERE t < ?").bind(1, now - keep_s).run();
     double cutoff = now - raw_s;
-    db_.prepare(
-           std::string("INSERT INTO telemetry (") + kSampleColumns +
-           ", downsampled) SELECT device_id, CAST(t / 60 AS INTEGER) * 60, AVG(cpu_ratio), AVG(memory_ratio), "
-           "AVG(temp_c), AVG(power_w), AVG(energy_per_inference_j), MAX(active_model), AVG(storage_ratio), "
-           "AVG(inference_rate), AVG(inference_p50_s), 1 "
-           "FROM telemetry WHERE downsampled = 0 AND t < ? GROUP BY device_id, CAST(t / 60 AS INTEGER)")
+    db_.prepare(std::string("INSERT INTO telemetry (") + kSampleColumns +
+                ", downsampled) SELECT device_id, CAST(t / 60 AS INTEGER) * 60, AVG(cpu_ratio), AVG(memory_ratio), "
+                "AVG(temp_c), AVG(power_w), AVG(energy_per_inference_j), MAX(active_model), AVG(storage_ratio), "
+                "AVG(inference_rate), AVG(inference_p50_s), 1 "
+                "FROM telemetry WHERE downsampled = 0 AND t < ? GROUP BY device_id, CAST(t / 60 AS INTEGER)")
         .bind(1, cutoff)
         .run();
     db_.prepare("DELETE FROM telemetry WHERE downsampled = 0 AND t < ?").bind(1, cutoff).run();
@@ -349,7 +353,10 @@ nlohmann::json to_json(const Device& d) {
 nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>& steps) {
   nlohmann::json st = nlohmann::json::array();
   for (const auto& s : steps)
-    st.push_back({{"name", s.name}, {"status", s.status}, {"started_at", s.started_at}, {"duration_s", s.duration_s},
+    st.push_back({{"name", s.name},
+                  {"status", s.status},
+                  {"started_at", s.started_at},
+                  {"duration_s", s.duration_s},
                   {"detail", s.detail}});
   return {{"deployment_id", r.id},
           {"rollout_id", r.rollout_id ? nlohmann::json(*r.rollout_id) : nlohmann::json()},

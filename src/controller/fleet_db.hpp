@@ -33,8 +33,8 @@ struct DeploymentRecord {
   std::string error;
   double started_at = 0;
   std::optional<double> finished_at;
-  std::optional<double> energy_mwh;            // figure used by the energy gate
-  std::string energy_source;                   // measured | predicted | unavailable
+  std::optional<double> energy_mwh;  // figure used by the energy gate
+  std::string energy_source;         // measured | predicted | unavailable
   std::optional<double> max_energy;
   bool forced = false;
   std::string sha256, artifact_file, artifact_source;
@@ -50,8 +50,8 @@ struct TelemetrySample {
   long long device_id = 0;
   double t = 0;
   std::optional<double> cpu_ratio, memory_ratio, temp_c, power_w, energy_per_inference_j;
-  std::optional<double> storage_ratio;                      // used share of the agent's state file system
-  std::optional<double> inference_rate, inference_p50_s;    // the agent's continuous loop (per s; seconds)
+  std::optional<double> storage_ratio;                    // used share of the agent's state file system
+  std::optional<double> inference_rate, inference_p50_s;  // the agent's continuous loop (per s; seconds)
   std::string active_model;
 };
 

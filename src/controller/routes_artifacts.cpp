@@ -22,8 +22,8 @@ void reject_encoded_tricks(const httplib::Request& req) {
   std::string raw = to_lower(req.target);
   for (const char* bad : {"%2e", "%2f", "%5c", "%00"})
     if (raw.find(bad) != std::string::npos)
-      throw FieldError("file", std::string("file names must not contain percent-encoded '.', '/', '\\' or NUL (") +
-                                   bad + ")");
+      throw FieldError("file",
+                       std::string("file names must not contain percent-encoded '.', '/', '\\' or NUL (") + bad + ")");
 }
 
 const httplib::MultipartFormData& require_file(const httplib::Request& req) {

@@ -12,7 +12,8 @@ void register_balena_routes(ControllerApp& app, http::Router& router) {
     if (settings.token.empty()) throw HttpError(503, "BALENA_API_TOKEN is not configured");
     auto slug = http::query_string(req, "app_slug", 200);
     if (!slug) slug = http::query_string(req, "app", 200);  // the original parameter name
-    if (!slug || slug->empty()) throw FieldError("app_slug", "app_slug (the fleet's slug, e.g. myorg/edge-fleet) is required");
+    if (!slug || slug->empty())
+      throw FieldError("app_slug", "app_slug (the fleet's slug, e.g. myorg/edge-fleet) is required");
     bool online_only = http::query_bool(req, "online_only").value_or(false);
     http::reply_json(res, balena_list_devices(settings, *slug, online_only));
   });

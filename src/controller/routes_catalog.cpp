@@ -60,14 +60,15 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
     q.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 100000).value_or(100000));
     q.offset = static_cast<size_t>(http::query_int(req, "offset", 0, 100000000).value_or(0));
     auto result = catalog::list_rows(app.catalog(), q);
-    reply_with_raw(res, {{"success", true}, {"count", result.rows.size()}, {"total", result.total}, {"offset", q.offset}},
+    reply_with_raw(res,
+                   {{"success", true}, {"count", result.rows.size()}, {"total", result.total}, {"offset", q.offset}},
                    {{"models", cache->array(result.rows)}});
   });
 
   router.get("/api/models/recommended", [&app, cache](const httplib::Request& req, httplib::Response& res) {
     catalog::Budgets b;
-    b.device_type = app.resolve_device(http::query_string(req, "device_type")
-                                           .value_or(http::query_string(req, "device").value_or("")));
+    b.device_type = app.resolve_device(
+        http::query_string(req, "device_type").value_or(http::query_string(req, "device").value_or("")));
     b.max_energy_mwh = http::query_number(req, "max_energy", {0, 1e12, true});
     b.max_size_mb = http::query_number(req, "max_size", {0, 1e12, true});
     b.max_latency_s = http::query_number(req, "max_latency", {0, 1e12, true});

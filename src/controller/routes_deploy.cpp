@@ -1,11 +1,11 @@
 // POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?},
 // GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events of the real steps).
 #include "common/error.hpp"
-#include "common/names.hpp"
 #include "common/json_fields.hpp"
+#include "common/names.hpp"
 #include "controller/app.hpp"
-#include "controller/json_request.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
 #include "http/replies.hpp"
@@ -92,9 +92,13 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
     plan.base_url = app.model_base_url(req);
     auto rollout = app.deployer().start(plan);
     if (async) {
-      http::reply_json(res, {{"success", true}, {"status", "running"}, {"rollout_id", rollout.rollout_id},
-                             {"deployment_id", rollout.deployment_ids.front()},
-                             {"deployment_ids", rollout.deployment_ids}}, 202);
+      http::reply_json(res,
+                       {{"success", true},
+                        {"status", "running"},
+                        {"rollout_id", rollout.rollout_id},
+                        {"deployment_id", rollout.deployment_ids.front()},
+                        {"deployment_ids", rollout.deployment_ids}},
+                       202);
       return;
     }
     app.deployer().wait(rollout.rollout_id);
@@ -115,14 +119,15 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
       if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
     }
     bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());
-    http::reply_json(res, {{"success", ok},
-                           {"status", ok ? "success" : "failed"},
-                           {"message", std::to_string(succeeded) + " of " + std::to_string(list.size()) +
-                                           " device(s) run " + plan.model_name},
-                           {"model", plan.model_name},
-                           {"rollout_id", rollout.rollout_id},
-                           {"counts", counts},
-                           {"deployments", list}},
+    http::reply_json(res,
+                     {{"success", ok},
+                      {"status", ok ? "success" : "failed"},
+                      {"message", std::to_string(succeeded) + " of " + std::to_string(list.size()) + " device(s) run " +
+                                      plan.model_name},
+                      {"model", plan.model_name},
+                      {"rollout_id", rollout.rollout_id},
+                      {"counts", counts},
+                      {"deployments", list}},
                      ok ? 200 : worst);
   });
 
@@ -146,8 +151,13 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
     long long seq = 0;
     auto steps = app.db().steps(id);
     for (const auto& s : steps)
-      initial.push_back({++seq, "step", {{"deployment_id", id}, {"name", s.name}, {"status", s.status},
-                                         {"duration_s", s.duration_s}, {"detail", s.detail}}});
+      initial.push_back({++seq,
+                         "step",
+                         {{"deployment_id", id},
+                          {"name", s.name},
+                          {"status", s.status},
+                          {"duration_s", s.duration_s},
+                          {"detail", s.detail}}});
     initial.push_back({++seq, "done", to_json(*rec, steps)});
     reply_event_stream(res, app.events(), topic, initial, false);
   });

@@ -23,7 +23,9 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
       logs.push_back(to_json(r, app.db().steps(r.id)));
       ++by_status[r.status];
     }
-    http::reply_json(res, {{"success", true}, {"count", logs.size()}, {"logs", logs},
+    http::reply_json(res, {{"success", true},
+                           {"count", logs.size()},
+                           {"logs", logs},
                            {"stats", {{"shown", logs.size()}, {"by_status", by_status}}}});
   });
 
@@ -55,13 +57,14 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
     for (const auto& d : app.db().devices()) {
       auto dep = app.db().last_succeeded(d.id);
       if (!dep) continue;
-      nlohmann::json row{{"device_id", d.id},
-                         {"device", d.name},
-                         {"device_type", d.device_type},
-                         {"model", dep->model_name},
-                         {"deployment_id", dep->id},
-                         {"predicted_energy_mwh", dep->energy_mwh ? nlohmann::json(*dep->energy_mwh) : nlohmann::json()},
-                         {"prediction_source", dep->energy_source}};
+      nlohmann::json row{
+          {"device_id", d.id},
+          {"device", d.name},
+          {"device_type", d.device_type},
+          {"model", dep->model_name},
+          {"deployment_id", dep->id},
+          {"predicted_energy_mwh", dep->energy_mwh ? nlohmann::json(*dep->energy_mwh) : nlohmann::json()},
+          {"prediction_source", dep->energy_source}};
       row["predicted_per_inference_mj"] =
           dep->predicted_per_inference_mj ? nlohmann::json(*dep->predicted_per_inference_mj) : nlohmann::json();
       auto m = app.db().latest_with_energy(d.id, dep->model_name);

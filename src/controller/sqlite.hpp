@@ -24,8 +24,8 @@ class Statement {
   Statement& bind(int i, std::optional<double> v);
   Statement& bind_null(int i);
 
-  bool step();  // true while a row is available
-  void run();   // step to completion (INSERT/UPDATE)
+  bool step();   // true while a row is available
+  void run();    // step to completion (INSERT/UPDATE)
   void reset();  // ready to run again with new binds
 
   std::string text(int col) const;

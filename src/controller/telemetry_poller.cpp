@@ -41,7 +41,9 @@ TelemetryPoller::TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clo
 
 TelemetryPoller::~TelemetryPoller() { stop(); }
 
-void TelemetryPoller::start() { thread_ = std::thread([this] { loop(); }); }
+void TelemetryPoller::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void TelemetryPoller::stop() {
   {

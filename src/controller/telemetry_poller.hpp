@@ -22,8 +22,8 @@ namespace edgeml::controller {
 
 struct PollerSettings {
   double interval_s = 5;
-  int timeout_s = 2;       // per agent request (connect and read)
-  int workers = 8;         // agents polled at once
+  int timeout_s = 2;  // per agent request (connect and read)
+  int workers = 8;    // agents polled at once
   double keep_s = 7 * 86400;
   double raw_s = 86400;
   double retention_every_s = 600;

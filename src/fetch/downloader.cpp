@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <thread>
 
 #include "common/log.hpp"
@@ -26,14 +26,14 @@ struct CurlGlobal {
 struct Attempt {
   CURL* curl = nullptr;
   FILE* file = nullptr;
-  std::uint64_t offset = 0;    // bytes already in the .part file when the attempt started
-  std::uint64_t written = 0;   // bytes written by this attempt
+  std::uint64_t offset = 0;   // bytes already in the .part file when the attempt started
+  std::uint64_t written = 0;  // bytes written by this attempt
   std::uint64_t max_bytes = 0;
-  bool started = false;        // first body byte seen (status known)
+  bool started = false;  // first body byte seen (status known)
   long status = 0;
-  bool restarted = false;      // server ignored our Range: the file was truncated
+  bool restarted = false;  // server ignored our Range: the file was truncated
   bool too_large = false;
-  std::string error_body;      // first bytes of a non-2xx body, for the message
+  std::string error_body;  // first bytes of a non-2xx body, for the message
   const DownloadOptions* options = nullptr;
 };
 
@@ -152,15 +152,14 @@ DownloadResult download_file(const std::string& url, const fs::path& dest, const
       break;
     } catch (const DownloadError& e) {
       bool retryable = e.kind() == DownloadError::Kind::network ||
-                       (e.kind() == DownloadError::Kind::http_status && (e.http_status() >= 500 ||
-                                                                        e.http_status() == 429 ||
-                                                                        e.http_status() == 416));
+                       (e.kind() == DownloadError::Kind::http_status &&
+                        (e.http_status() >= 500 || e.http_status() == 429 || e.http_status() == 416));
       if (!retryable || attempt >= options.attempts) {
         if (!retryable) fs::remove(part);  // a 404 or a refusal leaves nothing behind; a cut transfer stays resumable
         throw;
       }
-      log::warn("fetch", std::string(e.what()) + "; retry " + std::to_string(attempt) + " in " +
-                             format_number(wait, 2) + " s");
+      log::warn("fetch",
+                std::string(e.what()) + "; retry " + std::to_string(attempt) + " in " + format_number(wait, 2) + " s");
       std::this_thread::sleep_for(std::chrono::duration<double>(wait));
       wait *= 2;
     }
@@ -169,8 +168,9 @@ DownloadResult download_file(const std::string& url, const fs::path& dest, const
   result.bytes = file_size_or_zero(part);
   if (options.sha256 && to_lower(*options.sha256) != result.sha256) {
     fs::remove(part);
-    throw DownloadError(DownloadError::Kind::checksum, url + ": sha256 mismatch: expected " + to_lower(*options.sha256) +
-                                                           ", got " + result.sha256 + " (file deleted)");
+    throw DownloadError(DownloadError::Kind::checksum, url + ": sha256 mismatch: expected " +
+                                                           to_lower(*options.sha256) + ", got " + result.sha256 +
+                                                           " (file deleted)");
   }
   fs::rename(part, dest);
   result.path = dest;

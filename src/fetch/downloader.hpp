@@ -18,8 +18,8 @@ struct DownloadOptions {
   std::optional<std::string> sha256;  // lowercase or uppercase hex
   long connect_timeout_s = 10;
   long stall_timeout_s = 30;
-  int attempts = 4;                   // first try + retries
-  double backoff_s = 0.5;             // doubled after each failed attempt
+  int attempts = 4;        // first try + retries
+  double backoff_s = 0.5;  // doubled after each failed attempt
   std::uint64_t max_bytes = 4ull << 30;
   // Called as bytes arrive: received so far (including resumed bytes), total when known.
   std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)> on_progress;

@@ -63,7 +63,8 @@ HttpReply http_get(const std::string& url, const GetOptions& options) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(c);
-  if (collect.too_large) throw std::runtime_error("answer larger than " + std::to_string(options.max_body_bytes) + " bytes");
+  if (collect.too_large)
+    throw std::runtime_error("answer larger than " + std::to_string(options.max_body_bytes) + " bytes");
   if (rc != CURLE_OK) throw std::runtime_error(curl_easy_strerror(rc));
   return reply;
 }

@@ -19,13 +19,12 @@ std::optional<double> query_number(const httplib::Request& req, const std::strin
   if (!v) throw FieldError(name, "'" + name + "' must be a finite number, got '" + *s + "'");
   bool below = range.min_exclusive ? *v <= range.min : *v < range.min;
   if (below || *v > range.max)
-    throw FieldError(name, "'" + name + "' must be " + (range.min_exclusive ? "> " : ">= ") +
-                               format_number(range.min) + " and <= " + format_number(range.max));
+    throw FieldError(name, "'" + name + "' must be " + (range.min_exclusive ? "> " : ">= ") + format_number(range.min) +
+                               " and <= " + format_number(range.max));
   return v;
 }
 
-std::optional<long long> query_int(const httplib::Request& req, const std::string& name, long long min,
-                                   long long max) {
+std::optional<long long> query_int(const httplib::Request& req, const std::string& name, long long min, long long max) {
   auto s = query_string(req, name);
   if (!s || trim(*s).empty()) return std::nullopt;
   auto v = parse_int(*s);

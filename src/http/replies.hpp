@@ -1,5 +1,6 @@
 #pragma once
-// JSON answers. Every error body has the same shape: {"error": "...", "field": "..."} (field only when one is at fault).
+// JSON answers. Every error body has the same shape: {"error": "...", "field": "..."} (field only when one is at
+// fault).
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>

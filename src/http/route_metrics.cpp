@@ -23,8 +23,8 @@ std::string RouteMetrics::prometheus_text() const {
       << "# TYPE " << prefix_ << "_http_requests_total counter\n";
   for (const auto& [key, n] : counts_) {
     const auto& [method, route, status] = key;
-    out << prefix_ << "_http_requests_total{method=\"" << method << "\",route=\"" << route << "\",status=\""
-        << status << "\"} " << n << "\n";
+    out << prefix_ << "_http_requests_total{method=\"" << method << "\",route=\"" << route << "\",status=\"" << status
+        << "\"} " << n << "\n";
   }
   out << "# HELP " << prefix_ << "_http_request_duration_seconds Time to answer, by route.\n"
       << "# TYPE " << prefix_ << "_http_request_duration_seconds histogram\n";
@@ -32,8 +32,8 @@ std::string RouteMetrics::prometheus_text() const {
     const auto& [method, route] = key;
     std::string labels = "method=\"" + method + "\",route=\"" + route + "\"";
     for (size_t i = 0; i < kBuckets.size(); ++i)
-      out << prefix_ << "_http_request_duration_seconds_bucket{" << labels << ",le=\""
-          << format_number(kBuckets[i], 6) << "\"} " << h.buckets[i] << "\n";
+      out << prefix_ << "_http_request_duration_seconds_bucket{" << labels << ",le=\"" << format_number(kBuckets[i], 6)
+          << "\"} " << h.buckets[i] << "\n";
     out << prefix_ << "_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n";
     out << prefix_ << "_http_request_duration_seconds_sum{" << labels << "} " << format_number(h.sum, 9) << "\n";
     out << prefix_ << "_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";

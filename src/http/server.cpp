@@ -46,22 +46,22 @@ void configure_server(httplib::Server& server, const ServerLimits& limits, const
   // Errors cpp-httplib produces itself (no route, body too large) get the same JSON shape as ours.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) {
-      reply_error(res, 404, "no such endpoint: " + req.method + " " + req.path);
-    } else if (res.status == 413) {
-      reply_error(res, 413, "request body is too large", "body");
-    } else {
-      reply_error(res, res.status, "HTTP " + std::to_string(res.status));
-    }
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 404) {
+          reply_error(res, 404, "no such endpoint: " + req.method + " " + req.path);
+        } else if (res.status == 413) {
+          reply_error(res, 413, "request body is too large", "body");
+        } else {
+          reply_error(res, res.status, "HTTP " + std::to_string(res.status));
+        }
         return httplib::Server::HandlerResponse::Handled;
       }));
 }
 
 Handler Router::wrap(const std::string& method, const std::string& pattern, Handler h) {
   // Captures by value: a Router is a short-lived registration helper and may be gone when requests arrive.
-  return [metrics = &metrics_, component = component_, method, pattern, h = std::move(h)](
-             const httplib::Request& req, httplib::Response& res) {
+  return [metrics = &metrics_, component = component_, method, pattern, h = std::move(h)](const httplib::Request& req,
+                                                                                          httplib::Response& res) {
     auto t0 = std::chrono::steady_clock::now();
     run_guarded(component, res, [&] { h(req, res); });
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

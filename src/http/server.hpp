@@ -12,8 +12,8 @@
 namespace edgeml::http {
 
 struct ServerLimits {
-  size_t threads = 16;               // each keep-alive connection holds a worker while idle (cpp-httplib design)
-  size_t max_body_bytes = 1 << 20;   // bodies over this get 413
+  size_t threads = 16;              // each keep-alive connection holds a worker while idle (cpp-httplib design)
+  size_t max_body_bytes = 1 << 20;  // bodies over this get 413
   time_t keep_alive_timeout_s = 2;
   size_t keep_alive_max_count = 1000;
   time_t read_timeout_s = 10;

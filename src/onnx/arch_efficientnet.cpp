@@ -35,15 +35,24 @@ BlockSpec decode(const std::string& text) {
       if (!v) throw std::logic_error("zoo: bad block string " + text);
       return *v;
     };
-    if (p == "nre") b.relu = true;
-    else if (p == "noskip") b.noskip = true;
-    else if (p.rfind("se", 0) == 0) b.se = num(2);
-    else if (p[0] == 'r') b.repeats = static_cast<int>(num(1));
-    else if (p[0] == 'k') b.kernel = static_cast<int>(num(1));
-    else if (p[0] == 's') b.stride = static_cast<int>(num(1));
-    else if (p[0] == 'e') b.exp = num(1);
-    else if (p[0] == 'c') b.out_c = static_cast<int64_t>(num(1));
-    else throw std::logic_error("zoo: unknown block option in " + text);
+    if (p == "nre")
+      b.relu = true;
+    else if (p == "noskip")
+      b.noskip = true;
+    else if (p.rfind("se", 0) == 0)
+      b.se = num(2);
+    else if (p[0] == 'r')
+      b.repeats = static_cast<int>(num(1));
+    else if (p[0] == 'k')
+      b.kernel = static_cast<int>(num(1));
+    else if (p[0] == 's')
+      b.stride = static_cast<int>(num(1));
+    else if (p[0] == 'e')
+      b.exp = num(1);
+    else if (p[0] == 'c')
+      b.out_c = static_cast<int64_t>(num(1));
+    else
+      throw std::logic_error("zoo: unknown block option in " + text);
   }
   return b;
 }
@@ -52,7 +61,7 @@ struct NetSpec {
   std::vector<std::string> blocks;
   double multiplier = 1.0;
   int64_t stem = 32;
-  bool fix_stem = false;      // stem width not scaled by the multiplier
+  bool fix_stem = false;  // stem width not scaled by the multiplier
   int64_t num_features = 1280;
   Act act = Act::relu;
   // MobileNetV3: SE width from the expanded channels, rounded to 8, ReLU inside, hard-sigmoid gate, and a head of
@@ -112,7 +121,7 @@ void build(GraphBuilder& g, const NetSpec& net) {
 
 void build_mobilenetv2(GraphBuilder& g, double multiplier) {
   NetSpec n;
-  n.blocks = {"ds_r1_k3_s1_c16",     "ir_r2_k3_s2_e6_c24",  "ir_r3_k3_s2_e6_c32", "ir_r4_k3_s2_e6_c64",
+  n.blocks = {"ds_r1_k3_s1_c16",    "ir_r2_k3_s2_e6_c24",  "ir_r3_k3_s2_e6_c32", "ir_r4_k3_s2_e6_c64",
               "ir_r3_k3_s1_e6_c96", "ir_r3_k3_s2_e6_c160", "ir_r1_k3_s1_e6_c320"};
   n.multiplier = multiplier;
   n.act = Act::relu6;
@@ -123,15 +132,16 @@ void build_mobilenetv2(GraphBuilder& g, double multiplier) {
 void build_mobilenetv3(GraphBuilder& g, bool large, double multiplier) {
   NetSpec n;
   if (large) {
-    n.blocks = {"ds_r1_k3_s1_e1_c16_nre", "ir_r1_k3_s2_e4_c24_nre", "ir_r1_k3_s1_e3_c24_nre",
-                "ir_r3_k5_s2_e3_c40_se0.25_nre", "ir_r1_k3_s2_e6_c80", "ir_r1_k3_s1_e2.5_c80",
-                "ir_r2_k3_s1_e2.3_c80", "ir_r2_k3_s1_e6_c112_se0.25", "ir_r3_k5_s2_e6_c160_se0.25",
-                "cn_r1_k1_s1_c960"};
+    n.blocks = {"ds_r1_k3_s1_e1_c16_nre",     "ir_r1_k3_s2_e4_c24_nre",
+                "ir_r1_k3_s1_e3_c24_nre",     "ir_r3_k5_s2_e3_c40_se0.25_nre",
+                "ir_r1_k3_s2_e6_c80",         "ir_r1_k3_s1_e2.5_c80",
+                "ir_r2_k3_s1_e2.3_c80",       "ir_r2_k3_s1_e6_c112_se0.25",
+                "ir_r3_k5_s2_e6_c160_se0.25", "cn_r1_k1_s1_c960"};
     n.num_features = 1280;
   } else {
-    n.blocks = {"ds_r1_k3_s2_e1_c16_se0.25_nre", "ir_r1_k3_s2_e4.5_c24_nre", "ir_r1_k3_s1_e3.67_c24_nre",
-                "ir_r1_k5_s2_e4_c40_se0.25", "ir_r2_k5_s1_e6_c40_se0.25", "ir_r2_k5_s1_e3_c48_se0.25",
-                "ir_r3_k5_s2_e6_c96_se0.25", "cn_r1_k1_s1_c576"};
+    n.blocks = {"ds_r1_k3_s2_e1_c16_se0.25_nre", "ir_r1_k3_s2_e4.5_c24_nre",  "ir_r1_k3_s1_e3.67_c24_nre",
+                "ir_r1_k5_s2_e4_c40_se0.25",     "ir_r2_k5_s1_e6_c40_se0.25", "ir_r2_k5_s1_e3_c48_se0.25",
+                "ir_r3_k5_s2_e6_c96_se0.25",     "cn_r1_k1_s1_c576"};
     n.num_features = 1024;
   }
   n.multiplier = multiplier;
@@ -144,7 +154,7 @@ void build_mobilenetv3(GraphBuilder& g, bool large, double multiplier) {
 
 void build_mnasnet(GraphBuilder& g) {
   NetSpec n;
-  n.blocks = {"ds_r1_k3_s1_c16_noskip", "ir_r3_k3_s2_e3_c24",  "ir_r3_k5_s2_e3_c40", "ir_r3_k5_s2_e6_c80",
+  n.blocks = {"ds_r1_k3_s1_c16_noskip", "ir_r3_k3_s2_e3_c24",  "ir_r3_k5_s2_e3_c40",        "ir_r3_k5_s2_e6_c80",
               "ir_r2_k3_s1_e6_c96",     "ir_r4_k5_s2_e6_c192", "ir_r1_k3_s1_e6_c320_noskip"};
   n.act = Act::relu;
   build(g, n);
@@ -158,8 +168,8 @@ void build_efficientnet(GraphBuilder& g, bool lite) {
     n.act = Act::relu6;
     n.fix_stem = true;
   } else {
-    n.blocks = {"ds_r1_k3_s1_e1_c16_se0.25",  "ir_r2_k3_s2_e6_c24_se0.25",  "ir_r2_k5_s2_e6_c40_se0.25",
-                "ir_r3_k3_s2_e6_c80_se0.25",  "ir_r3_k5_s1_e6_c112_se0.25", "ir_r4_k5_s2_e6_c192_se0.25",
+    n.blocks = {"ds_r1_k3_s1_e1_c16_se0.25", "ir_r2_k3_s2_e6_c24_se0.25",  "ir_r2_k5_s2_e6_c40_se0.25",
+                "ir_r3_k3_s2_e6_c80_se0.25", "ir_r3_k5_s1_e6_c112_se0.25", "ir_r4_k5_s2_e6_c192_se0.25",
                 "ir_r1_k3_s1_e6_c320_se0.25"};
     n.act = Act::swish;
   }

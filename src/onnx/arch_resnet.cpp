@@ -33,10 +33,14 @@ Tensor bottleneck(GraphBuilder& g, const Tensor& x, int64_t planes, int64_t stri
 void build_resnet(GraphBuilder& g, int depth) {
   std::vector<int> repeats;
   bool bottlenecks = false;
-  if (depth == 18) repeats = {2, 2, 2, 2};
-  else if (depth == 34) repeats = {3, 4, 6, 3};
-  else if (depth == 50) repeats = {3, 4, 6, 3}, bottlenecks = true;
-  else throw std::logic_error("zoo: no resnet" + std::to_string(depth));
+  if (depth == 18)
+    repeats = {2, 2, 2, 2};
+  else if (depth == 34)
+    repeats = {3, 4, 6, 3};
+  else if (depth == 50)
+    repeats = {3, 4, 6, 3}, bottlenecks = true;
+  else
+    throw std::logic_error("zoo: no resnet" + std::to_string(depth));
 
   Tensor x = g.input(3, 224, 224);
   x = conv_bn_act(g, x, 64, 7, 2, Act::relu);

@@ -31,9 +31,12 @@ Tensor unit(GraphBuilder& g, const Tensor& x, int64_t out_c, int64_t stride) {
 
 void build_shufflenet_v2(GraphBuilder& g, double width) {
   std::vector<int64_t> channels;
-  if (width == 0.5) channels = {24, 48, 96, 192, 1024};
-  else if (width == 1.0) channels = {24, 116, 232, 464, 1024};
-  else throw std::logic_error("zoo: no shufflenet_v2 width " + std::to_string(width));
+  if (width == 0.5)
+    channels = {24, 48, 96, 192, 1024};
+  else if (width == 1.0)
+    channels = {24, 116, 232, 464, 1024};
+  else
+    throw std::logic_error("zoo: no shufflenet_v2 width " + std::to_string(width));
   const int repeats[] = {4, 8, 4};
 
   Tensor x = g.input(3, 224, 224);

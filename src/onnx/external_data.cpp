@@ -46,12 +46,29 @@ ExternalRef external_ref(const ::onnx::TensorProto& tensor) {
 std::optional<uint64_t> expected_data_bytes(const ::onnx::TensorProto& tensor) {
   uint64_t element = 0;
   switch (tensor.data_type()) {
-    case ::onnx::TensorProto::FLOAT: case ::onnx::TensorProto::INT32: case ::onnx::TensorProto::UINT32: element = 4; break;
-    case ::onnx::TensorProto::DOUBLE: case ::onnx::TensorProto::INT64: case ::onnx::TensorProto::UINT64: element = 8; break;
-    case ::onnx::TensorProto::FLOAT16: case ::onnx::TensorProto::BFLOAT16: case ::onnx::TensorProto::INT16:
-    case ::onnx::TensorProto::UINT16: element = 2; break;
-    case ::onnx::TensorProto::INT8: case ::onnx::TensorProto::UINT8: case ::onnx::TensorProto::BOOL: element = 1; break;
-    default: return std::nullopt;
+    case ::onnx::TensorProto::FLOAT:
+    case ::onnx::TensorProto::INT32:
+    case ::onnx::TensorProto::UINT32:
+      element = 4;
+      break;
+    case ::onnx::TensorProto::DOUBLE:
+    case ::onnx::TensorProto::INT64:
+    case ::onnx::TensorProto::UINT64:
+      element = 8;
+      break;
+    case ::onnx::TensorProto::FLOAT16:
+    case ::onnx::TensorProto::BFLOAT16:
+    case ::onnx::TensorProto::INT16:
+    case ::onnx::TensorProto::UINT16:
+      element = 2;
+      break;
+    case ::onnx::TensorProto::INT8:
+    case ::onnx::TensorProto::UINT8:
+    case ::onnx::TensorProto::BOOL:
+      element = 1;
+      break;
+    default:
+      return std::nullopt;
   }
   uint64_t n = 1;
   for (int64_t d : tensor.dims()) {
@@ -61,8 +78,7 @@ std::optional<uint64_t> expected_data_bytes(const ::onnx::TensorProto& tensor) {
   return n * element;
 }
 
-uint64_t checked_external_length(const ::onnx::TensorProto& tensor, const ExternalRef& ref,
-                                 const fs::path& model_dir) {
+uint64_t checked_external_length(const ::onnx::TensorProto& tensor, const ExternalRef& ref, const fs::path& model_dir) {
   const fs::path file = model_dir / ref.location;
   std::error_code ec;
   if (!fs::is_regular_file(file, ec))
@@ -88,7 +104,8 @@ namespace {
 ::onnx::ModelProto parse_model_file(const fs::path& model) {
   std::string bytes = read_file(model);
   ::onnx::ModelProto proto;
-  if (bytes.size() > static_cast<size_t>(INT32_MAX) || !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw std::runtime_error("'" + model.string() + "' is not a valid ONNX model (protobuf parse failed)");
   return proto;
 }

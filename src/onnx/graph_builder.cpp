@@ -110,7 +110,8 @@ Tensor GraphBuilder::input(int64_t c, int64_t h, int64_t w) {
 Tensor GraphBuilder::conv(const Tensor& x, int64_t out_c, int64_t k, int64_t stride, int64_t groups, bool bias,
                           int64_t pad) {
   if (pad < 0) pad = (k - 1) / 2;
-  if (x.c % groups != 0 || out_c % groups != 0) throw std::logic_error("graph builder: channels not divisible by groups");
+  if (x.c % groups != 0 || out_c % groups != 0)
+    throw std::logic_error("graph builder: channels not divisible by groups");
   int64_t fan_in = (x.c / groups) * k * k;
   // He-uniform (kaiming_uniform with gain sqrt(2)): variance 2 / fan_in keeps ReLU activations at a steady scale.
   float bound = std::sqrt(6.0f / static_cast<float>(fan_in));

@@ -69,8 +69,8 @@ class GraphBuilder {
   Tensor hard_sigmoid(const Tensor& x, float alpha = 1.0f / 6.0f, float beta = 0.5f);
   Tensor sigmoid(const Tensor& x);
   Tensor add(const Tensor& a, const Tensor& b);
-  Tensor gate(const Tensor& gate, const Tensor& x);  // Mul(gate, x), gate [1,c,1,1] first (see above)
-  Tensor concat(const std::vector<Tensor>& parts);  // along channels
+  Tensor gate(const Tensor& gate, const Tensor& x);       // Mul(gate, x), gate [1,c,1,1] first (see above)
+  Tensor concat(const std::vector<Tensor>& parts);        // along channels
   std::pair<Tensor, Tensor> split_half(const Tensor& x);  // channels in two equal halves (Split, no split input)
   Tensor channel_shuffle(const Tensor& x, int64_t groups);
   Tensor max_pool(const Tensor& x, int64_t k, int64_t stride, int64_t pad, bool ceil_mode = false);
@@ -81,12 +81,14 @@ class GraphBuilder {
   void flatten_output(const Tensor& x);
 
   // Serialized ModelProto (IR 8, opset 14) with the given metadata_props, in insertion order.
-  std::string serialize(const std::string& graph_name, const std::vector<std::pair<std::string, std::string>>& metadata);
+  std::string serialize(const std::string& graph_name,
+                        const std::vector<std::pair<std::string, std::string>>& metadata);
 
  private:
   std::string fresh(const std::string& prefix);
   std::string add_weight(const std::string& prefix, const std::vector<int64_t>& dims, float bound);
-  std::string add_constant(const std::string& prefix, const std::vector<int64_t>& dims, const std::vector<float>& values);
+  std::string add_constant(const std::string& prefix, const std::vector<int64_t>& dims,
+                           const std::vector<float>& values);
   ::onnx::NodeProto* add_node(const std::string& op, const std::vector<std::string>& inputs,
                               const std::vector<std::string>& outputs);
   Tensor unary(const std::string& op, const Tensor& x);

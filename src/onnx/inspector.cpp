@@ -25,14 +25,30 @@ constexpr double kMiB = 1024.0 * 1024.0;
 // Inputs that hold configuration rather than learned weights: (op, input index). Initializers used only here are
 // not parameters. BatchNormalization's running mean/var are buffers, as in timm's and torchvision's counts.
 bool is_non_parameter_input(const std::string& op, int index) {
-  static const std::map<std::string, std::set<int>> table = {
-      {"BatchNormalization", {3, 4}}, {"Clip", {1, 2}},          {"Reshape", {1}},         {"Expand", {1}},
-      {"Tile", {1}},                  {"Slice", {1, 2, 3, 4}},   {"Pad", {1, 2, 3}},       {"Resize", {1, 2, 3}},
-      {"Upsample", {1}},              {"Squeeze", {1}},          {"Unsqueeze", {1}},       {"Split", {1}},
-      {"ReduceSum", {1}},             {"TopK", {1}},             {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}},
-      {"OneHot", {1, 2}},             {"Gather", {1}},           {"QuantizeLinear", {1, 2}},
-      {"DequantizeLinear", {1, 2}},   {"QLinearConv", {1, 2, 4, 5, 6, 7}},
-      {"QLinearMatMul", {1, 2, 4, 5, 6, 7}}, {"ConvInteger", {2, 3}}, {"MatMulInteger", {2, 3}}};
+  static const std::map<std::string, std::set<int>> table = {{"BatchNormalization", {3, 4}},
+                                                             {"Clip", {1, 2}},
+                                                             {"Reshape", {1}},
+                                                             {"Expand", {1}},
+                                                             {"Tile", {1}},
+                                                             {"Slice", {1, 2, 3, 4}},
+                                                             {"Pad", {1, 2, 3}},
+                                                             {"Resize", {1, 2, 3}},
+                                                             {"Upsample", {1}},
+                                                             {"Squeeze", {1}},
+                                                             {"Unsqueeze", {1}},
+                                                             {"Split", {1}},
+                                                             {"ReduceSum", {1}},
+                                                             {"TopK", {1}},
+                                                             {"ConstantOfShape", {0}},
+                                                             {"Range", {0, 1, 2}},
+                                                             {"OneHot", {1, 2}},
+                                                             {"Gather", {1}},
+                                                             {"QuantizeLinear", {1, 2}},
+                                                             {"DequantizeLinear", {1, 2}},
+                                                             {"QLinearConv", {1, 2, 4, 5, 6, 7}},
+                                                             {"QLinearMatMul", {1, 2, 4, 5, 6, 7}},
+                                                             {"ConvInteger", {2, 3}},
+                                                             {"MatMulInteger", {2, 3}}};
   auto it = table.find(op);
   return it != table.end() && it->second.count(index);
 }
@@ -241,7 +257,8 @@ InspectResult inspect_file(const fs::path& path, const InspectOptions& options) 
   const uint64_t size = fs::file_size(path, ec);
   if (ec) throw std::runtime_error("cannot stat '" + path.string() + "': " + ec.message());
   if (size == 0) throw std::runtime_error("'" + path.string() + "': model is empty (0 bytes)");
-  if (size > options.max_bytes) throw std::runtime_error("'" + path.string() + "': " + describe_limit(size, options.max_bytes));
+  if (size > options.max_bytes)
+    throw std::runtime_error("'" + path.string() + "': " + describe_limit(size, options.max_bytes));
   std::string bytes(size, '\0');
   std::ifstream in(path, std::ios::binary);
   if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))

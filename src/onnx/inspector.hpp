@@ -28,7 +28,8 @@ struct InspectResult {
   // ONNX only (graph_stats false otherwise; `unavailable` says why).
   bool graph_stats = false;
   std::string unavailable;
-  int64_t params = 0;  // elements of stored weights; BN running mean/var, shapes, scalars and quantization params excluded
+  int64_t params =
+      0;  // elements of stored weights; BN running mean/var, shapes, scalars and quantization params excluded
   double macs = 0, flops = 0;
   std::string input_name;
   std::vector<int64_t> input_shape;  // -1 for a dimension the file leaves open

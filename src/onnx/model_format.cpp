@@ -53,10 +53,14 @@ bool read_varint(std::string_view b, size_t at, uint64_t& value) {
 
 std::string to_string(ModelFormat f) {
   switch (f) {
-    case ModelFormat::onnx: return "onnx";
-    case ModelFormat::tflite: return "tflite";
-    case ModelFormat::pytorch: return "pytorch";
-    case ModelFormat::unknown: return "unknown";
+    case ModelFormat::onnx:
+      return "onnx";
+    case ModelFormat::tflite:
+      return "tflite";
+    case ModelFormat::pytorch:
+      return "pytorch";
+    case ModelFormat::unknown:
+      return "unknown";
   }
   return "unknown";
 }

@@ -72,8 +72,6 @@ std::string zoo_build(const std::string& name) {
                             {"output", "logits: float [1,1000]"}});
 }
 
-void zoo_write(const std::string& name, const std::filesystem::path& path) {
-  write_file_atomic(path, zoo_build(name));
-}
+void zoo_write(const std::string& name, const std::filesystem::path& path) { write_file_atomic(path, zoo_build(name)); }
 
 }  // namespace edgeml::onnx

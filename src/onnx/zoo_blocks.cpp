@@ -10,8 +10,8 @@ int64_t make_divisible(double v, int64_t divisor) {
   return rounded;
 }
 
-Tensor conv_bn_act(GraphBuilder& g, const Tensor& x, int64_t out_c, int64_t k, int64_t stride, Act act,
-                   int64_t groups, float gamma_scale) {
+Tensor conv_bn_act(GraphBuilder& g, const Tensor& x, int64_t out_c, int64_t k, int64_t stride, Act act, int64_t groups,
+                   float gamma_scale) {
   return g.activation(g.batch_norm(g.conv(x, out_c, k, stride, groups), gamma_scale), act);
 }
 

@@ -15,8 +15,8 @@ double log_residual(double actual, double predicted);
 
 struct IntervalCalibration {
   double coverage_target = 0.9;
-  double log_half_width = 0;         // q: interval = prediction x [exp(-q), exp(q)], from all out-of-fold residuals
-  double heldout_coverage = 0;       // fraction of held-out rows inside an interval calibrated on the other folds
+  double log_half_width = 0;           // q: interval = prediction x [exp(-q), exp(q)], from all out-of-fold residuals
+  double heldout_coverage = 0;         // fraction of held-out rows inside an interval calibrated on the other folds
   double mean_heldout_half_width = 0;  // mean q over those held-out folds
   size_t residuals = 0;
   nlohmann::json to_json() const;

@@ -101,7 +101,8 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
   }
   result.metrics = mean_metrics(per_repeat);
   double var = 0;
-  for (const auto& m : per_repeat) var += (m.mape_pct - result.metrics.mape_pct) * (m.mape_pct - result.metrics.mape_pct);
+  for (const auto& m : per_repeat)
+    var += (m.mape_pct - result.metrics.mape_pct) * (m.mape_pct - result.metrics.mape_pct);
   result.mape_sd = per_repeat.size() > 1 ? std::sqrt(var / (per_repeat.size() - 1)) : 0;
   return result;
 }

@@ -33,10 +33,10 @@ std::vector<int> group_assignment(const std::vector<std::string>& groups, int k,
 
 struct CvResult {
   std::string formulation;
-  Metrics metrics;                         // mean over repeats
-  double mape_sd = 0;                      // spread of MAPE across repeats
-  std::vector<std::vector<double>> oof;    // [repeat][row] predicted mWh
-  std::vector<std::vector<int>> folds;     // [repeat][row] fold the row was held out in
+  Metrics metrics;                       // mean over repeats
+  double mape_sd = 0;                    // spread of MAPE across repeats
+  std::vector<std::vector<double>> oof;  // [repeat][row] predicted mWh
+  std::vector<std::vector<int>> folds;   // [repeat][row] fold the row was held out in
 };
 
 CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Formulation& f, Split split,

@@ -23,7 +23,8 @@ nlohmann::json rows_json(const std::vector<CvRow>& rows) {
 
 std::vector<CvRow> rows_from_json(const nlohmann::json& a) {
   std::vector<CvRow> out;
-  for (const auto& j : a) out.push_back({j.at("formulation").get<std::string>(), metrics_from_json(j), j.value("mape_sd_pct", 0.0)});
+  for (const auto& j : a)
+    out.push_back({j.at("formulation").get<std::string>(), metrics_from_json(j), j.value("mape_sd_pct", 0.0)});
   return out;
 }
 
@@ -34,8 +35,11 @@ std::string base_name(const std::string& device, PredictorKind kind) {
 }  // namespace
 
 nlohmann::json CvReport::to_json() const {
-  return {{"kfold", rows_json(kfold)}, {"family", rows_json(family)}, {"chosen", chosen},
-          {"interval", interval.to_json()}, {"settings", settings.to_json()}};
+  return {{"kfold", rows_json(kfold)},
+          {"family", rows_json(family)},
+          {"chosen", chosen},
+          {"interval", interval.to_json()},
+          {"settings", settings.to_json()}};
 }
 
 CvReport CvReport::from_json(const nlohmann::json& j) {
@@ -145,7 +149,8 @@ EnergyModel EnergyModel::load(const std::filesystem::path& dir, const std::strin
     if (meta.at("format_version").get<int>() != kModelFormatVersion)
       throw std::runtime_error("format_version " + meta.at("format_version").dump() + " is not " +
                                std::to_string(kModelFormatVersion));
-    if (meta.at("device_type").get<std::string>() != device || meta.at("predictor").get<std::string>() != kind_name(kind))
+    if (meta.at("device_type").get<std::string>() != device ||
+        meta.at("predictor").get<std::string>() != kind_name(kind))
       throw std::runtime_error("metadata is for another device or predictor");
     const std::string bytes = read_file(dir / meta.at("model_file").get<std::string>());
     if (sha256_hex(bytes) != meta.at("model_sha256").get<std::string>())
@@ -167,7 +172,8 @@ EnergyModel EnergyModel::load(const std::filesystem::path& dir, const std::strin
     m.learner_.rf_trees = l.at("rf_trees").get<int>();
     m.learner_.rf_max_depth = l.at("rf_max_depth").get<int>();
     m.learner_.seed = l.at("seed").get<std::uint64_t>();
-    m.iterations_ = meta.at("iterations_per_measurement").is_null() ? 0 : meta.at("iterations_per_measurement").get<int>();
+    m.iterations_ =
+        meta.at("iterations_per_measurement").is_null() ? 0 : meta.at("iterations_per_measurement").get<int>();
     m.target_ = meta.at("target").get<std::string>();
     m.fingerprint_ = meta.at("fingerprint").get<std::string>();
     m.rows_used_ = meta.at("rows_used").get<size_t>();

@@ -17,9 +17,12 @@ PredictorKind kind_from_name(std::string_view name) {
 
 std::string_view time_input_name(TimeInput t) {
   switch (t) {
-    case TimeInput::latency: return "latency_avg_s";
-    case TimeInput::duration: return "duration_avg_s";
-    case TimeInput::none: break;
+    case TimeInput::latency:
+      return "latency_avg_s";
+    case TimeInput::duration:
+      return "duration_avg_s";
+    case TimeInput::none:
+      break;
   }
   return "none";
 }
@@ -56,10 +59,10 @@ void validate(const Inputs& in) {
 
 const std::vector<std::string>& feature_names(PredictorKind kind, TimeInput time) {
   static const std::vector<std::string> kStatic{"params_m", "gflops", "gmacs", "size_mb", "params_per_gflop"};
-  static const std::vector<std::string> kLatency{"params_m",         "gflops",          "gmacs",
-                                                 "size_mb",          "latency_avg_s",   "throughput_iter_per_s",
+  static const std::vector<std::string> kLatency{"params_m",         "gflops",        "gmacs",
+                                                 "size_mb",          "latency_avg_s", "throughput_iter_per_s",
                                                  "params_per_gflop", "latency_x_size"};
-  static const std::vector<std::string> kDuration{"params_m",      "gflops",           "gmacs",          "size_mb",
+  static const std::vector<std::string> kDuration{"params_m",       "gflops",           "gmacs",          "size_mb",
                                                   "duration_avg_s", "params_per_gflop", "duration_x_size"};
   if (kind == PredictorKind::static_only) return kStatic;
   if (time == TimeInput::latency) return kLatency;

@@ -32,25 +32,35 @@ std::vector<Formulation> formulations_for(PredictorKind kind) {
 
 double to_target(Target t, double energy_mwh, double run_s) {
   switch (t) {
-    case Target::energy_mwh: return energy_mwh;
-    case Target::log_energy: return std::log(energy_mwh);
-    case Target::log_power: return std::log(energy_mwh * 3.6 / run_s);  // mWh x 3.6 = J; J / s = W
+    case Target::energy_mwh:
+      return energy_mwh;
+    case Target::log_energy:
+      return std::log(energy_mwh);
+    case Target::log_power:
+      return std::log(energy_mwh * 3.6 / run_s);  // mWh x 3.6 = J; J / s = W
   }
   return 0;
 }
 
 double to_energy_mwh(Target t, double value, double run_s) {
   switch (t) {
-    case Target::energy_mwh: return value;
-    case Target::log_energy: return std::exp(value);
-    case Target::log_power: return std::exp(value) * run_s / 3.6;
+    case Target::energy_mwh:
+      return value;
+    case Target::log_energy:
+      return std::exp(value);
+    case Target::log_power:
+      return std::exp(value) * run_s / 3.6;
   }
   return 0;
 }
 
 nlohmann::json LearnerSettings::to_json() const {
-  return {{"ridge_lambda", ridge_lambda}, {"gbm_rounds", gbm_rounds},     {"gbm_eta", gbm_eta},
-          {"gbm_max_depth", gbm_max_depth}, {"rf_trees", rf_trees},       {"rf_max_depth", rf_max_depth},
+  return {{"ridge_lambda", ridge_lambda},
+          {"gbm_rounds", gbm_rounds},
+          {"gbm_eta", gbm_eta},
+          {"gbm_max_depth", gbm_max_depth},
+          {"rf_trees", rf_trees},
+          {"rf_max_depth", rf_max_depth},
           {"seed", seed}};
 }
 
@@ -125,7 +135,9 @@ FittedModel FittedModel::load(const Formulation& f, const std::string& bytes, si
   m.dims_ = dims;
   if (f.learner == Learner::ridge) {
     auto r = RidgeRegression::from_json(nlohmann::json::parse(bytes));
-    if (r.dims() != dims) throw std::runtime_error("ridge model has " + std::to_string(r.dims()) + " coefficients, expected " + std::to_string(dims));
+    if (r.dims() != dims)
+      throw std::runtime_error("ridge model has " + std::to_string(r.dims()) + " coefficients, expected " +
+                               std::to_string(dims));
     m.model_ = std::move(r);
   } else {
     m.model_ = XgbBooster::load_ubj(bytes, dims);

@@ -6,12 +6,12 @@
 namespace edgeml::predictor {
 
 struct Metrics {
-  double r2 = 0;               // 1 - SS_res / SS_tot on mWh
-  double mae_mwh = 0;          // mean |error|
-  double mape_pct = 0;         // mean |error| / actual x 100
-  double median_ape_pct = 0;   // median of the same
-  double within_10_pct = 0;    // % of models predicted within +-10% of the actual value
-  double within_20_pct = 0;    // % within +-20%
+  double r2 = 0;              // 1 - SS_res / SS_tot on mWh
+  double mae_mwh = 0;         // mean |error|
+  double mape_pct = 0;        // mean |error| / actual x 100
+  double median_ape_pct = 0;  // median of the same
+  double within_10_pct = 0;   // % of models predicted within +-10% of the actual value
+  double within_20_pct = 0;   // % within +-20%
   size_t n = 0;
 };
 

@@ -103,14 +103,11 @@ nlohmann::json PredictorSet::describe() const {
     nlohmann::json j;
     for (const auto* m : {d.measured ? &*d.measured : nullptr, d.static_model ? &*d.static_model : nullptr}) {
       if (!m) continue;
-      j[std::string(kind_name(m->kind()))] = {{"formulation", m->formulation().name},
-                                             {"features", m->features()},
-                                             {"rows_used", m->rows_used()},
-                                             {"model_r2", m->model_r2()},
-                                             {"cv_mape", m->cv_mape_pct()},
-                                             {"interval", m->report().interval.to_json()},
-                                             {"target", m->target_description()},
-                                             {"fingerprint", m->fingerprint()}};
+      j[std::string(kind_name(m->kind()))] = {
+          {"formulation", m->formulation().name}, {"features", m->features()},
+          {"rows_used", m->rows_used()},          {"model_r2", m->model_r2()},
+          {"cv_mape", m->cv_mape_pct()},          {"interval", m->report().interval.to_json()},
+          {"target", m->target_description()},    {"fingerprint", m->fingerprint()}};
     }
     if (!d.measured) j["measured_unavailable"] = d.measured_unavailable;
     if (!d.static_model) j["static_unavailable"] = d.static_unavailable;

@@ -30,8 +30,8 @@ struct Prediction {
   std::optional<double> energy_per_inference_mj;
   std::optional<int> iterations_per_measurement;
   std::string_view unit = "mWh";
-  std::string_view target;  // what the number means (energy of one measured run of N inferences, ...)
-  std::string_view time_note;       // why a given time input was not used, when it was not
+  std::string_view target;              // what the number means (energy of one measured run of N inferences, ...)
+  std::string_view time_note;           // why a given time input was not used, when it was not
   std::string_view per_inference_note;  // why energy per inference is unavailable, when it is
 
   nlohmann::json to_json() const;  // the API's field names (prediction_mwh, confidence_interval, ...)

@@ -20,7 +20,8 @@ EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, con
 
   std::vector<Formulation> formulations;
   for (const auto& f : formulations_for(kind))
-    if (s.formulations.empty() || std::find(s.formulations.begin(), s.formulations.end(), f.name) != s.formulations.end())
+    if (s.formulations.empty() ||
+        std::find(s.formulations.begin(), s.formulations.end(), f.name) != s.formulations.end())
       formulations.push_back(f);
   if (formulations.empty())
     throw std::runtime_error("none of the requested formulations applies to the " + std::string(kind_name(kind)) +

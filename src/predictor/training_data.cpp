@@ -54,8 +54,7 @@ TrainingData TrainingData::from_catalog(const catalog::Catalog& catalog, const s
   return from_rows(device_type, rows);
 }
 
-TrainingData TrainingData::from_rows(const std::string& device_type,
-                                     const std::vector<const catalog::ModelRow*>& all) {
+TrainingData TrainingData::from_rows(const std::string& device_type, const std::vector<const catalog::ModelRow*>& all) {
   TrainingData d;
   d.device_type = device_type;
   d.catalog_rows = all.size();
@@ -69,7 +68,8 @@ TrainingData TrainingData::from_rows(const std::string& device_type,
     }
     try {
       validate(inputs_of(*r));
-      if (!r->energy_avg_mwh || !(*r->energy_avg_mwh > 0)) throw FieldError("energy_avg_mwh", "energy_avg_mwh must be > 0");
+      if (!r->energy_avg_mwh || !(*r->energy_avg_mwh > 0))
+        throw FieldError("energy_avg_mwh", "energy_avg_mwh must be > 0");
     } catch (const FieldError& e) {
       d.exclusions.push_back(r->model + ": " + e.what());
       continue;

@@ -24,9 +24,9 @@ struct TrainingData {
   int iterations_per_measurement = 0;  // N inferences per run; 0 when unknown (RPi5 schema)
   std::string target_description;      // what energy_mwh means on this device, in words
   std::vector<TrainingRow> rows;
-  size_t catalog_rows = 0;             // all rows of the device, flagged included
-  std::vector<std::string> exclusions; // one line per left-out row: "model: reason"
-  std::string fingerprint;             // sha256 of the training rows (see fingerprint_rows)
+  size_t catalog_rows = 0;              // all rows of the device, flagged included
+  std::vector<std::string> exclusions;  // one line per left-out row: "model: reason"
+  std::string fingerprint;              // sha256 of the training rows (see fingerprint_rows)
 
   // Throws NotFoundError when the catalog has no rows for the device.
   static TrainingData from_catalog(const catalog::Catalog& catalog, const std::string& device_type);

@@ -75,8 +75,7 @@ void XgbBooster::flatten() {
 double XgbBooster::predict_with_xgboost(const float* row) const {
   // __array_interface__ of one row; the pointer is the caller's buffer (no copy).
   char iface[192];
-  std::snprintf(iface, sizeof iface,
-                R"({"data": [%llu, true], "shape": [1, %zu], "typestr": "<f4", "version": 3})",
+  std::snprintf(iface, sizeof iface, R"({"data": [%llu, true], "shape": [1, %zu], "typestr": "<f4", "version": 3})",
                 static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(row)), dims_);
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;

@@ -41,7 +41,7 @@ class XgbBooster {
   static XgbBooster load_ubj(const std::string& bytes, size_t dims);
 
  private:
-  void flatten();  // builds trees_ from the booster's JSON dump
+  void flatten();           // builds trees_ from the booster's JSON dump
   void* handle_ = nullptr;  // BoosterHandle
   size_t dims_ = 0;
   TreeEnsemble trees_;

@@ -1,7 +1,8 @@
 // Model file format from its leading bytes. Only ONNX has a runtime here; TFLite and PyTorch files are stored and
 // served but refused when asked to run.
-#include "common/files.hpp"
 #include "onnx/model_format.hpp"
+
+#include "common/files.hpp"
 #include "runtime/runtime.hpp"
 
 namespace edgeml::runtime {

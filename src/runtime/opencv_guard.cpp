@@ -78,7 +78,8 @@ bool rewrite_clip(::onnx::NodeProto& node, const std::map<std::string, const ::o
     std::optional<float> value = it == constants.end() ? std::nullopt : scalar_value(*it->second);
     if (!value)
       throw RuntimeRefusal("OpenCV 4.6 cannot parse Clip with min/max inputs, and " + node_label(node) + " takes its " +
-                           bound_names[i] + " from '" + in + "', which is not a constant scalar, so it cannot be "
+                           bound_names[i] + " from '" + in +
+                           "', which is not a constant scalar, so it cannot be "
                            "rewritten to the attribute form");
     bounds.emplace_back(bound_names[i], *value);
   }
@@ -136,7 +137,8 @@ std::vector<std::string> prepare_for_opencv(::onnx::ModelProto& model) {
     if (node.op_type() == "Mul" && node.input_size() == 2 && produced_by_hardsigmoid(node.input(1))) {
       if (produced_by_hardsigmoid(node.input(0)))
         throw RuntimeRefusal("OpenCV 4.6 fuses Mul(x, HardSigmoid(...)) into HardSwish wrongly, and " +
-                             node_label(node) + " multiplies two HardSigmoid outputs, so swapping its inputs "
+                             node_label(node) +
+                             " multiplies two HardSigmoid outputs, so swapping its inputs "
                              "cannot avoid it");
       std::string first = node.input(0);
       node.set_input(0, node.input(1));

@@ -10,9 +10,9 @@
 #include <set>
 
 #include "common/error.hpp"
+#include "onnx/external_data.hpp"
 #include "runtime/backends.hpp"
 #include "runtime/opencv_guard.hpp"
-#include "onnx/external_data.hpp"
 
 namespace edgeml::runtime {
 
@@ -71,8 +71,8 @@ class OpenCvRuntime final : public Runtime {
     if (net_.empty()) throw std::logic_error("run() before load()");
     const size_t expected = input_.element_count();
     if (input.size() != expected)
-      throw FieldError("input", "expected " + std::to_string(expected) + " float values, got " +
-                                    std::to_string(input.size()));
+      throw FieldError("input",
+                       "expected " + std::to_string(expected) + " float values, got " + std::to_string(input.size()));
     // The thread count is global to OpenCV; set it per run so two runtimes with different counts each get theirs.
     if (cv::getNumThreads() != threads_) cv::setNumThreads(threads_);
     cv::Mat blob(static_cast<int>(run_shape_.size()), run_shape_.data(), CV_32F, const_cast<float*>(input.data()));

@@ -57,10 +57,18 @@ OrtEnv* process_env() {
   return env;
 }
 
-struct SessionDeleter { void operator()(OrtSession* p) const { api().ReleaseSession(p); } };
-struct OptionsDeleter { void operator()(OrtSessionOptions* p) const { api().ReleaseSessionOptions(p); } };
-struct ValueDeleter { void operator()(OrtValue* p) const { api().ReleaseValue(p); } };
-struct MemInfoDeleter { void operator()(OrtMemoryInfo* p) const { api().ReleaseMemoryInfo(p); } };
+struct SessionDeleter {
+  void operator()(OrtSession* p) const { api().ReleaseSession(p); }
+};
+struct OptionsDeleter {
+  void operator()(OrtSessionOptions* p) const { api().ReleaseSessionOptions(p); }
+};
+struct ValueDeleter {
+  void operator()(OrtValue* p) const { api().ReleaseValue(p); }
+};
+struct MemInfoDeleter {
+  void operator()(OrtMemoryInfo* p) const { api().ReleaseMemoryInfo(p); }
+};
 using SessionPtr = std::unique_ptr<OrtSession, SessionDeleter>;
 using ValuePtr = std::unique_ptr<OrtValue, ValueDeleter>;
 
@@ -150,9 +158,9 @@ class OrtRuntime final : public Runtime {
     if (static_output) {  // bind once; Run writes straight into out_buffer_
       out_buffer_.assign(output_.element_count(), 0.0f);
       OrtValue* v = nullptr;
-      check(api().CreateTensorWithDataAsOrtValue(mem_info_.get(), out_buffer_.data(), out_buffer_.size() * sizeof(float),
-                                                 output_.shape.data(), output_.shape.size(),
-                                                 ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &v),
+      check(api().CreateTensorWithDataAsOrtValue(mem_info_.get(), out_buffer_.data(),
+                                                 out_buffer_.size() * sizeof(float), output_.shape.data(),
+                                                 output_.shape.size(), ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &v),
             "bind output");
       bound_output_.reset(v);
     }
@@ -165,8 +173,8 @@ class OrtRuntime final : public Runtime {
     if (!session_) throw std::logic_error("run() before load()");
     const size_t expected = input_.element_count();
     if (input.size() != expected)
-      throw FieldError("input", "expected " + std::to_string(expected) + " float values, got " +
-                                    std::to_string(input.size()));
+      throw FieldError("input",
+                       "expected " + std::to_string(expected) + " float values, got " + std::to_string(input.size()));
     if (input.data() != bound_input_data_) {  // ORT only reads inputs, so the caller's buffer is used in place
       OrtValue* v = nullptr;
       check(api().CreateTensorWithDataAsOrtValue(mem_info_.get(), const_cast<float*>(input.data()),

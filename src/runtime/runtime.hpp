@@ -13,7 +13,7 @@ namespace edgeml::runtime {
 
 struct TensorInfo {
   std::string name;
-  std::vector<int64_t> shape;  // -1 for a dynamic dimension; empty when the model does not declare it
+  std::vector<int64_t> shape;    // -1 for a dynamic dimension; empty when the model does not declare it
   size_t element_count() const;  // dynamic dimensions count as 1
 };
 

@@ -57,8 +57,10 @@ class CpuReader final : public Reader {
       if (f.empty() || f[0].rfind("cpu", 0) != 0) continue;
       auto t = parse_ticks(f);
       if (!t) continue;
-      if (f[0] == "cpu") all = t;
-      else if (auto n = parse_int(f[0].substr(3)); n && *n >= 0) cores[int(*n)] = *t;
+      if (f[0] == "cpu")
+        all = t;
+      else if (auto n = parse_int(f[0].substr(3)); n && *n >= 0)
+        cores[int(*n)] = *t;
     }
     if (!all) {
       cpu.available = false;
@@ -70,7 +72,8 @@ class CpuReader final : public Reader {
     cpu.cores = int(cores.size());
     if (prev_all_) cpu.usage_ratio = ratio(*prev_all_, *all);
     // Per-core ratios only when both reads saw the same cores cpu0..cpuN-1, so that index i is always cpu<i>.
-    bool same_cores = prev_cores_.size() == cores.size() && !cores.empty() && cores.rbegin()->first == int(cores.size()) - 1;
+    bool same_cores =
+        prev_cores_.size() == cores.size() && !cores.empty() && cores.rbegin()->first == int(cores.size()) - 1;
     for (const auto& [id, t] : cores) same_cores = same_cores && prev_cores_.count(id);
     if (same_cores) {
       for (const auto& [id, t] : cores) {

@@ -24,8 +24,10 @@ CounterTracker::Step CounterTracker::update(double counter, double now_s, std::o
 }
 
 void EnergyIntegrator::note_method(const char* m) {
-  if (method_.empty()) method_ = m;
-  else if (method_ != m) method_ = "counter+trapezoid";
+  if (method_.empty())
+    method_ = m;
+  else if (method_ != m)
+    method_ = "counter+trapezoid";
 }
 
 void EnergyIntegrator::add_power(double t, double watts, const std::string& source) {
@@ -55,9 +57,12 @@ void EnergyIntegrator::add_counter(double t, double joules, const std::string& s
 
 void EnergyIntegrator::add(const Snapshot& s) {
   const PowerSection& p = s.power;
-  if (p.available && p.energy_counter_joules) add_counter(s.timestamp_s, *p.energy_counter_joules, p.source);
-  else if (p.available && p.total_watts) add_power(s.timestamp_s, *p.total_watts, p.source);
-  else gap();
+  if (p.available && p.energy_counter_joules)
+    add_counter(s.timestamp_s, *p.energy_counter_joules, p.source);
+  else if (p.available && p.total_watts)
+    add_power(s.timestamp_s, *p.total_watts, p.source);
+  else
+    gap();
 }
 
 void EnergyIntegrator::gap() { kind_ = Kind::none; }

@@ -22,10 +22,10 @@ class RateLimitError : public std::runtime_error {
 };
 
 struct ExternalMeterOptions {
-  double silence_s = 10.0;          // no reading for longer -> unavailable ("external meter silent for 12 s")
-  int max_per_second = 50;          // submissions accepted in any 1 s window
-  double max_future_s = 5.0;        // ts may run this far ahead of the agent's clock (clock skew)
-  double max_power_w = 100000.0;    // anything above is a unit mix-up (mW posted as W), not an edge device
+  double silence_s = 10.0;        // no reading for longer -> unavailable ("external meter silent for 12 s")
+  int max_per_second = 50;        // submissions accepted in any 1 s window
+  double max_future_s = 5.0;      // ts may run this far ahead of the agent's clock (clock skew)
+  double max_power_w = 100000.0;  // anything above is a unit mix-up (mW posted as W), not an edge device
 };
 
 class ExternalMeter : public Reader {

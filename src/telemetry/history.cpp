@@ -58,8 +58,10 @@ struct Unpack {
   void operator()(double& v) const { v = in[i++]; }
   void operator()(std::optional<double>& v) const {
     double d = in[i++];
-    if (std::isnan(d)) v.reset();
-    else v = d;
+    if (std::isnan(d))
+      v.reset();
+    else
+      v = d;
   }
 };
 
@@ -78,8 +80,10 @@ void History::push(Snapshot s) {
   for_each_number(s, Clear{});
 
   std::lock_guard lock(mu_);
-  if (last_shape_ && *last_shape_ == s) e.shape = last_shape_;
-  else e.shape = last_shape_ = std::make_shared<const Snapshot>(std::move(s));
+  if (last_shape_ && *last_shape_ == s)
+    e.shape = last_shape_;
+  else
+    e.shape = last_shape_ = std::make_shared<const Snapshot>(std::move(s));
   if (ring_.size() < capacity_) {
     ring_.push_back(std::move(e));
     return;

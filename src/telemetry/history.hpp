@@ -16,8 +16,8 @@ namespace edgeml::telemetry {
 class History {
  public:
   explicit History(size_t capacity = 3600 * 2);
-  void push(Snapshot s);                              // drops the oldest when full
-  std::vector<Snapshot> since(double t_s) const;      // timestamp_s strictly after t_s, oldest first
+  void push(Snapshot s);                          // drops the oldest when full
+  std::vector<Snapshot> since(double t_s) const;  // timestamp_s strictly after t_s, oldest first
   size_t size() const;
   size_t capacity() const { return capacity_; }
 

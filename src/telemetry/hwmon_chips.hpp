@@ -8,9 +8,9 @@
 namespace edgeml::telemetry {
 
 struct HwmonChip {
-  std::string name;             // "ina3221", "cpu_thermal", "coretemp"
-  std::string label;            // name, or "ina3221@1-0041" when several chips share the name (device = i2c address)
-  std::filesystem::path dir;    // .../class/hwmon/hwmon3
+  std::string name;           // "ina3221", "cpu_thermal", "coretemp"
+  std::string label;          // name, or "ina3221@1-0041" when several chips share the name (device = i2c address)
+  std::filesystem::path dir;  // .../class/hwmon/hwmon3
 };
 
 std::vector<HwmonChip> find_hwmon_chips(const std::filesystem::path& sysfs_root);

@@ -116,6 +116,8 @@ class HwmonPowerReader final : public Reader {
 
 }  // namespace
 
-std::unique_ptr<Reader> make_hwmon_power_reader(const Roots& roots) { return std::make_unique<HwmonPowerReader>(roots); }
+std::unique_ptr<Reader> make_hwmon_power_reader(const Roots& roots) {
+  return std::make_unique<HwmonPowerReader>(roots);
+}
 
 }  // namespace edgeml::telemetry

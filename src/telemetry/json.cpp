@@ -9,8 +9,10 @@ json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); 
 
 json section(const Availability& a) {
   json j{{"available", a.available}};
-  if (a.available) j["source"] = a.source;
-  else j["reason"] = a.reason;
+  if (a.available)
+    j["source"] = a.source;
+  else
+    j["reason"] = a.reason;
   return j;
 }
 }  // namespace
@@ -50,7 +52,8 @@ json to_json(const Snapshot& s) {
   if (s.thermal.available) {
     th["max_celsius"] = opt(s.thermal.max_celsius);
     json sensors = json::array();
-    for (const auto& r : s.thermal.readings) sensors.push_back({{"sensor", r.sensor}, {"type", r.type}, {"celsius", r.celsius}});
+    for (const auto& r : s.thermal.readings)
+      sensors.push_back({{"sensor", r.sensor}, {"type", r.type}, {"celsius", r.celsius}});
     th["sensors"] = sensors;
   }
   out["thermal"] = th;
@@ -61,7 +64,10 @@ json to_json(const Snapshot& s) {
     pw["total_method"] = s.power.total_method;
     json rails = json::array();
     for (const auto& r : s.power.rails)
-      rails.push_back({{"rail", r.rail}, {"watts", opt(r.watts)}, {"volts", opt(r.volts)}, {"amps", opt(r.amps)},
+      rails.push_back({{"rail", r.rail},
+                       {"watts", opt(r.watts)},
+                       {"volts", opt(r.volts)},
+                       {"amps", opt(r.amps)},
                        {"is_total", r.is_total}});
     pw["rails"] = rails;
   }

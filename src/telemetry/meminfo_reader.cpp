@@ -24,8 +24,10 @@ class MeminfoReader final : public Reader {
     for (const auto& line : split(*text, '\n')) {
       auto f = split_whitespace(line);  // "MemTotal:        3964656 kB"
       if (f.size() < 2) continue;
-      if (f[0] == "MemTotal:") total = kib(f);
-      else if (f[0] == "MemAvailable:") avail = kib(f);
+      if (f[0] == "MemTotal:")
+        total = kib(f);
+      else if (f[0] == "MemAvailable:")
+        avail = kib(f);
     }
     if (!total || !avail || *total <= 0) {
       mem.available = false;

@@ -2,9 +2,7 @@
 
 namespace edgeml::telemetry {
 
-bool is_total_rail_name(const std::string& rail) {
-  return rail == "POM_5V_IN" || rail == "VDD_IN" || rail == "VIN";
-}
+bool is_total_rail_name(const std::string& rail) { return rail == "POM_5V_IN" || rail == "VDD_IN" || rail == "VIN"; }
 
 void choose_power_total(PowerSection& power) {
   for (auto& r : power.rails) {

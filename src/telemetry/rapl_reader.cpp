@@ -47,14 +47,15 @@ class RaplReader final : public Reader {
         r.is_total = true;
         ++packages;
         package_joules += step.joules_since_start;
-        if (step.watts) package_watts += *step.watts;
-        else all_package_watts = false;
+        if (step.watts)
+          package_watts += *step.watts;
+        else
+          all_package_watts = false;
       }
       p.rails.push_back(std::move(r));
     }
     if (packages == 0) {
-      if (!denied.empty())
-        out.power.reason = "powercap rapl: energy_uj needs root (EACCES on " + denied + ")";
+      if (!denied.empty()) out.power.reason = "powercap rapl: energy_uj needs root (EACCES on " + denied + ")";
       return;
     }
     p.available = true;

@@ -20,7 +20,7 @@ struct Roots {
 class Reader {
  public:
   virtual ~Reader() = default;
-  virtual std::string name() const = 0;           // "cpu", "meminfo", "thermal_zone", "ina3221x", "rapl", ...
+  virtual std::string name() const = 0;                // "cpu", "meminfo", "thermal_zone", "ina3221x", "rapl", ...
   virtual void read(Snapshot& out, double now_s) = 0;  // must not throw for a missing or malformed source
 };
 

@@ -16,9 +16,9 @@ struct Availability {
 };
 
 struct CpuSection : Availability {
-  std::optional<double> usage_ratio;        // 0..1 over all cores since the previous sample
-  std::vector<double> per_core_ratio;       // same, per core: index i is cpu<i>; empty on the first sample or after a
-                                            // core went on/offline (the two reads cover different cores)
+  std::optional<double> usage_ratio;   // 0..1 over all cores since the previous sample
+  std::vector<double> per_core_ratio;  // same, per core: index i is cpu<i>; empty on the first sample or after a
+                                       // core went on/offline (the two reads cover different cores)
   std::optional<double> load1, load5, load15;
   int cores = 0;
   bool operator==(const CpuSection&) const = default;

@@ -1,7 +1,8 @@
 // Storage of the file system holding the agent's state folder, by statvfs (what df reports).
+#include <sys/statvfs.h>
+
 #include <cerrno>
 #include <cstring>
-#include <sys/statvfs.h>
 
 #include "telemetry/readers.hpp"
 

@@ -1,10 +1,11 @@
 #include "telemetry/sysfs.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "common/strings.hpp"
 
@@ -72,8 +73,9 @@ std::vector<fs::path> list_entries(const fs::path& dir, const std::string& prefi
     std::string name = it->path().filename().string();
     if (name.rfind(prefix, 0) == 0) out.push_back(it->path());
   }
-  std::sort(out.begin(), out.end(),
-            [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+    return natural_less(a.filename().string(), b.filename().string());
+  });
   return out;
 }
 

@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "usage: edgeml bench --models DIR|FILE... --device-name NAME --out rows.csv\n"
     "                    [--iterations N (100)] [--warmup W (10)] [--runs R (3)] [--threads T (1)]\n"
     "                    [--backend ort|opencv|auto (auto)] [--sysfs-root /sys] [--procfs-root /proc]\n"
-    "Benchmarks each model (a folder contributes its *.onnx files) and writes one row per model, rewriting --out after\n"
+    "Benchmarks each model (a folder contributes its *.onnx files) and writes one row per model, rewriting --out "
+    "after\n"
     "each one. Energy and average power come from this machine's power source (INA3221/hwmon, RAPL) sampled at 10 Hz;\n"
     "without one those columns stay empty and the notes column says why.\n";
 

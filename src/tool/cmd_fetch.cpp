@@ -32,10 +32,14 @@ void usage() {
 std::string extension_for(const fs::path& file) {
   std::string head = edgeml::read_file(file).substr(0, 1 << 20);
   switch (edgeml::onnx::detect_format(head)) {
-    case edgeml::onnx::ModelFormat::onnx: return ".onnx";
-    case edgeml::onnx::ModelFormat::tflite: return ".tflite";
-    case edgeml::onnx::ModelFormat::pytorch: return ".pt";
-    default: return ".bin";
+    case edgeml::onnx::ModelFormat::onnx:
+      return ".onnx";
+    case edgeml::onnx::ModelFormat::tflite:
+      return ".tflite";
+    case edgeml::onnx::ModelFormat::pytorch:
+      return ".pt";
+    default:
+      return ".bin";
   }
 }
 
@@ -79,9 +83,10 @@ int run_fetch(const edgeml::tool::Args& args) {
       fs::path final_path = out / (name + extension_for(partial));
       fs::rename(partial, final_path);
       std::printf("%s\t%s\t%llu bytes\tsha256 %s\tfrom %s%s\n", name.c_str(), final_path.c_str(),
-                  static_cast<unsigned long long>(got->download.bytes), got->download.sha256.c_str(),
-                  got->url.c_str(),
-                  got->download.resumed_from ? (" (resumed at byte " + std::to_string(got->download.resumed_from) + ")").c_str() : "");
+                  static_cast<unsigned long long>(got->download.bytes), got->download.sha256.c_str(), got->url.c_str(),
+                  got->download.resumed_from
+                      ? (" (resumed at byte " + std::to_string(got->download.resumed_from) + ")").c_str()
+                      : "");
       return 0;
     }
   } catch (const fetch::DownloadError& e) {

@@ -11,7 +11,8 @@ namespace {
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::string s;
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
   return s.empty() ? "unknown" : s;
 }
 
@@ -45,13 +46,16 @@ void print_table(const edgeml::onnx::InspectResult& r) {
 int run_inspect(const edgeml::tool::Args& args) {
   edgeml::tool::Flags flags(args, {}, {"--json", "--help"});
   if (flags.has("--help") || flags.positional().size() != 1) {
-    std::fprintf(stderr, "usage: edgeml inspect FILE [--json]\n"
-                         "  format, size, and for ONNX: params, GMACs, GFLOPs, input shape, opset, op histogram\n");
+    std::fprintf(stderr,
+                 "usage: edgeml inspect FILE [--json]\n"
+                 "  format, size, and for ONNX: params, GMACs, GFLOPs, input shape, opset, op histogram\n");
     return flags.has("--help") ? 0 : 2;
   }
   auto result = edgeml::onnx::inspect_file(flags.positional()[0]);
-  if (flags.has("--json")) std::cout << edgeml::onnx::inspect_to_json(result).dump() << "\n";
-  else print_table(result);
+  if (flags.has("--json"))
+    std::cout << edgeml::onnx::inspect_to_json(result).dump() << "\n";
+  else
+    print_table(result);
   return 0;
 }
 

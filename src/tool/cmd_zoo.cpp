@@ -43,7 +43,8 @@ int run_zoo(const edgeml::tool::Args& args) {
   if (names.empty()) throw edgeml::FieldError("name", "no model named; see edgeml zoo --list");
   if (!flags.has("--out")) throw edgeml::FieldError("--out", "--out DIR is required");
   for (const auto& n : names)
-    if (!edgeml::onnx::zoo_has(n)) throw edgeml::FieldError("name", "no zoo model named '" + n + "' (see edgeml zoo --list)");
+    if (!edgeml::onnx::zoo_has(n))
+      throw edgeml::FieldError("name", "no zoo model named '" + n + "' (see edgeml zoo --list)");
   const std::filesystem::path out = flags.get("--out");
   std::filesystem::create_directories(out);
   for (size_t i = 0; i < names.size(); ++i) {

@@ -9,7 +9,8 @@
 namespace {
 void usage() {
   std::fprintf(stderr, "usage: edgeml <command> [options]\n\ncommands:\n");
-  for (const auto& c : edgeml::tool::registry()) std::fprintf(stderr, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+  for (const auto& c : edgeml::tool::registry())
+    std::fprintf(stderr, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(stderr, "\nedgeml <command> --help shows a command's options.\n");
 }
 }  // namespace

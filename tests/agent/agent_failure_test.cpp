@@ -126,8 +126,8 @@ TEST_F(AgentFailure, DownloadCutMidway) {
   start();
   install_a();
   HalfServer upstream(b, /*cut=*/true);
-  auto r = agent->client().Post("/deploy?wait=1", deploy_body(upstream.url(), sha_b, b.size()).dump(),
-                                "application/json");
+  auto r =
+      agent->client().Post("/deploy?wait=1", deploy_body(upstream.url(), sha_b, b.size()).dump(), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 422) << r->body;
   auto j = json::parse(r->body);
@@ -184,8 +184,8 @@ TEST_F(AgentFailure, FullDisk) {
   auto refused = RawUpload(agent->port(), "m", sha_b, 1900 * 1024).response();
   EXPECT_NE(refused.find(" 507 "), std::string::npos) << refused;
   EXPECT_NE(refused.find("\"field\":\"size\""), std::string::npos) << refused;
-  auto d = agent->client().Post("/deploy", deploy_body("http://127.0.0.1:9/x", sha_b, 50 << 20).dump(),
-                                "application/json");
+  auto d =
+      agent->client().Post("/deploy", deploy_body("http://127.0.0.1:9/x", sha_b, 50 << 20).dump(), "application/json");
   EXPECT_EQ(d->status, 507) << d->body;
   // 2. The disk fills up while the body arrives (something else wrote to it after the check): 507, nothing kept.
   auto fits = random_bytes(1024 * 1024, 2);

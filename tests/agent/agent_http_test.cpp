@@ -160,8 +160,8 @@ TEST(AgentHttp, TokenGuardsMutatingEndpoints) {
 
 TEST(AgentHttp, RefusesAPublicAddressWithoutToken) {
   TempDir dir;
-  edgeml::testing::ChildProcess p({edgeml::testing::bin("edgeml-agent"), "--host", "0.0.0.0", "--port", "0",
-                                   "--state", (dir.path / "state").string()},
+  edgeml::testing::ChildProcess p({edgeml::testing::bin("edgeml-agent"), "--host", "0.0.0.0", "--port", "0", "--state",
+                                   (dir.path / "state").string()},
                                   {{"EDGEML_AGENT_TOKEN", ""}});
   EXPECT_THROW(p.wait_for_port(std::chrono::seconds(20)), std::runtime_error);
   EXPECT_NE(p.stderr_tail().find("without a token"), std::string::npos) << p.stderr_tail();
@@ -179,22 +179,22 @@ TEST(AgentHttp, BadInputNamesTheField) {
     EXPECT_FALSE(j.value("error", "").empty());
   };
   expect_field(c.Post("/deploy", "{not json", "application/json"), 400, "body");
-  expect_field(c.Post("/deploy", R"({"model_name":"m","model_url":"http://127.0.0.1:1/x","size":10})",
-                      "application/json"),
-               400, "sha256");
+  expect_field(
+      c.Post("/deploy", R"({"model_name":"m","model_url":"http://127.0.0.1:1/x","size":10})", "application/json"), 400,
+      "sha256");
   std::string sha(64, 'a');
-  expect_field(c.Post("/deploy",
-                      json{{"model_name", "m"}, {"model_url", "ftp://h/x"}, {"sha256", sha}, {"size", 10}}.dump(),
-                      "application/json"),
-               400, "model_url");
+  expect_field(
+      c.Post("/deploy", json{{"model_name", "m"}, {"model_url", "ftp://h/x"}, {"sha256", sha}, {"size", 10}}.dump(),
+             "application/json"),
+      400, "model_url");
   expect_field(c.Post("/deploy",
                       json{{"model_name", "../etc"}, {"model_url", "http://h/x"}, {"sha256", sha}, {"size", 10}}.dump(),
                       "application/json"),
                400, "model_name");
-  expect_field(c.Post("/deploy",
-                      json{{"model_name", "m"}, {"model_url", "http://h/x"}, {"sha256", sha}, {"size", "10"}}.dump(),
-                      "application/json"),
-               400, "size");
+  expect_field(
+      c.Post("/deploy", json{{"model_name", "m"}, {"model_url", "http://h/x"}, {"sha256", sha}, {"size", "10"}}.dump(),
+             "application/json"),
+      400, "size");
   expect_field(agent.put_model("bad$name", "x"), 400, "name");
   expect_field(agent.put_model(std::string(129, 'n'), "x"), 400, "name");
   expect_field(agent.put_model("m", "x", "1234"), 400, "X-Content-SHA256");
@@ -255,7 +255,8 @@ TEST(AgentHttp, TelemetryFromAJetsonNanoTree) {
   EXPECT_GE(h["samples"].size(), 3u);
   EXPECT_GE(h["capacity"].get<int>(), 3600);
   auto m = c.Get("/metrics")->body;
-  EXPECT_NE(m.find("edgeml_power_watts{rail=\"POM_5V_IN\",source=\"ina3221x\",total=\"true\"} 0.933"), std::string::npos)
+  EXPECT_NE(m.find("edgeml_power_watts{rail=\"POM_5V_IN\",source=\"ina3221x\",total=\"true\"} 0.933"),
+            std::string::npos)
       << m.substr(0, 3000);
   EXPECT_NE(m.find("edgeml_model_energy_joules{model=\"nano\"}"), std::string::npos);
 }

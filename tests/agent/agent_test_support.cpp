@@ -1,9 +1,9 @@
 #include "agent_test_support.hpp"
 
-#include <gtest/gtest.h>
-#include <onnx/onnx_pb.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <onnx/onnx_pb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -64,8 +64,8 @@ AgentProcess::AgentProcess(const std::filesystem::path& state, std::vector<std::
                            std::map<std::string, std::string> env) {
   // The agent closes a connection whose upload it refused; the client's next write must fail, not kill the test.
   ::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> argv{testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state",
-                                state.string()};
+  std::vector<std::string> argv{
+      testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state", state.string()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   proc_ = std::make_unique<testing::ChildProcess>(argv, env);
   port_ = proc_->wait_for_port(std::chrono::seconds(60));
@@ -106,49 +106,48 @@ std::string active_sha(const nlohmann::json& status) {
 }
 
 RawUpload::RawUpload(int port, const std::string& name, const std::string& sha, size_t length)
-    : RawUpload(port, "PUT", "/models/" + name, "X-Content-SHA256: " + sha + "\r\nContent-Type: application/octet-stream\r\n",
-                length) {}
+    : RawUpload(port, "PUT", "/models/" + name,
+                "X-Content-SHA256: " + sha + "\r\nContent-Type: application/octet-stream\r\n", length) {}
 
 RawUpload::RawUpload(int port, const std::string& method, const std::string& path, const std::string& headers,
                      size_t length) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
-    std::string head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
-                       "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  std::string head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
+                     "Content-Length: " + std::to_string(length) + "\r\n\r\n";
   send_body(head);
 }
 
 RawUpload::~RawUpload() { close(); }
 
 void RawUpload::send_body(const std::string& bytes) {
-    size_t off = 0;
-    while (off < bytes.size()) {
-      ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return;  // the agent stopped reading (it answered already)
-      off += static_cast<size_t>(n);
-    }
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return;  // the agent stopped reading (it answered already)
+    off += static_cast<size_t>(n);
+  }
 }
 
 std::string RawUpload::response() {
-    std::string out, buf(4096, '\0');
-    timeval tv{10, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ssize_t n;
-    while ((n = ::recv(fd, buf.data(), buf.size(), 0)) > 0) {
-      out.append(buf.data(), static_cast<size_t>(n));
-      if (out.find("\r\n\r\n") != std::string::npos && out.find('}') != std::string::npos) break;
-    }
+  std::string out, buf(4096, '\0');
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ssize_t n;
+  while ((n = ::recv(fd, buf.data(), buf.size(), 0)) > 0) {
+    out.append(buf.data(), static_cast<size_t>(n));
+    if (out.find("\r\n\r\n") != std::string::npos && out.find('}') != std::string::npos) break;
+  }
   return out;
 }
 
 void RawUpload::close() {
-    if (fd >= 0) ::close(fd);
+  if (fd >= 0) ::close(fd);
   fd = -1;
 }
-
 
 }  // namespace edgeml::agent_test

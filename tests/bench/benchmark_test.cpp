@@ -1,12 +1,13 @@
 // The bench on real (tiny) models through the real runtimes: statistics, progress, energy only from a source, peak
 // RSS, and rows the catalog loads.
+#include "bench/benchmark.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
 
 #include "../runtime/onnx_builder.hpp"
-#include "bench/benchmark.hpp"
 #include "bench/rows.hpp"
 #include "bench/system_info.hpp"
 #include "catalog/catalog.hpp"
@@ -163,7 +164,8 @@ TEST(BenchRows, HeaderStartsWithTheJetsonSchemaInOrder) {
   const auto& ours = csv_columns();
   ASSERT_GT(ours.size(), jetson.header.size());
   for (size_t i = 0; i < jetson.header.size(); ++i) EXPECT_EQ(ours[i], jetson.header[i]) << i;
-  for (const char* extra : {"backend", "threads", "cpu_model", "latency_p50_s", "latency_p99_s", "peak_rss_mb", "notes"})
+  for (const char* extra :
+       {"backend", "threads", "cpu_model", "latency_p50_s", "latency_p99_s", "peak_rss_mb", "notes"})
     EXPECT_NE(std::find(ours.begin(), ours.end(), extra), ours.end()) << extra;
 }
 
@@ -232,10 +234,13 @@ TEST(SystemInfo, CpuModelFromEachBoardsLayout) {
     std::filesystem::create_directories(dir / name / "device-tree");
     return dir / name;
   };
-  std::ofstream(proc("x86") / "cpuinfo") << "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n";
-  std::ofstream(proc("pi5") / "cpuinfo") << "processor\t: 0\nBogoMIPS\t: 108.00\n\nRevision\t: d04170\nModel\t\t: Raspberry Pi 5 Model B Rev 1.0\n";
+  std::ofstream(proc("x86") / "cpuinfo")
+      << "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n";
+  std::ofstream(proc("pi5") / "cpuinfo")
+      << "processor\t: 0\nBogoMIPS\t: 108.00\n\nRevision\t: d04170\nModel\t\t: Raspberry Pi 5 Model B Rev 1.0\n";
   std::ofstream(proc("jetson") / "cpuinfo") << "processor\t: 0\nmodel name\t: \nBogoMIPS\t: 38.40\n";
-  std::ofstream(proc("jetson") / "device-tree/model", std::ios::binary) << std::string("NVIDIA Jetson Nano Developer Kit\0", 33);
+  std::ofstream(proc("jetson") / "device-tree/model", std::ios::binary)
+      << std::string("NVIDIA Jetson Nano Developer Kit\0", 33);
   EXPECT_EQ(cpu_model(dir / "x86"), "Intel(R) Xeon(R) CPU @ 2.20GHz");
   EXPECT_EQ(cpu_model(dir / "pi5"), "Raspberry Pi 5 Model B Rev 1.0");
   EXPECT_EQ(cpu_model(dir / "jetson"), "NVIDIA Jetson Nano Developer Kit");

@@ -1,9 +1,8 @@
 // `edgeml bench` as a user runs it: the real executable on real model files, rows on disk, clear errors.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include "../runtime/onnx_builder.hpp"
 #include "common/csv.hpp"
@@ -59,8 +58,8 @@ TEST(BenchCli, BenchmarksAFolderIntoRowsAndReportsARefusedFile) {
   auto out = run_edgeml({"bench", "--models", (dir / "models").string(), tflite, "--device-name", "testbox", "--out",
                          (dir / "rows.csv").string(), "--iterations", "5", "--warmup", "1", "--runs", "2",
                          // a machine with no power source, whatever this one has
-                         "--sysfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/sys",
-                         "--procfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/proc"},
+                         "--sysfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/sys", "--procfs-root",
+                         std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/proc"},
                         dir / "log.txt");
   EXPECT_EQ(out.status, 1) << out.output;  // one model could not be run
   EXPECT_TRUE(contains(out.output, "no runtime for tflite in this build")) << out.output;
@@ -98,11 +97,13 @@ TEST(BenchCli, BadFlagsNameTheFlag) {
       {{"--models", m, "--device-name", "x"}, "--out"},
   };
   for (const auto& c : cases) {
-    auto r = run_edgeml([&] {
-      std::vector<std::string> a = {"bench"};
-      a.insert(a.end(), c.args.begin(), c.args.end());
-      return a;
-    }(), dir / "log.txt");
+    auto r = run_edgeml(
+        [&] {
+          std::vector<std::string> a = {"bench"};
+          a.insert(a.end(), c.args.begin(), c.args.end());
+          return a;
+        }(),
+        dir / "log.txt");
     EXPECT_EQ(r.status, 2) << c.flag << ": " << r.output;
     EXPECT_TRUE(contains(r.output, c.flag)) << r.output;
   }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "common/csv.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace edgeml;
 

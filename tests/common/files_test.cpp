@@ -1,8 +1,8 @@
+#include "common/files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
-
-#include "common/files.hpp"
 
 using namespace edgeml;
 namespace fs = std::filesystem;

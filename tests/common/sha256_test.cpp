@@ -1,9 +1,9 @@
+#include "common/sha256.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "common/sha256.hpp"
 
 using namespace edgeml;
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "common/strings.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace edgeml;
 

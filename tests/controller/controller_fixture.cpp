@@ -7,8 +7,7 @@ ControllerEnv& ControllerEnv::get() {
   return env;
 }
 
-ControllerEnv::ControllerEnv()
-    : service_(deploy_test::start_controller(deploy_test::controller_state("api", false))) {}
+ControllerEnv::ControllerEnv() : service_(deploy_test::start_controller(deploy_test::controller_state("api", false))) {}
 
 JsonReply get_json(const std::string& path) { return ControllerEnv::get().service().get(path); }
 JsonReply post_json(const std::string& path, const std::string& body) {

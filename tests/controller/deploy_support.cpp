@@ -35,9 +35,7 @@ Reply to_reply(const httplib::Result& r) {
 }  // namespace
 
 Reply Service::get(const std::string& path) const { return to_reply(client().Get(path)); }
-Reply Service::post(const std::string& path, const nlohmann::json& body) const {
-  return post_raw(path, body.dump());
-}
+Reply Service::post(const std::string& path, const nlohmann::json& body) const { return post_raw(path, body.dump()); }
 Reply Service::post_raw(const std::string& path, const std::string& body, const std::string& content_type) const {
   return to_reply(client().Post(path, body, content_type));
 }
@@ -51,9 +49,9 @@ std::vector<fs::path>& owned_states() {
   static std::vector<fs::path> dirs;
   static bool registered = [] {
     return std::atexit([] {
-      std::error_code ec;
-      for (const auto& d : owned_states()) fs::remove_all(d, ec);
-    }) == 0;
+             std::error_code ec;
+             for (const auto& d : owned_states()) fs::remove_all(d, ec);
+           }) == 0;
   }();
   (void)registered;
   return dirs;
@@ -75,8 +73,8 @@ fs::path controller_state(const std::string& name, bool fresh) {
 
 std::unique_ptr<Service> start_controller(const fs::path& state, std::vector<std::string> extra,
                                           std::map<std::string, std::string> env, bool with_data) {
-  std::vector<std::string> argv{testing::bin("edgeml-controller"), "--host", "127.0.0.1", "--port", "0",
-                                "--state", state.string()};
+  std::vector<std::string> argv{
+      testing::bin("edgeml-controller"), "--host", "127.0.0.1", "--port", "0", "--state", state.string()};
   if (with_data) {
     argv.push_back("--data");
     argv.push_back(EDGEML_SHARED_DATA);
@@ -93,12 +91,12 @@ std::unique_ptr<Service> start_controller(const fs::path& state, std::vector<std
   return service;
 }
 
-std::unique_ptr<Service> start_agent(const std::string& fixture, const fs::path& state,
-                                     std::vector<std::string> extra, std::map<std::string, std::string> env) {
+std::unique_ptr<Service> start_agent(const std::string& fixture, const fs::path& state, std::vector<std::string> extra,
+                                     std::map<std::string, std::string> env) {
   fs::path root = fs::path(EDGEML_FIXTURES_DIR) / fixture;
-  std::vector<std::string> argv{testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0",
-                                "--state", state.string(), "--sysfs-root", (root / "sys").string(),
-                                "--procfs-root", (root / "proc").string(),
+  std::vector<std::string> argv{testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state",
+                                state.string(), "--sysfs-root", (root / "sys").string(), "--procfs-root",
+                                (root / "proc").string(),
                                 // the Raspberry Pi 5 fixture's vcgencmd stand-in; absent in the other fixtures
                                 "--vcgencmd", (root / "bin" / "vcgencmd").string()};
   argv.insert(argv.end(), extra.begin(), extra.end());

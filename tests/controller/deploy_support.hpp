@@ -50,8 +50,7 @@ std::unique_ptr<Service> start_controller(const std::filesystem::path& state, st
                                           std::map<std::string, std::string> env = {}, bool with_data = true);
 // An agent on tests/fixtures/<fixture> with a fresh state folder under /tmp.
 std::unique_ptr<Service> start_agent(const std::string& fixture, const std::filesystem::path& state,
-                                     std::vector<std::string> extra = {},
-                                     std::map<std::string, std::string> env = {});
+                                     std::vector<std::string> extra = {}, std::map<std::string, std::string> env = {});
 
 // A fresh folder under /tmp, removed on destruction.
 struct TempDir {

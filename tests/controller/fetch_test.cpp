@@ -3,12 +3,11 @@
 // a stalled server (timeout), and the model sources' fallthrough.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
-
-#include <sys/wait.h>
 
 #include "child_process.hpp"
 #include "common/files.hpp"
@@ -72,8 +71,10 @@ class FileServer {
       });
     });
     server.Get(R"(/hub/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      if (req.matches[1] == "known.onnx") res.set_content(data, "application/octet-stream");
-      else res.status = 404;
+      if (req.matches[1] == "known.onnx")
+        res.set_content(data, "application/octet-stream");
+      else
+        res.status = 404;
     });
     port = server.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { server.listen_after_bind(); });
@@ -210,14 +211,19 @@ TEST(FetchCli, DownloadsVerifiesAndFallsBackToTheZoo) {
   FileServer s;
   TmpDir t;
   std::string out;
-  EXPECT_EQ(run_cli("fetch blob --url " + s.url("/good") + " --sha256 " + sha256_hex(s.data) + " --out " +
-                        t.path.string(), &out), 0) << out;
+  EXPECT_EQ(
+      run_cli("fetch blob --url " + s.url("/good") + " --sha256 " + sha256_hex(s.data) + " --out " + t.path.string(),
+              &out),
+      0)
+      << out;
   EXPECT_EQ(read_file(t.path / "blob.bin"), s.data) << "unknown content gets .bin";
   EXPECT_NE(out.find("MB"), std::string::npos) << "progress on stderr: " << out;
 
   out.clear();
-  EXPECT_EQ(run_cli("fetch bad --url " + s.url("/wrong") + " --sha256 " + sha256_hex(s.data) + " --out " +
-                        t.path.string(), &out), 1);
+  EXPECT_EQ(
+      run_cli("fetch bad --url " + s.url("/wrong") + " --sha256 " + sha256_hex(s.data) + " --out " + t.path.string(),
+              &out),
+      1);
   EXPECT_NE(out.find("sha256 mismatch"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(t.path / "bad.bin"));
 

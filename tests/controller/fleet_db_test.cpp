@@ -1,5 +1,7 @@
 // The controller's SQLite state, the artifact store, the event hub and the energy gate, driven in-process on real
 // files in a temporary folder.
+#include "controller/fleet_db.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,7 +14,6 @@
 #include "controller/balena_client.hpp"
 #include "controller/energy_gate.hpp"
 #include "controller/event_hub.hpp"
-#include "controller/fleet_db.hpp"
 #include "onnx/zoo.hpp"
 
 namespace fs = std::filesystem;
@@ -146,8 +147,8 @@ TEST(FleetDb, TelemetryQueriesAndRetention) {
 }
 
 TEST(ArtifactStore, RefusesUnsafeNames) {
-  for (std::string bad : std::vector<std::string>{"..", "../etc/passwd", "a/b.onnx", "a\\b.onnx", ".hidden", std::string("a\0b", 3), "",
-                          "a..b", "name with space"}) {
+  for (std::string bad : std::vector<std::string>{"..", "../etc/passwd", "a/b.onnx", "a\\b.onnx", ".hidden",
+                                                  std::string("a\0b", 3), "", "a..b", "name with space"}) {
     EXPECT_THROW(ArtifactStore::validate_file_name(bad), FieldError) << bad;
   }
   EXPECT_NO_THROW(ArtifactStore::validate_file_name("mobilenetv2_100.onnx"));

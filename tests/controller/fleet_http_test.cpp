@@ -61,15 +61,26 @@ class FakeBalena {
       }
       nlohmann::json d = nlohmann::json::array();
       if (slug == "myorg/edge-fleet") {
-        d.push_back({{"id", 101}, {"uuid", "0123456789abcdef0123456789abcdef"}, {"device_name", "jetson-01"},
-                     {"is_online", true}, {"ip_address", "192.168.1.20 10.240.0.5"}, {"os_version", "balenaOS 2.x"},
+        d.push_back({{"id", 101},
+                     {"uuid", "0123456789abcdef0123456789abcdef"},
+                     {"device_name", "jetson-01"},
+                     {"is_online", true},
+                     {"ip_address", "192.168.1.20 10.240.0.5"},
+                     {"os_version", "balenaOS 2.x"},
                      {"is_of__device_type", {{{"slug", "jetson-nano"}}}}});
-        d.push_back({{"id", 102}, {"uuid", "fedcba9876543210fedcba9876543210"}, {"device_name", "jetson-02"},
-                     {"is_online", false}, {"ip_address", ""}, {"is_of__device_type", {{"__id", 7}}}});
+        d.push_back({{"id", 102},
+                     {"uuid", "fedcba9876543210fedcba9876543210"},
+                     {"device_name", "jetson-02"},
+                     {"is_online", false},
+                     {"ip_address", ""},
+                     {"is_of__device_type", {{"__id", 7}}}});
       } else if (slug == "myorg/big-fleet") {
         for (int i = skip; i < std::min(skip + top, 150); ++i)
-          d.push_back({{"id", i}, {"uuid", "u" + std::to_string(i)}, {"device_name", "dev-" + std::to_string(i)},
-                       {"is_online", true}, {"ip_address", "10.0.0." + std::to_string(i % 250)},
+          d.push_back({{"id", i},
+                       {"uuid", "u" + std::to_string(i)},
+                       {"device_name", "dev-" + std::to_string(i)},
+                       {"is_online", true},
+                       {"ip_address", "10.0.0." + std::to_string(i % 250)},
                        {"is_of__device_type", {{{"slug", "raspberrypi5"}}}}});
       }
       res.set_content(nlohmann::json{{"d", d}}.dump(), "application/json");
@@ -124,8 +135,8 @@ std::string multipart_post(const Service& s, const std::string& path, const std:
 TEST_F(FleetHttp, UploadStoresByContentAndServesWithRangeAndEtag) {
   std::string bytes = onnx::zoo_build("mobilenetv2_050");
   int status = 0;
-  auto body = nlohmann::json::parse(
-      multipart_post(*controller, "/api/models/upload", bytes, "whatever.bin", {{"model_name", "mnv2", "", ""}}, &status));
+  auto body = nlohmann::json::parse(multipart_post(*controller, "/api/models/upload", bytes, "whatever.bin",
+                                                   {{"model_name", "mnv2", "", ""}}, &status));
   ASSERT_EQ(status, 201) << body.dump();
   EXPECT_EQ(body["artifact_file"], "mnv2.onnx");
   EXPECT_EQ(body["format"], "onnx");
@@ -190,24 +201,29 @@ TEST_F(FleetHttp, AnalyzeGivesInspectorFiguresAndStaticEnergy) {
   body = nlohmann::json::parse(multipart_post(*controller, "/api/models/analyze", "garbage", "g.onnx",
                                               {{"device_type", "jetson_nano", "", ""}}, &status));
   EXPECT_EQ(status, 400);
-  body = nlohmann::json::parse(multipart_post(*controller, "/api/models/analyze", onnx::zoo_build("resnet18"),
-                                              "r.onnx", {{"device_type", "toaster", "", ""}}, &status));
+  body = nlohmann::json::parse(multipart_post(*controller, "/api/models/analyze", onnx::zoo_build("resnet18"), "r.onnx",
+                                              {{"device_type", "toaster", "", ""}}, &status));
   EXPECT_EQ(status, 404);
   EXPECT_EQ(body["field"], "device_type");
 }
 
 TEST_F(FleetHttp, DevicesRegisterAndShowOffline) {
-  auto r = controller->post("/api/devices", {{"name", "nano-a"}, {"address", "127.0.0.1:1"},
-                                             {"device_type", "jetson_nano"}, {"token", "tok"}});
+  auto r = controller->post(
+      "/api/devices",
+      {{"name", "nano-a"}, {"address", "127.0.0.1:1"}, {"device_type", "jetson_nano"}, {"token", "tok"}});
   ASSERT_EQ(r.status, 201) << r.raw;
   EXPECT_EQ(r.body["device"]["has_token"], true);
   EXPECT_EQ(r.raw.find("\"tok\""), std::string::npos);
-  EXPECT_EQ(controller->post("/api/devices", {{"name", "nano-a"}, {"address", "127.0.0.1:2"},
-                                              {"device_type", "jetson_nano"}}).status, 409);
-  EXPECT_EQ(controller->post("/api/devices", {{"name", "../x"}, {"address", "h:1"}, {"device_type", "x"}}).body["field"],
-            "name");
-  EXPECT_EQ(controller->post("/api/devices", {{"name", "b"}, {"address", "h:99999"}, {"device_type", "x"}}).body["field"],
-            "address");
+  EXPECT_EQ(
+      controller->post("/api/devices", {{"name", "nano-a"}, {"address", "127.0.0.1:2"}, {"device_type", "jetson_nano"}})
+          .status,
+      409);
+  EXPECT_EQ(
+      controller->post("/api/devices", {{"name", "../x"}, {"address", "h:1"}, {"device_type", "x"}}).body["field"],
+      "name");
+  EXPECT_EQ(
+      controller->post("/api/devices", {{"name", "b"}, {"address", "h:99999"}, {"device_type", "x"}}).body["field"],
+      "address");
   EXPECT_EQ(controller->post("/api/devices", {{"name", "b"}, {"address", "h:1"}}).body["field"], "device_type");
   auto list = controller->get("/api/devices");
   ASSERT_EQ(list.status, 200);
@@ -234,9 +250,9 @@ TEST_F(FleetHttp, DevicesRegisterAndShowOffline) {
   EXPECT_NE(csv->body.find("mobilenetv2_050"), std::string::npos);
   EXPECT_EQ(controller->get("/api/logs?limit=0").body["field"], "limit");
   EXPECT_EQ(controller->post("/api/deploy", {{"device", "nano-a"}}).body["field"], "model_name");
-  EXPECT_EQ(controller->post("/api/deploy", {{"device", "nano-a"}, {"model_name", "m"}, {"max_energy", "abc"}})
-                .body["field"],
-            "max_energy");
+  EXPECT_EQ(
+      controller->post("/api/deploy", {{"device", "nano-a"}, {"model_name", "m"}, {"max_energy", "abc"}}).body["field"],
+      "max_energy");
   EXPECT_EQ(controller->post("/api/deploy", {{"device", "ghost"}, {"model_name", "m"}}).status, 404);
 }
 

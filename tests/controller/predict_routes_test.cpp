@@ -24,8 +24,8 @@ TEST(ControllerPredict, MeasuredWhenLatencyGivenWithIntervalAndMetadata) {
   EXPECT_LE(r.body["confidence_interval"][0].get<double>(), p);
   EXPECT_GE(r.body["confidence_interval"][1].get<double>(), p);
   EXPECT_NEAR(r.body["coverage"].get<double>(), 0.9, 1e-9);
-  for (const char* f : {"features_used", "model_r2", "cv_mape", "energy_per_inference_mj",
-                        "iterations_per_measurement", "unit"})
+  for (const char* f :
+       {"features_used", "model_r2", "cv_mape", "energy_per_inference_mj", "iterations_per_measurement", "unit"})
     EXPECT_TRUE(r.body.contains(f)) << f;
   // Energy of one run of N inferences at a plausible board power: between 1 and 12 W over latency x N.
   double n = r.body["iterations_per_measurement"];

@@ -66,14 +66,13 @@ class DeployE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     proxy = std::make_unique<CuttingProxy>();
-    controller = start_controller(controller_state("e2e", true),
-                                  {"--poll-interval", "0.5", "--public-url",
-                                   "http://127.0.0.1:" + std::to_string(proxy->port)});
+    controller = start_controller(controller_state("e2e", true), {"--poll-interval", "0.5", "--public-url",
+                                                                  "http://127.0.0.1:" + std::to_string(proxy->port)});
     proxy->upstream_port = controller->port();
     nano = start_agent("jetson_nano_l4t32", nano_dir.path, {"--infer-hz", "5"});
     pi = start_agent("rpi5", pi_dir.path, {"--infer-hz", "5"});
-    auto a = controller->post("/api/devices", {{"name", "nano"}, {"address", nano->address()},
-                                               {"device_type", "jetson_nano"}});
+    auto a = controller->post("/api/devices",
+                              {{"name", "nano"}, {"address", nano->address()}, {"device_type", "jetson_nano"}});
     ASSERT_EQ(a.status, 201) << a.raw;
     nano_id = a.body["device"]["id"];
     auto b = controller->post("/api/devices", {{"name", "pi"}, {"address", pi->address()}, {"device_type", "rpi5"}});
@@ -89,8 +88,8 @@ class DeployE2E : public ::testing::Test {
 
 TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   // 1. A zoo model within budget (catalog: 4.82 mWh on jetson_nano), addressed the original way (bbb_ip).
-  auto first = controller->post("/api/deploy", {{"bbb_ip", nano->address()}, {"model_name", "mobilenetv3_small_075"},
-                                                {"max_energy", 50}});
+  auto first = controller->post(
+      "/api/deploy", {{"bbb_ip", nano->address()}, {"model_name", "mobilenetv3_small_075"}, {"max_energy", 50}});
   ASSERT_EQ(first.status, 200) << first.raw << controller->log_tail();
   for (const char* k : {"status", "message", "model", "predicted_energy", "device_ip", "deployment_id", "step_times"})
     EXPECT_TRUE(first.body.contains(k)) << k;
@@ -123,15 +122,14 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   // The live stream: the latest stored sample at once, then each new one as the poller stores it.
   std::string live;
   int samples_seen = 0;
-  controller->client().Get("/api/devices/" + std::to_string(nano_id) + "/telemetry/stream",
-                           [&](const char* data, size_t n) {
-                             live.append(std::string(data, n));
-                             samples_seen = 0;
-                             for (size_t p = live.find("event: sample"); p != std::string::npos;
-                                  p = live.find("event: sample", p + 1))
-                               ++samples_seen;
-                             return samples_seen < 2;  // one stored + one new, then hang up
-                           });
+  controller->client().Get(
+      "/api/devices/" + std::to_string(nano_id) + "/telemetry/stream", [&](const char* data, size_t n) {
+        live.append(std::string(data, n));
+        samples_seen = 0;
+        for (size_t p = live.find("event: sample"); p != std::string::npos; p = live.find("event: sample", p + 1))
+          ++samples_seen;
+        return samples_seen < 2;  // one stored + one new, then hang up
+      });
   EXPECT_GE(samples_seen, 2) << live;
 
   // 3. Over budget (resnet18: 89.9 mWh measured) -> 409 with both figures; nothing changes on the device.
@@ -152,7 +150,8 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   EXPECT_EQ(nano->get("/status").body["runtime"]["state"], "running");
 
   // 5. A staged rollout to both devices, followed live through server-sent events.
-  auto started = controller->post("/api/deploy?async=true", {{"devices", {"nano", "pi"}}, {"model_name", "mobilenetv2_050"}});
+  auto started =
+      controller->post("/api/deploy?async=true", {{"devices", {"nano", "pi"}}, {"model_name", "mobilenetv2_050"}});
   ASSERT_EQ(started.status, 202) << started.raw;
   long long live_id = started.body["deployment_ids"][0];
   std::string stream;
@@ -171,16 +170,20 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
   std::string sha2 = controller->get("/api/deployments/" + std::to_string(live_id)).body["sha256"];
   EXPECT_EQ(active_sha(*nano), sha2);
   EXPECT_EQ(active_sha(*pi), sha2);
-  // The Pi 5 agent's power comes from its PMIC (vcgencmd pmic_read_adc), summed over rails, and says what it leaves out.
+  // The Pi 5 agent's power comes from its PMIC (vcgencmd pmic_read_adc), summed over rails, and says what it leaves
+  // out.
   auto pi_power = pi->get("/telemetry").body["power"];
   EXPECT_EQ(pi_power["available"], true) << pi_power.dump();
   EXPECT_EQ(pi_power["source"], "pmic_adc") << pi_power.dump();
 
   // 5b. A rollout whose first device is dead stops there (max_failures 1): the others are skipped, untouched.
-  ASSERT_EQ(controller->post("/api/devices", {{"name", "dead"}, {"address", "127.0.0.1:1"},
-                                              {"device_type", "jetson_nano"}}).status, 201);
-  auto staged = controller->post("/api/deploy", {{"devices", {"dead", "nano", "pi"}},
-                                                 {"model_name", "mobilenetv3_small_075"}, {"max_failures", 1}});
+  ASSERT_EQ(
+      controller->post("/api/devices", {{"name", "dead"}, {"address", "127.0.0.1:1"}, {"device_type", "jetson_nano"}})
+          .status,
+      201);
+  auto staged = controller->post(
+      "/api/deploy",
+      {{"devices", {"dead", "nano", "pi"}}, {"model_name", "mobilenetv3_small_075"}, {"max_failures", 1}});
   EXPECT_NE(staged.status, 200) << staged.raw;
   ASSERT_EQ(staged.body["deployments"].size(), 3u) << staged.raw;
   EXPECT_EQ(staged.body["deployments"][0]["deployment_status"], "failed");
@@ -218,12 +221,16 @@ TEST_F(DeployE2E, DeployWatchRefuseSurviveACutAndRollBack) {
 TEST(DeployCrash, KilledControllerShowsTheDeploymentInterrupted) {
   TempDir agent_dir("crash-agent");
   auto state = controller_state("e2e-crash", true);
-  auto agent = start_agent("jetson_nano_l4t32", agent_dir.path, {},
-                           {{"EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", "8000"}});
+  auto agent =
+      start_agent("jetson_nano_l4t32", agent_dir.path, {}, {{"EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", "8000"}});
   auto controller = start_controller(state);
-  ASSERT_EQ(controller->post("/api/devices", {{"name", "nano"}, {"address", agent->address()},
-                                              {"device_type", "jetson_nano"}}).status, 201);
-  auto started = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "mobilenetv2_050"}, {"async", true}});
+  ASSERT_EQ(
+      controller
+          ->post("/api/devices", {{"name", "nano"}, {"address", agent->address()}, {"device_type", "jetson_nano"}})
+          .status,
+      201);
+  auto started =
+      controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "mobilenetv2_050"}, {"async", true}});
   ASSERT_EQ(started.status, 202) << started.raw;
   std::string id = std::to_string(started.body["deployment_id"].get<long long>());
   // Wait until the agent is activating (the file is transferred), then kill the controller mid-deploy.
@@ -257,20 +264,25 @@ TEST(DeploySources, ModelFromAConfiguredSource) {
   std::atomic<int> hits{0};
   hub.Get(R"(/hub/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
     ++hits;
-    if (req.matches[1] == "my_custom_net.onnx") res.set_content(onnx_bytes, "application/octet-stream");
-    else res.status = 404;
+    if (req.matches[1] == "my_custom_net.onnx")
+      res.set_content(onnx_bytes, "application/octet-stream");
+    else
+      res.status = 404;
   });
   int hub_port = hub.bind_to_any_port("127.0.0.1");
   std::thread hub_thread([&] { hub.listen_after_bind(); });
 
   TempDir agent_dir("src-agent");
   auto agent = start_agent("jetson_nano_l4t32", agent_dir.path);
-  auto controller = start_controller(
-      controller_state("e2e-sources", true),
-      {"--model-source", "empty=http://127.0.0.1:" + std::to_string(hub_port) + "/nothing/{name}.onnx",
-       "--model-source", "hub=http://127.0.0.1:" + std::to_string(hub_port) + "/hub/{name}.onnx"});
-  ASSERT_EQ(controller->post("/api/devices", {{"name", "nano"}, {"address", agent->address()},
-                                              {"device_type", "jetson_nano"}}).status, 201);
+  auto controller =
+      start_controller(controller_state("e2e-sources", true),
+                       {"--model-source", "empty=http://127.0.0.1:" + std::to_string(hub_port) + "/nothing/{name}.onnx",
+                        "--model-source", "hub=http://127.0.0.1:" + std::to_string(hub_port) + "/hub/{name}.onnx"});
+  ASSERT_EQ(
+      controller
+          ->post("/api/devices", {{"name", "nano"}, {"address", agent->address()}, {"device_type", "jetson_nano"}})
+          .status,
+      201);
   auto r = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "my_custom_net"}, {"max_energy", 1000}});
   EXPECT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body["artifact_source"], "source hub");

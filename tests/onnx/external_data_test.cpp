@@ -1,9 +1,10 @@
 // Models whose weights live in a .onnx.data side file: the inspector counts them, the inliner restores the exact
 // single-file model (what OpenCV needs), and unsafe or broken references are refused with the reason.
+#include "onnx/external_data.hpp"
+
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
-#include "onnx/external_data.hpp"
 #include "onnx/inspector.hpp"
 #include "onnx/zoo.hpp"
 #include "test_models.hpp"

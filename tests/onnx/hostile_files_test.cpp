@@ -30,8 +30,8 @@ TEST(HostileFiles, TruncatedZooModelIsRefusedAtEveryCut) {
 }
 
 TEST(HostileFiles, SmallModelCutAtEveryByteNeverCrashes) {
-  const std::string bytes = testing::slurp(std::string(ONNX_TESTDATA_DIR) +
-                                           "/pytorch-converted/test_Conv2d_groups/model.onnx");
+  const std::string bytes =
+      testing::slurp(std::string(ONNX_TESTDATA_DIR) + "/pytorch-converted/test_Conv2d_groups/model.onnx");
   int refused = 0;
   for (size_t cut = 1; cut < bytes.size(); ++cut) {
     try {
@@ -89,9 +89,7 @@ TEST(HostileFiles, NonModelNamedOnnxIsRefused) {
             std::string::npos);
 }
 
-TEST(HostileFiles, MissingFileIsNotFound) {
-  EXPECT_THROW(inspect_file("/nonexistent/model.onnx"), NotFoundError);
-}
+TEST(HostileFiles, MissingFileIsNotFound) { EXPECT_THROW(inspect_file("/nonexistent/model.onnx"), NotFoundError); }
 
 TEST(HostileFiles, FileOverTheLimitIsRefusedBeforeReading) {
   TempDir dir;

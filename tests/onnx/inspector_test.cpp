@@ -1,10 +1,11 @@
 // The inspector on graphs whose counts can be worked out by hand (files from Debian's libonnx-testdata, written by
 // PyTorch and the ONNX backend tests), and format detection on real files of each format.
+#include "onnx/inspector.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "onnx/inspector.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/zoo.hpp"
 #include "test_models.hpp"

@@ -27,8 +27,8 @@ TEST(InspectorTestdata, EveryModelInspectsOrGivesAClearError) {
       ASSERT_GE(r.opset, 0) << e.path();  // 0: only non-default domains (e.g. ai.onnx.preview.training)
       ASSERT_FALSE(r.ops.empty()) << e.path();
       bool mac_ops = false;
-      for (const char* op : {"Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger",
-                             "QLinearConv", "QLinearMatMul"})
+      for (const char* op :
+           {"Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger", "MatMulInteger", "QLinearConv", "QLinearMatMul"})
         mac_ops |= r.ops.count(op) > 0;
       with_mac_ops += mac_ops;
       with_macs += r.macs > 0;
@@ -41,8 +41,8 @@ TEST(InspectorTestdata, EveryModelInspectsOrGivesAClearError) {
     }
   }
   std::printf("libonnx-testdata: %d inspected, %d refused, %d with MACs\n", inspected, refused, with_macs);
-  EXPECT_GT(inspected, 1000);     // 1072 files in Debian 12's package; all are valid models
-  EXPECT_GE(with_mac_ops, 70);    // the Conv/Gemm/MatMul cases
+  EXPECT_GT(inspected, 1000);   // 1072 files in Debian 12's package; all are valid models
+  EXPECT_GE(with_mac_ops, 70);  // the Conv/Gemm/MatMul cases
 }
 
 TEST(InspectorTestdata, PytorchConvertedConvsAllHaveMacs) {

@@ -93,8 +93,10 @@ TEST(PredictorCv, PowerTimeModelLearnsPhysics) {
   CvSettings cv;
   cv.repeats = 1;
   LearnerSettings ls;
-  auto physics = cross_validate(data, PredictorKind::measured, formulation_by_name("power_time_ridge"), Split::kfold, cv, ls);
-  auto static_only = cross_validate(data, PredictorKind::static_only, formulation_by_name("ridge_log_energy"), Split::kfold, cv, ls);
+  auto physics =
+      cross_validate(data, PredictorKind::measured, formulation_by_name("power_time_ridge"), Split::kfold, cv, ls);
+  auto static_only =
+      cross_validate(data, PredictorKind::static_only, formulation_by_name("ridge_log_energy"), Split::kfold, cv, ls);
   EXPECT_LT(physics.metrics.mape_pct, 5.0);  // power is ~constant, the rest is E = P t
   EXPECT_GT(static_only.metrics.mape_pct, physics.metrics.mape_pct);
   EXPECT_EQ(physics.oof.size(), 1u);

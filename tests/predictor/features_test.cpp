@@ -1,3 +1,5 @@
+#include "predictor/features.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -5,7 +7,6 @@
 
 #include "common/error.hpp"
 #include "predictor/family.hpp"
-#include "predictor/features.hpp"
 
 using namespace edgeml::predictor;
 

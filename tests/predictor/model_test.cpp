@@ -47,7 +47,9 @@ const PredictorSet& trained() { return *g_set; }
 
 class PredictorModel : public ::testing::Test {
  public:
-  static void SetUpTestSuite() { g_set = std::make_unique<PredictorSet>(PredictorSet::train_or_load(catalog(), "", light(), {})); }
+  static void SetUpTestSuite() {
+    g_set = std::make_unique<PredictorSet>(PredictorSet::train_or_load(catalog(), "", light(), {}));
+  }
   static void TearDownTestSuite() { g_set.reset(); }
 };
 
@@ -77,7 +79,7 @@ TEST_F(PredictorModel, JetsonMeasuredReachesSanityBoundAndBeatsStatic) {
   const auto& d = trained().device("jetson_nano");
   ASSERT_TRUE(d.measured && d.static_model);
   std::cerr << format_model_report(*d.measured) << format_model_report(*d.static_model);
-  EXPECT_GE(d.measured->rows_used(), 20u);  // 28 of the 124 rows carry no flag
+  EXPECT_GE(d.measured->rows_used(), 20u);   // 28 of the 124 rows carry no flag
   EXPECT_LT(d.measured->rows_used(), 124u);  // flagged rows are not trained on
   EXPECT_LT(d.measured->cv_mape_pct(), 25.0);
   EXPECT_LT(d.measured->cv_mape_pct(), d.static_model->cv_mape_pct());

@@ -22,8 +22,8 @@ TEST(PredictorTreeEnsemble, MatchesXgboostPredictions) {
   gbm.params = {{"max_depth", "4"}, {"eta", "0.1"}, {"subsample", "0.8"}, {"seed", "3"}, {"base_score", "2.5"}};
   gbm.rounds = 80;
   XgbParams rf;
-  rf.params = {{"num_parallel_tree", "50"}, {"eta", "1"}, {"subsample", "0.632"}, {"colsample_bynode", "0.7"},
-               {"max_depth", "6"}, {"seed", "3"}};
+  rf.params = {{"num_parallel_tree", "50"}, {"eta", "1"},       {"subsample", "0.632"},
+               {"colsample_bynode", "0.7"}, {"max_depth", "6"}, {"seed", "3"}};
   rf.rounds = 1;
   for (const XgbParams* p : {&gbm, &rf}) {
     XgbBooster b = XgbBooster::train(x, n, d, y, *p);

@@ -25,7 +25,9 @@ float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   return m;
 }
 
-bool mentions(const std::exception& e, const std::string& s) { return std::string(e.what()).find(s) != std::string::npos; }
+bool mentions(const std::exception& e, const std::string& s) {
+  return std::string(e.what()).find(s) != std::string::npos;
+}
 
 // y = Clip(x, 0, 6) with min an initializer and max a Constant node (how exporters write ReLU6 at opset >= 11).
 std::filesystem::path relu6_model(const TempDir& dir) {

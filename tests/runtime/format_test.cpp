@@ -43,7 +43,8 @@ TEST(RuntimeFormat, DetectsDebianTestdataModel) {
 TEST(RuntimeFormat, DetectsLegacyPytorchPickle) {
   TempDir dir;
   // Zip archives are checked byte by byte in tests/onnx (the one detector, edgeml::onnx::detect_format).
-  EXPECT_EQ(detect_format(write_bytes(dir / "old.pt", std::string("\x80\x02\x8a\x0a", 4) + "lots of pickle")), "pytorch");
+  EXPECT_EQ(detect_format(write_bytes(dir / "old.pt", std::string("\x80\x02\x8a\x0a", 4) + "lots of pickle")),
+            "pytorch");
 }
 
 TEST(RuntimeFormat, UnknownForEmptyAndRandomFilesTruncatedOnnxFailsToLoad) {

@@ -2,7 +2,6 @@
 // Builds small ONNX graphs in tests with the onnx protobuf API, so each backend fault can be reproduced on a graph
 // whose correct output the test computes by hand.
 #include <onnx/onnx_pb.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,9 +24,12 @@ class GraphBuilder {
   }
 
   void input(const std::string& name, const std::vector<int64_t>& dims) { value_info(graph().add_input(), name, dims); }
-  void output(const std::string& name, const std::vector<int64_t>& dims) { value_info(graph().add_output(), name, dims); }
+  void output(const std::string& name, const std::vector<int64_t>& dims) {
+    value_info(graph().add_output(), name, dims);
+  }
 
-  ::onnx::TensorProto& initializer(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& v) {
+  ::onnx::TensorProto& initializer(const std::string& name, const std::vector<int64_t>& dims,
+                                   const std::vector<float>& v) {
     auto* t = graph().add_initializer();
     fill(*t, name, dims, v);
     return *t;
@@ -43,7 +45,7 @@ class GraphBuilder {
   }
 
   ::onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& outputs) {
+                          const std::vector<std::string>& outputs) {
     auto* n = graph().add_node();
     n->set_op_type(op);
     n->set_name(op + "_" + std::to_string(graph().node_size()));

@@ -1,12 +1,13 @@
 // Every zoo architecture on both backends with the same seeded input: the outputs must agree within a tolerance
 // relative to the output's scale, so a silent numeric fault (like OpenCV 4.6's wrong HardSwish fusion, 5e-2 on values
 // of about 0.2) cannot pass. A backend may only decline a model with a RuntimeRefusal that says why.
+#include "onnx/zoo.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
-#include "onnx/zoo.hpp"
 #include "onnx_builder.hpp"
 #include "runtime/runtime.hpp"
 

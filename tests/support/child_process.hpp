@@ -26,7 +26,7 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
   bool running();
-  void kill_hard();                 // SIGKILL and reap
+  void kill_hard();                      // SIGKILL and reap
   int terminate(int timeout_ms = 5000);  // SIGTERM, wait, SIGKILL if needed; returns exit status or -signal
   std::string stderr_tail(size_t bytes = 4000) const;
 

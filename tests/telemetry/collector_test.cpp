@@ -1,11 +1,12 @@
 // The Collector over whole fixture trees: what each device reports, power-source choice, energy since start.
+#include "telemetry/collector.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/clock.hpp"
 #include "fixture_tree.hpp"
-#include "telemetry/collector.hpp"
 
 namespace edgeml::telemetry {
 namespace {

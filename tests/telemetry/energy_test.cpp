@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "telemetry/energy.hpp"
+
+#include <gtest/gtest.h>
 
 namespace edgeml::telemetry {
 namespace {
@@ -29,8 +29,8 @@ TEST(TelemetryEnergyIntegrator, NeverIntegratesAcrossAGapOrALongSilence) {
   e.add_power(1, 5.0);  // 5 J
   e.gap();
   e.add_power(100, 50.0);
-  e.add_power(101, 50.0);   // 50 J
-  e.add_power(200, 50.0);   // 99 s later: more than max_gap, not integrated
+  e.add_power(101, 50.0);  // 50 J
+  e.add_power(200, 50.0);  // 99 s later: more than max_gap, not integrated
   EXPECT_DOUBLE_EQ(e.joules(), 55.0);
   EXPECT_DOUBLE_EQ(e.seconds(), 2.0);
 }

@@ -1,11 +1,12 @@
 // The external meter behind POST /energy: validation, monotonic timestamps, rate bound, silence, energy.
+#include "telemetry/external_meter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "common/error.hpp"
-#include "telemetry/external_meter.hpp"
 
 namespace edgeml::telemetry {
 namespace {
@@ -40,17 +41,17 @@ TEST(TelemetryExternalMeter, AcceptedPowerReadingBecomesThePowerSection) {
 TEST(TelemetryExternalMeter, BadBodiesNameTheField) {
   ExternalMeter m;
   EXPECT_EQ(field_of(m, json::array()), "body");
-  EXPECT_EQ(field_of(m, {{"ts", T0}, {"source", "x"}}), "power_w");                            // neither
+  EXPECT_EQ(field_of(m, {{"ts", T0}, {"source", "x"}}), "power_w");                                    // neither
   EXPECT_EQ(field_of(m, {{"power_w", 1}, {"energy_j", 2}, {"ts", T0}, {"source", "x"}}), "energy_j");  // both
-  EXPECT_EQ(field_of(m, {{"power_w", "5"}, {"ts", T0}, {"source", "x"}}), "power_w");          // string
-  EXPECT_EQ(field_of(m, {{"power_w", -1}, {"ts", T0}, {"source", "x"}}), "power_w");           // negative
-  EXPECT_EQ(field_of(m, {{"power_w", 5e6}, {"ts", T0}, {"source", "x"}}), "power_w");          // mW posted as W
+  EXPECT_EQ(field_of(m, {{"power_w", "5"}, {"ts", T0}, {"source", "x"}}), "power_w");                  // string
+  EXPECT_EQ(field_of(m, {{"power_w", -1}, {"ts", T0}, {"source", "x"}}), "power_w");                   // negative
+  EXPECT_EQ(field_of(m, {{"power_w", 5e6}, {"ts", T0}, {"source", "x"}}), "power_w");                  // mW posted as W
   EXPECT_EQ(field_of(m, {{"energy_j", true}, {"ts", T0}, {"source", "x"}}), "energy_j");
-  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"source", "x"}}), "ts");                              // missing
+  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"source", "x"}}), "ts");  // missing
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", "now"}, {"source", "x"}}), "ts");
-  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 * 1000}, {"source", "x"}}), "ts");           // milliseconds
-  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 + 60}, {"source", "x"}}), "ts");             // future
-  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 - 3600}, {"source", "x"}}), "ts");           // stale
+  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 * 1000}, {"source", "x"}}), "ts");  // milliseconds
+  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 + 60}, {"source", "x"}}), "ts");    // future
+  EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0 - 3600}, {"source", "x"}}), "ts");  // stale
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0}}), "source");
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0}, {"source", 7}}), "source");
   EXPECT_EQ(field_of(m, {{"power_w", 5}, {"ts", T0}, {"source", ""}}), "source");
@@ -77,8 +78,7 @@ TEST(TelemetryExternalMeter, EnergyCounterMustNotDecrease) {
 TEST(TelemetryExternalMeter, RateIsBoundedPerSecond) {
   ExternalMeter m;
   double now = T0;
-  for (int i = 0; i < 50; ++i)
-    m.submit({{"power_w", 5}, {"ts", T0 + i * 0.01}, {"source", "fast"}}, now + i * 0.01);
+  for (int i = 0; i < 50; ++i) m.submit({{"power_w", 5}, {"ts", T0 + i * 0.01}, {"source", "fast"}}, now + i * 0.01);
   try {
     m.submit({{"power_w", 5}, {"ts", T0 + 0.6}, {"source", "fast"}}, now + 0.6);
     FAIL() << "the 51st submission within one second was accepted";

@@ -77,8 +77,10 @@ TEST(TelemetryHwmonPowerReader, UnlabelledChannelsOfTwinChipsAreNamedByTheirI2cD
     tree.write(d + "in1_input", 5000);
     tree.write(d + "curr1_input", 100);
   }
-  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0040", tree.path("sys/class/hwmon/hwmon0/device"));
-  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0041", tree.path("sys/class/hwmon/hwmon1/device"));
+  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0040",
+                                            tree.path("sys/class/hwmon/hwmon0/device"));
+  std::filesystem::create_directory_symlink("../../../devices/i2c-1/1-0041",
+                                            tree.path("sys/class/hwmon/hwmon1/device"));
   Snapshot s;
   make_hwmon_power_reader(tree.roots())->read(s, 0);
   ASSERT_EQ(s.power.rails.size(), 2u);

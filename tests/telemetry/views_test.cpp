@@ -77,7 +77,8 @@ TEST(TelemetryPrometheus, RailsTemperaturesAndEnergy) {
   clock.advance(2);
   std::string text = to_prometheus(c.sample());
   EXPECT_TRUE(has_line(text, "edgeml_power_available 1"));
-  EXPECT_TRUE(has_line(text, R"(edgeml_power_watts{rail="POM_5V_IN",source="ina3221x",total="true"} 0.93300000000000005)"))
+  EXPECT_TRUE(
+      has_line(text, R"(edgeml_power_watts{rail="POM_5V_IN",source="ina3221x",total="true"} 0.93300000000000005)"))
       << text;
   EXPECT_TRUE(has_line(text, R"(edgeml_temperature_celsius{sensor="thermal_zone0",type="AO-therm"} 38.5)")) << text;
   EXPECT_NE(text.find("# TYPE edgeml_energy_joules_total counter"), std::string::npos);
