@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test run bench clean
+.PHONY: setup configure build test run perf clean
 
 setup:
 	bash scripts/setup.sh
@@ -23,8 +23,8 @@ test: build
 run: build
 	bash scripts/run.sh
 
-bench: build
-	bash bench/run.sh
+perf: build
+	bash perf/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -3,7 +3,7 @@
 # on a bare ONNX Runtime C API program, on our Runtime wrapper over ORT, and on our wrapper over OpenCV DNN.
 # The three are interleaved round by round so machine load hits them alike; each cell is the median over rounds of
 # each round's median latency. Goal: wrapper (ort) within 2% of bare ORT.
-#   bench/runtime/run.sh [BUILD_DIR] [ROUNDS]
+#   perf/runtime/run.sh [BUILD_DIR] [ROUNDS]
 # Needs the targets edgeml, runtime_latency and bare_ort_latency built in BUILD_DIR.
 set -euo pipefail
 BUILD=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}

@@ -4,7 +4,7 @@
 #   1. idle RSS with no model, after the first telemetry samples;
 #   2. CPU over DURATION seconds at --telemetry-hz 1 (utime+stime delta / wall time, in % of one core);
 #   3. RSS with mobilenetv3_small_100 active (built by `edgeml zoo build`, uploaded with PUT /models, activated).
-# Usage: bench/agent/footprint.sh [BUILD_DIR] (default build); DURATION=60 by default. Progress goes to stderr.
+# Usage: perf/agent/footprint.sh [BUILD_DIR] (default build); DURATION=60 by default. Progress goes to stderr.
 set -euo pipefail
 BUILD=${1:-build}
 BIN="$BUILD/bin"
