@@ -14,7 +14,7 @@ namespace edgeml::agent {
 nlohmann::json run_benchmark(const BenchmarkRequest& request, const ModelHost& host, const ModelStore& store,
                              TelemetryService& telemetry, const nlohmann::json& device) {
   auto active = host.active();
-  if (!active) throw HttpError(409, "no model is active: activate one before benchmarking");
+  if (!active) throw Error(ErrorKind::conflict, "no model is active: activate one before benchmarking");
   bench::BenchOptions opts;
   opts.backend = active->backend;
   opts.warmup = request.warmup;

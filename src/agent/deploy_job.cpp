@@ -39,7 +39,8 @@ void DeployJob::wait() {
 void DeployJob::start(const DeployRequest& request) {
   auto url = parse_model_url(request.model_url);
   std::lock_guard lock(mu_);
-  if (busy_) throw HttpError(409, "a deployment is already in progress (" + progress_.value("model_name", "") + ")");
+  if (busy_)
+    throw Error(ErrorKind::conflict, "a deployment is already in progress (" + progress_.value("model_name", "") + ")");
   store_.check_space(request.size);        // 507 now rather than after a long download
   if (thread_.joinable()) thread_.join();  // the previous, finished job
   busy_ = true;

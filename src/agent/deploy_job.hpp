@@ -31,7 +31,7 @@ class DeployJob {
  public:
   DeployJob(ModelStore& store, ModelManager& manager, const Clock& clock);
   ~DeployJob();
-  // Checks the request (name, sha256, URL, free space) before answering; throws FieldError / HttpError 507, or 409
+  // Checks the request (name, sha256, URL, free space) before answering; throws FieldError / Error(507), or 409
   // while another deployment runs. Then downloads in the background.
   void start(const DeployRequest& request);
   // Blocks until the current deployment (if any) has finished.

@@ -21,7 +21,8 @@ std::string unique_suffix() {
 }
 [[noreturn]] void throw_io(const std::string& what, const std::filesystem::path& p, int err) {
   if (err == ENOSPC || err == EDQUOT)
-    throw HttpError(507, "not enough storage: the disk filled up while writing " + p.filename().string(), "size");
+    throw Error(ErrorKind::insufficient_storage,
+                "not enough storage: the disk filled up while writing " + p.filename().string(), "size");
   throw std::runtime_error(what + " " + p.string() + ": " + std::strerror(err));
 }
 }  // namespace
@@ -41,7 +42,8 @@ IncomingFile::~IncomingFile() {
 void IncomingFile::write(const char* data, size_t size) {
   if (fd_ < 0) throw std::logic_error("IncomingFile::write after finish");
   if (bytes_ + size > max_bytes_)
-    throw HttpError(413, "model is larger than the limit of " + std::to_string(max_bytes_) + " bytes", "size");
+    throw Error(ErrorKind::too_large, "model is larger than the limit of " + std::to_string(max_bytes_) + " bytes",
+                "size");
   hash_.update(data, size);
   size_t done = 0;
   while (done < size) {

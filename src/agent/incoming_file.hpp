@@ -16,13 +16,13 @@ inline constexpr const char* kIncomingPrefix = ".incoming-";
 
 class IncomingFile {
  public:
-  // Creates "<dir>/.incoming-<unique>". max_bytes: the transfer is refused (HttpError 413) past this size.
+  // Creates "<dir>/.incoming-<unique>". max_bytes: the transfer is refused (Error(413)) past this size.
   IncomingFile(const std::filesystem::path& dir, std::uint64_t max_bytes);
   ~IncomingFile();
   IncomingFile(const IncomingFile&) = delete;
   IncomingFile& operator=(const IncomingFile&) = delete;
 
-  // Appends bytes. Throws HttpError 507 when the disk is full, 413 past max_bytes.
+  // Appends bytes. Throws Error(507) when the disk is full, 413 past max_bytes.
   void write(const char* data, size_t size);
   std::uint64_t bytes() const { return bytes_; }
   // fsyncs and closes; returns the lowercase sha256 of everything written. Call once.

@@ -63,16 +63,16 @@ void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& o
   auto result = client.Get(url.path, on_response, on_data);
   if (write_error) std::rethrow_exception(write_error);
   if (status != 0 && status != 200)
-    throw HttpError(502, "model download failed: " + url.scheme + "://" + url.host_port + url.path + " answered HTTP " +
-                             std::to_string(status));
+    throw Error(ErrorKind::upstream_failed, "model download failed: " + url.scheme + "://" + url.host_port + url.path +
+                                                " answered HTTP " + std::to_string(status));
   if (!result)
-    throw HttpError(502, "model download failed after " + std::to_string(into.bytes()) +
-                             " bytes: " + httplib::to_string(result.error()));
+    throw Error(ErrorKind::upstream_failed, "model download failed after " + std::to_string(into.bytes()) +
+                                                " bytes: " + httplib::to_string(result.error()));
   // A server that closes the connection early without chunked framing looks like a complete body to some clients:
   // compare with what it announced.
   if (announced && into.bytes() != *announced)
-    throw HttpError(502, "model download cut short: received " + std::to_string(into.bytes()) + " of " +
-                             std::to_string(*announced) + " bytes");
+    throw Error(ErrorKind::upstream_failed, "model download cut short: received " + std::to_string(into.bytes()) +
+                                                " of " + std::to_string(*announced) + " bytes");
 }
 
 }  // namespace edgeml::agent

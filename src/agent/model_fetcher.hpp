@@ -28,7 +28,7 @@ struct FetchOptions {
   std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)> on_progress;
 };
 
-// Streams the body into `into`. Throws HttpError 502 (upstream answered badly, closed early, or timed out),
+// Streams the body into `into`. Throws Error(502) (upstream answered badly, closed early, or timed out),
 // FieldError("size") when more bytes than expected arrive, and passes through IncomingFile's 507/413.
 void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options);
 

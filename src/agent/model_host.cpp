@@ -41,7 +41,8 @@ std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::
     model->info.input = shape_of(model->runtime->input());
     model->info.output = shape_of(model->runtime->output());
   } catch (const std::exception& e) {
-    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed to load: " + e.what());
+    throw Error(ErrorKind::unprocessable,
+                "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed to load: " + e.what());
   }
   try {
     auto t0 = std::chrono::steady_clock::now();
@@ -51,8 +52,8 @@ std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::
     for (float v : out)
       if (!std::isfinite(v)) throw std::runtime_error("the model produced a non-finite output (NaN or Inf)");
   } catch (const std::exception& e) {
-    throw HttpError(422, "model " + ref.name + " (" + ref.sha256.substr(0, 12) +
-                             ") failed its health-check inference: " + e.what());
+    throw Error(ErrorKind::unprocessable, "model " + ref.name + " (" + ref.sha256.substr(0, 12) +
+                                              ") failed its health-check inference: " + e.what());
   }
   return model;
 }
@@ -87,7 +88,7 @@ InferenceResult ModelHost::run(const std::vector<float>& input) const {
     std::lock_guard lock(mu_);
     model = model_;  // keeps this runtime alive even if a swap happens meanwhile
   }
-  if (!model) throw HttpError(409, "no model is active");
+  if (!model) throw Error(ErrorKind::conflict, "no model is active");
   if (input.size() != model->info.input.element_count)
     throw FieldError("body", "the model expects " + std::to_string(model->info.input.element_count) +
                                  " input values, got " + std::to_string(input.size()));

@@ -46,7 +46,7 @@ class ModelHost {
   ~ModelHost();
 
   // Loads the file in a fresh runtime and runs one inference on a synthetic input; the output must be non-empty and
-  // finite. Throws HttpError 422 with the reason. The active model is untouched.
+  // finite. Throws Error(422) with the reason. The active model is untouched.
   std::shared_ptr<LoadedModel> prepare(const ModelRef& ref, const std::filesystem::path& file) const;
   // Makes a prepared model the active one; the old runtime is released once no inference uses it.
   void swap_in(std::shared_ptr<LoadedModel> model, double since_s);
@@ -55,7 +55,7 @@ class ModelHost {
   std::optional<ActiveModel> active() const;
   // Increments on every swap, so loops can tell a new model from the old one.
   std::uint64_t generation() const;
-  // One inference on the active model; HttpError 409 when none, FieldError("body") on a wrong input size.
+  // One inference on the active model; Error(409) when none, FieldError("body") on a wrong input size.
   InferenceResult run(const std::vector<float>& input) const;
 
   // The synthetic input used by the health check and the continuous loop: every value 0.5 (mid-grey after scaling).

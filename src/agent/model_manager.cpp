@@ -25,11 +25,12 @@ ModelManager::ModelManager(ModelStore& store, ModelHost& host, const Clock& cloc
 std::shared_ptr<LoadedModel> ModelManager::verify_and_prepare(const ModelRef& ref) const {
   auto file = store_.path_of(ref);
   if (!std::filesystem::exists(file))
-    throw HttpError(422, "model file of " + label(ref) + " is missing from the store (" + file.string() + ")");
+    throw Error(ErrorKind::unprocessable,
+                "model file of " + label(ref) + " is missing from the store (" + file.string() + ")");
   // The store only holds verified files, but a disk can still rot or a person can edit a file: check again.
   auto actual = sha256_file(file);
   if (actual != ref.sha256)
-    throw HttpError(422, "stored file of " + label(ref) + " is damaged: its sha256 is now " + actual);
+    throw Error(ErrorKind::unprocessable, "stored file of " + label(ref) + " is damaged: its sha256 is now " + actual);
   return host_.prepare(ref, file);
 }
 
@@ -80,7 +81,7 @@ ModelRef ModelManager::activate(const std::string& name, const std::string& sha2
 
 ModelRef ModelManager::rollback() {
   std::lock_guard lock(activation_mu_);
-  if (!state_.previous) throw HttpError(409, "no previous model to roll back to");
+  if (!state_.previous) throw Error(ErrorKind::conflict, "no previous model to roll back to");
   const ModelRef previous = *state_.previous;  // a copy: activation replaces state_, and with it state_.previous
   return activate_locked(previous, "rolled_back");
 }
@@ -103,16 +104,20 @@ ModelRef ModelManager::activate_locked(const ModelRef& ref, const std::string& e
     try {
       save_agent_state(store_.state_file(), next);
     } catch (const std::exception& e) {
-      throw HttpError(507, std::string("could not save the agent state, so the model was not switched: ") + e.what());
+      throw Error(ErrorKind::insufficient_storage,
+                  std::string("could not save the agent state, so the model was not switched: ") + e.what());
     }
     host_.swap_in(prepared, now);
     std::lock_guard state_lock(state_mu_);
     state_ = std::move(next);
     last_failure_.reset();
-  } catch (const HttpError& e) {
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::bad_field || e.kind() == ErrorKind::not_found) throw;
     record_failure_locked(ref, event, e.what());
     std::string kept = state_.active ? label(*state_.active) + " stays active" : "no model is active";
-    throw HttpError(e.status() == 507 ? 507 : 422, std::string(e.what()) + "; " + kept);
+    throw Error(
+        e.kind() == ErrorKind::insufficient_storage ? ErrorKind::insufficient_storage : ErrorKind::unprocessable,
+        std::string(e.what()) + "; " + kept);
   }
   std::set<std::string> keep{state_.active->sha256};
   if (state_.previous && state_.previous->name == ref.name) keep.insert(state_.previous->sha256);

@@ -31,9 +31,9 @@ class ModelManager {
 
   // At start: brings back the active model of the state file (or the previous one when it no longer loads).
   void restore();
-  // Throws NotFoundError (no such version), HttpError 422 (failed; the current model stays active).
+  // Throws NotFoundError (no such version), Error(422) (failed; the current model stays active).
   ModelRef activate(const std::string& name, const std::string& sha256);
-  // Activates the previous version; HttpError 409 when there is none.
+  // Activates the previous version; Error(409) when there is none.
   ModelRef rollback();
 
   AgentState state() const;

@@ -53,13 +53,14 @@ size_t ModelStore::remove_leftovers() {
 
 void ModelStore::check_space(std::uint64_t size) const {
   if (size > limits_.max_model_bytes)
-    throw HttpError(413, "model size " + mib(size) + " is over the limit of " + mib(limits_.max_model_bytes), "size");
+    throw Error(ErrorKind::too_large,
+                "model size " + mib(size) + " is over the limit of " + mib(limits_.max_model_bytes), "size");
   std::uint64_t free = free_bytes(state_dir_);
   if (size + limits_.reserve_bytes > free)
-    throw HttpError(507,
-                    "not enough storage: the model needs " + mib(size) + " plus a reserve of " +
-                        mib(limits_.reserve_bytes) + ", but only " + mib(free) + " are free in " + state_dir_.string(),
-                    "size");
+    throw Error(ErrorKind::insufficient_storage,
+                "not enough storage: the model needs " + mib(size) + " plus a reserve of " +
+                    mib(limits_.reserve_bytes) + ", but only " + mib(free) + " are free in " + state_dir_.string(),
+                "size");
 }
 
 std::unique_ptr<IncomingFile> ModelStore::begin(const Expected& expected) const {

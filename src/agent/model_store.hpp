@@ -39,7 +39,7 @@ class ModelStore {
   // Deletes temporary files a crash left behind (".incoming-*"); returns how many.
   size_t remove_leftovers();
 
-  // Throws HttpError 507 when size bytes plus the reserve would not fit, 413 when over the size limit.
+  // Throws Error(507) when size bytes plus the reserve would not fit, 413 when over the size limit.
   void check_space(std::uint64_t size) const;
 
   // Starts receiving a version: validates the name and sha256, checks space when the size is known.

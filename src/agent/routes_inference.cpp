@@ -17,7 +17,7 @@ void add_inference_routes(httplib::Server&, http::Router& router, AgentParts& p)
     if (norm_name != "imagenet" && norm_name != "none")
       throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + norm_name + "'");
     auto active = p.host.active();
-    if (!active) throw HttpError(409, "no model is active");
+    if (!active) throw Error(ErrorKind::conflict, "no model is active");
     auto input = tensor_from_body(req.get_header_value("Content-Type"), req.body, active->input,
                                   norm_name == "none" ? Normalization::none : Normalization::imagenet);
     auto result = p.host.run(input);

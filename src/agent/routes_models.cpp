@@ -43,7 +43,7 @@ void store_upload(AgentParts& p, const httplib::Request& req, httplib::Response&
   std::string sha = normalize_sha256(req.get_header_value("X-Content-SHA256"), "X-Content-SHA256");
   auto length = parse_int(req.get_header_value("Content-Length"));
   if (!req.has_header("Content-Length") || !length || *length <= 0)
-    throw HttpError(411, "a model upload needs a Content-Length", "Content-Length");
+    throw Error(ErrorKind::length_required, "a model upload needs a Content-Length", "Content-Length");
   Expected expected{name, sha, static_cast<std::uint64_t>(*length)};
   auto file = p.store.begin(expected);
   std::exception_ptr write_error;

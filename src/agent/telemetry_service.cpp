@@ -163,7 +163,7 @@ void TelemetryService::submit_energy(const nlohmann::json& body) {
   try {
     impl_->collector.meter().submit(body, impl_->clock.now_s());
   } catch (const telemetry::RateLimitError& e) {
-    throw HttpError(429, e.what());
+    throw Error(ErrorKind::rate_limited, e.what());
   }
 }
 

@@ -26,7 +26,7 @@ class TelemetryService {
   nlohmann::json latest();                         // the newest sample (taken now when none yet)
   nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}
   std::string prometheus();                        // Prometheus text of the newest sample plus energy per model
-  void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or HttpError 429
+  void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or Error(429)
   // {"model": {...joules, seconds, average_watts, method}, "per_inference_j", ...} or {"available": false, "reason"}
   nlohmann::json energy();
   // A cumulative energy counter for the benchmark (src/bench reads it before and after each measured run). Each

@@ -33,7 +33,7 @@ ImdecodeFn imdecode_fn() {
     fn = reinterpret_cast<ImdecodeFn>(::dlsym(lib, "_ZN2cv8imdecodeERKNS_11_InputArrayEi"));
     if (!fn) error = "OpenCV imgcodecs has no cv::imdecode(InputArray, int)";
   });
-  if (!fn) throw HttpError(503, "image input unavailable: " + error + "; send raw float32 instead");
+  if (!fn) throw Error(ErrorKind::unavailable, "image input unavailable: " + error + "; send raw float32 instead");
   return fn;
 }
 

@@ -58,7 +58,7 @@ std::string balena_devices_query(const std::string& app_slug, bool online_only, 
 }
 
 nlohmann::json balena_list_devices(const BalenaSettings& s, const std::string& app_slug, bool online_only) {
-  if (s.token.empty()) throw HttpError(503, "BALENA_API_TOKEN is not configured");
+  if (s.token.empty()) throw Error(ErrorKind::unavailable, "BALENA_API_TOKEN is not configured");
   fetch::GetOptions options;
   options.headers = {"Authorization: Bearer " + s.token, "Content-Type: application/json", "Accept: application/json"};
   options.timeout_s = s.timeout_s;
@@ -71,23 +71,26 @@ nlohmann::json balena_list_devices(const BalenaSettings& s, const std::string& a
         reply = fetch::http_get(url, options);
       } catch (const std::exception& e) {
         std::string what = e.what();
-        throw HttpError(contains_ci(what, "timeout") ? 504 : 502, "Balena API did not answer: " + what);
+        throw Error(contains_ci(what, "timeout") ? ErrorKind::upstream_timeout : ErrorKind::upstream_failed,
+                    "Balena API did not answer: " + what);
       }
       if (reply.status != 429) break;
       auto wait = parse_double(reply.header("retry-after"));
       if (attempt >= s.max_retries_429 || !wait || *wait > s.max_retry_after_s)
-        throw HttpError(429, "Balena API rate limit: retry after " + (wait ? format_number(*wait) + " s" : "a while"));
+        throw Error(ErrorKind::rate_limited,
+                    "Balena API rate limit: retry after " + (wait ? format_number(*wait) + " s" : "a while"));
       log::warn("controller", "Balena API rate limit, retrying after " + format_number(*wait) + " s");
       std::this_thread::sleep_for(std::chrono::duration<double>(*wait));
     }
     if (reply.status == 401 || reply.status == 403)
-      throw HttpError(401, "Balena API refused the token (HTTP " + std::to_string(reply.status) + ": " +
-                               short_body(reply.body) + ")");
+      throw Error(ErrorKind::unauthorized, "Balena API refused the token (HTTP " + std::to_string(reply.status) + ": " +
+                                               short_body(reply.body) + ")");
     if (reply.status != 200)
-      throw HttpError(502, "Balena API answered HTTP " + std::to_string(reply.status) + ": " + short_body(reply.body));
+      throw Error(ErrorKind::upstream_failed,
+                  "Balena API answered HTTP " + std::to_string(reply.status) + ": " + short_body(reply.body));
     auto body = nlohmann::json::parse(reply.body, nullptr, false);
     if (!body.is_object() || !body.contains("d") || !body["d"].is_array())
-      throw HttpError(502, "Balena API answer has no 'd' list: " + short_body(reply.body));
+      throw Error(ErrorKind::upstream_failed, "Balena API answer has no 'd' list: " + short_body(reply.body));
     for (const auto& d : body["d"])
       if (d.is_object()) devices.push_back(to_device(d));
     if (static_cast<int>(body["d"].size()) < s.page_size) break;  // a short page is the last

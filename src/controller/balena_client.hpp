@@ -22,7 +22,7 @@ struct BalenaSettings {
 std::string balena_devices_query(const std::string& app_slug, bool online_only, int top, int skip);
 
 // {"success":true,"devices":[{device_name, uuid, is_online, ip_address:[...], os_version, device_type}], "count"}.
-// Throws HttpError: 503 without a token, 401 when Balena refuses the token, 429 when still rate limited,
+// Throws Error: 503 without a token, 401 when Balena refuses the token, 429 when still rate limited,
 // 502 for other upstream failures (with the status and a truncated body), 504 on timeout.
 nlohmann::json balena_list_devices(const BalenaSettings& settings, const std::string& app_slug, bool online_only);
 

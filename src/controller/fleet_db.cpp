@@ -127,7 +127,7 @@ Device FleetDb::add_device(Device d) {
   {
     auto s = db_.prepare("SELECT 1 FROM devices WHERE name = ?");
     s.bind(1, d.name);
-    if (s.step()) throw HttpError(409, "a device named '" + d.name + "' is already registered", "name");
+    if (s.step()) throw Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
   }
   auto s = db_.prepare("INSERT INTO devices (name, address, device_type, token, created_at) VALUES (?, ?, ?, ?, ?)");
   s.bind(1, d.name).bind(2, d.address).bind(3, d.device_type).bind(4, d.token).bind(5, d.created_at).run();

@@ -59,7 +59,7 @@ class FleetDb {
  public:
   explicit FleetDb(const std::filesystem::path& file);
 
-  // Devices. add: HttpError 409 when the name is taken.
+  // Devices. add: Error(409) when the name is taken.
   Device add_device(Device d);
   std::vector<Device> devices();
   std::optional<Device> device(long long id);

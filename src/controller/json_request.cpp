@@ -7,7 +7,7 @@ namespace edgeml::controller {
 
 nlohmann::json json_request(const httplib::Request& req) {
   if (req.body.size() > kMaxJsonBody)
-    throw HttpError(413, "request body is too large (JSON bodies are limited to 1 MiB)", "body");
+    throw Error(ErrorKind::too_large, "request body is too large (JSON bodies are limited to 1 MiB)", "body");
   return parse_json_body(req.body);
 }
 

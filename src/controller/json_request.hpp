@@ -9,7 +9,7 @@ namespace edgeml::controller {
 
 inline constexpr size_t kMaxJsonBody = 1 << 20;
 
-// HttpError 413 (field "body") when too large; FieldError("body") when malformed.
+// Error(413) (field "body") when too large; FieldError("body") when malformed.
 nlohmann::json json_request(const httplib::Request& req);
 
 }  // namespace edgeml::controller

@@ -9,7 +9,7 @@ namespace edgeml::controller {
 void register_balena_routes(ControllerApp& app, http::Router& router) {
   router.get("/api/balena/devices", [&app](const httplib::Request& req, httplib::Response& res) {
     auto settings = app.balena();
-    if (settings.token.empty()) throw HttpError(503, "BALENA_API_TOKEN is not configured");
+    if (settings.token.empty()) throw Error(ErrorKind::unavailable, "BALENA_API_TOKEN is not configured");
     auto slug = http::query_string(req, "app_slug", 200);
     if (!slug) slug = http::query_string(req, "app", 200);  // the original parameter name
     if (!slug || slug->empty())

@@ -40,7 +40,7 @@ nlohmann::json predict_one(const ControllerApp& app, const nlohmann::json& item)
 
 void register_predict_routes(ControllerApp& app, http::Router& router) {
   router.post("/api/predict-energy", [&app](const httplib::Request& req, httplib::Response& res) {
-    if (!app.predictors()) throw HttpError(503, "no energy predictor is loaded");
+    if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
     auto body = json_request(req);
     const nlohmann::json* items = nullptr;
     if (body.is_array()) items = &body;
@@ -68,7 +68,7 @@ void register_predict_routes(ControllerApp& app, http::Router& router) {
   });
 
   router.get("/api/predictors", [&app](const httplib::Request&, httplib::Response& res) {
-    if (!app.predictors()) throw HttpError(503, "no energy predictor is loaded");
+    if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
     http::reply_json(res, {{"success", true}, {"predictors", app.predictors()->describe()}});
   });
 }

@@ -1,5 +1,7 @@
 #include "http/replies.hpp"
 
+#include "http/error_status.hpp"
+
 namespace edgeml::http {
 
 void reply_json(httplib::Response& res, const nlohmann::json& body, int status) {
@@ -12,6 +14,14 @@ void reply_error(httplib::Response& res, int status, const std::string& message,
   nlohmann::json body{{"error", message}, {"success", false}};
   if (!field.empty()) body["field"] = field;
   reply_json(res, body, status);
+}
+
+void reply_error(httplib::Response& res, const Error& e) {
+  nlohmann::json body{{"error", e.what()}, {"success", false}, {"kind", to_string(e.kind())}};
+  if (!e.field().empty()) body["field"] = e.field();
+  if (e.details().is_object())
+    for (const auto& [k, v] : e.details().items()) body[k] = v;
+  reply_json(res, body, status_of(e.kind()));
 }
 
 }  // namespace edgeml::http

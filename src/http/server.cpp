@@ -11,12 +11,8 @@ namespace edgeml::http {
 void run_guarded(const std::string& component, httplib::Response& res, const std::function<void()>& body) {
   try {
     body();
-  } catch (const FieldError& e) {
-    reply_error(res, 400, e.what(), e.field());
-  } catch (const NotFoundError& e) {
-    reply_error(res, 404, e.what(), e.field());
-  } catch (const HttpError& e) {
-    reply_error(res, e.status(), e.what(), e.field());
+  } catch (const Error& e) {
+    reply_error(res, e);
   } catch (const std::exception& e) {
     log::error(component, std::string("internal error: ") + e.what());
     reply_error(res, 500, std::string("internal error: ") + e.what());

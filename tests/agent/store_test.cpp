@@ -61,15 +61,15 @@ TEST(ModelStore, SizeLimitsAndSpace) {
   try {
     s.begin(e);
     FAIL();
-  } catch (const HttpError& err) {
-    EXPECT_EQ(err.status(), 413);
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::too_large);  // HTTP 413
   }
   ModelStore huge_reserve(d.path, StoreLimits{3, 1ull << 60, 1 << 20});
   try {
     huge_reserve.check_space(1);
     FAIL();
-  } catch (const HttpError& err) {
-    EXPECT_EQ(err.status(), 507);
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::insufficient_storage);  // HTTP 507
     EXPECT_EQ(err.field(), "size");
   }
 }

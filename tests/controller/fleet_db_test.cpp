@@ -53,8 +53,8 @@ TEST(FleetDb, UsesWalAndKeepsDevices) {
     try {
       db.add_device(device("nano-1"));
       FAIL() << "duplicate name accepted";
-    } catch (const HttpError& e) {
-      EXPECT_EQ(e.status(), 409);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::conflict);  // HTTP 409
       EXPECT_EQ(e.field(), "name");
     }
     db.mark_seen(a.id, 1234.5);
