@@ -3,7 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)                                      # sha256 (EVP); also what cpp-httplib links
 find_package(nlohmann_json 3.11 REQUIRED)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)     # split build: must link the .so
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)     # tests only: their HTTP client and fake upstream servers
+find_package(Boost 1.81 REQUIRED)                                   # Beast/Asio (header-only): the services' HTTP server
 pkg_check_modules(XGBOOST REQUIRED IMPORTED_TARGET xgboost)         # find_package(xgboost) is broken on Debian
 find_package(Protobuf REQUIRED)                                     # before ONNX: its config does not find it
 find_package(ONNX REQUIRED)                                         # targets onnx, onnx_proto (ONNX_ML=1, ONNX_NAMESPACE=onnx)

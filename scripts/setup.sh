@@ -12,7 +12,7 @@ packages=(
   libxgboost-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   libopencv-dev
-  libcpp-httplib-dev nlohmann-json3-dev
+  libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates

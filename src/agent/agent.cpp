@@ -29,37 +29,36 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
                               metrics_, device_, started_s_});
 
-  http::ServerLimits limits;
-  limits.threads = 8;
-  // cpp-httplib checks this one limit for every body; the per-route limits are in the request guard.
-  limits.max_body_bytes = static_cast<size_t>(options_.max_model_bytes);
-  limits.read_timeout_s = 30;
-  http::configure_server(server_, limits, "agent");
-  install_request_guard(server_, options_.token, GuardLimits{1ull << 20, 16ull << 20, options_.max_model_bytes});
-  router_ = std::make_unique<http::Router>(server_, metrics_, "agent");
-  add_model_routes(server_, *router_, *parts_);
-  add_inference_routes(server_, *router_, *parts_);
-  add_telemetry_routes(server_, *router_, *parts_);
+  add_model_routes(router_, *parts_);
+  add_inference_routes(router_, *parts_);
+  add_telemetry_routes(router_, *parts_);
+  http::ServerOptions server;
+  server.component = "agent";
+  server.host = options_.host;
+  server.port = options_.port;
+  server.worker_threads = 2;    // a device: requests are few, inference serializes on the model anyway
+  server.blocking_threads = 4;  // deploy?wait, activation, benchmark
+  server.max_connections = 1024;
+  server_ = std::make_unique<http::Server>(server, router_, metrics_);
+  server_->set_authenticator(agent_authenticator(options_.token));
 }
 
 Agent::~Agent() { stop(); }
 
 int Agent::bind() {
-  int port = options_.port == 0 ? server_.bind_to_any_port(options_.host)
-                                : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  if (port < 0) throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  int port = server_->bind();
   loop_.start();
   telemetry_.start();
   return port;
 }
 
-void Agent::serve() { server_.listen_after_bind(); }
+void Agent::serve() { server_->run(); }
 
-void Agent::request_stop() { server_.stop(); }
+void Agent::request_stop() { server_->stop(); }
 
 void Agent::stop() {
   std::lock_guard lock(stop_mu_);  // two callers joining the same thread would be undefined behaviour
-  server_.stop();
+  server_->stop();
   loop_.stop();
   telemetry_.stop();
   deploy_.wait();

@@ -1,8 +1,6 @@
 #pragma once
 // The agent: the parts (store, model manager, runtime host, deploy job, inference loop, telemetry) and the HTTP server
 // that exposes them. main.cpp only parses flags and calls listen(); tests can run an Agent in-process the same way.
-#include <httplib.h>
-
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -65,16 +63,17 @@ class Agent {
   TelemetryService telemetry_;
   LatencyStats request_stats_;
   http::RouteMetrics metrics_{"edgeml_agent"};
-  httplib::Server server_;
-  std::unique_ptr<http::Router> router_;  // its handlers refer to it: lives as long as the server
   std::unique_ptr<AgentParts> parts_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;  // last: destroyed (its workers joined) before the parts it serves
   std::mutex stop_mu_;
 };
 
 nlohmann::json status_json(const AgentParts& p);
 
-void add_model_routes(httplib::Server& server, http::Router& router, AgentParts& p);
-void add_inference_routes(httplib::Server& server, http::Router& router, AgentParts& p);
-void add_telemetry_routes(httplib::Server& server, http::Router& router, AgentParts& p);
+// Route groups (one file each); every route declares its role, body and limits where it is added.
+void add_model_routes(http::Router& router, AgentParts& p);
+void add_inference_routes(http::Router& router, AgentParts& p);
+void add_telemetry_routes(http::Router& router, AgentParts& p);
 
 }  // namespace edgeml::agent

@@ -44,7 +44,7 @@ void IncomingFile::write(const char* data, size_t size) {
   if (bytes_ + size > max_bytes_)
     throw Error(ErrorKind::too_large, "model is larger than the limit of " + std::to_string(max_bytes_) + " bytes",
                 "size");
-  hash_.update(data, size);
+  hash_->update(data, size);
   size_t done = 0;
   while (done < size) {
     ssize_t n = ::write(fd_, data + done, size - done);
@@ -57,6 +57,13 @@ void IncomingFile::write(const char* data, size_t size) {
   bytes_ += size;
 }
 
+void IncomingFile::restart() {
+  if (fd_ < 0) throw std::logic_error("IncomingFile::restart after finish");
+  if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0) throw_io("cannot truncate", tmp_, errno);
+  bytes_ = 0;
+  hash_ = std::make_unique<Sha256>();
+}
+
 std::string IncomingFile::finish() {
   if (fd_ < 0) throw std::logic_error("IncomingFile::finish called twice");
   // fsync before the rename: otherwise a power cut can leave the final name pointing at an empty file.
@@ -64,7 +71,7 @@ std::string IncomingFile::finish() {
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) throw_io("close failed on", tmp_, errno);
-  return hash_.hex_digest();
+  return hash_->hex_digest();
 }
 
 void IncomingFile::commit(const std::filesystem::path& final_path) {

@@ -25,6 +25,8 @@ class IncomingFile {
   // Appends bytes. Throws Error(507) when the disk is full, 413 past max_bytes.
   void write(const char* data, size_t size);
   std::uint64_t bytes() const { return bytes_; }
+  // Empties the file to start the transfer over (a server that ignored our Range and sent the whole file again).
+  void restart();
   // fsyncs and closes; returns the lowercase sha256 of everything written. Call once.
   std::string finish();
   // Renames into place (atomic within the folder) and fsyncs the folder. After this the destructor keeps the file.
@@ -36,7 +38,7 @@ class IncomingFile {
   int fd_ = -1;
   std::uint64_t max_bytes_;
   std::uint64_t bytes_ = 0;
-  Sha256 hash_;
+  std::unique_ptr<Sha256> hash_ = std::make_unique<Sha256>();
   bool committed_ = false;
 };
 

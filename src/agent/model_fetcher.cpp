@@ -1,8 +1,8 @@
 #include "agent/model_fetcher.hpp"
 
-#include <httplib.h>
-
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/strings.hpp"
@@ -28,51 +28,78 @@ ParsedUrl parse_model_url(const std::string& url, const std::string& field) {
   return u;
 }
 
-void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options) {
-  httplib::Client client(url.scheme + "://" + url.host_port);
-  client.set_connection_timeout(options.connect_timeout_s, 0);
-  client.set_read_timeout(options.read_timeout_s, 0);
-  client.set_follow_location(false);
-  client.set_keep_alive(false);
-
-  int status = 0;
-  std::optional<std::uint64_t> announced;
-  std::exception_ptr write_error;  // an exception thrown inside the receiver must not cross cpp-httplib's frames
-  auto on_response = [&](const httplib::Response& r) {
-    status = r.status;
-    if (r.has_header("Content-Length")) {
-      if (auto n = parse_int(r.get_header_value("Content-Length")); n && *n >= 0)
-        announced = static_cast<std::uint64_t>(*n);
-    }
-    return status == 200;
-  };
-  auto on_data = [&](const char* data, size_t len) {
+void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options, std::uint64_t* resumed_bytes) {
+  http::Client client(options.tls);
+  const std::string full = url.scheme + "://" + url.host_port + url.path;
+  const std::string shown = url.scheme + "://" + url.host_port + url.path.substr(0, url.path.find('?'));
+  double backoff = options.backoff_s;
+  for (int attempt = 1;; ++attempt) {
+    const std::uint64_t from = into.bytes();
+    std::exception_ptr write_error;
+    http::ClientRequest r;
+    r.url = full;
+    r.timeout_s = 0;  // a large model may take long; a stalled one is caught by the stall limit
+    r.connect_timeout_s = options.connect_timeout_s;
+    r.stall_timeout_s = options.read_timeout_s;
+    r.resume_from = from;
+    r.on_body = [&](int status, const char* data, size_t len) {
+      if (status != 200 && status != 206) return true;  // an error page: read, not stored
+      try {
+        if (status == 200 && from > 0 && into.bytes() == from) into.restart();  // the Range was ignored
+        if (options.expected_size && into.bytes() + len > *options.expected_size)
+          throw FieldError("size", "the server sent more than the " + std::to_string(*options.expected_size) +
+                                       " bytes given in 'size'");
+        into.write(data, len);
+        if (options.on_progress) options.on_progress(into.bytes(), options.expected_size);
+        return true;
+      } catch (...) {
+        write_error = std::current_exception();
+        return false;
+      }
+    };
+    std::string cut;
+    http::ClientResponse answer;
     try {
-      if (options.expected_size && into.bytes() + len > *options.expected_size)
-        throw FieldError("size", "the server sent more than the " + std::to_string(*options.expected_size) +
-                                     " bytes given in 'size'");
-      into.write(data, len);
-      if (options.on_progress)
-        options.on_progress(into.bytes(), options.expected_size ? options.expected_size : announced);
-      return true;
-    } catch (...) {
-      write_error = std::current_exception();
-      return false;
+      answer = client.send(r);
+    } catch (const Error& e) {
+      if (write_error) std::rethrow_exception(write_error);
+      if (e.kind() != ErrorKind::upstream_failed && e.kind() != ErrorKind::upstream_timeout) throw;
+      cut = e.what();
     }
-  };
-  auto result = client.Get(url.path, on_response, on_data);
-  if (write_error) std::rethrow_exception(write_error);
-  if (status != 0 && status != 200)
-    throw Error(ErrorKind::upstream_failed, "model download failed: " + url.scheme + "://" + url.host_port + url.path +
-                                                " answered HTTP " + std::to_string(status));
-  if (!result)
-    throw Error(ErrorKind::upstream_failed, "model download failed after " + std::to_string(into.bytes()) +
-                                                " bytes: " + httplib::to_string(result.error()));
-  // A server that closes the connection early without chunked framing looks like a complete body to some clients:
-  // compare with what it announced.
-  if (announced && into.bytes() != *announced)
-    throw Error(ErrorKind::upstream_failed, "model download cut short: received " + std::to_string(into.bytes()) +
-                                                " of " + std::to_string(*announced) + " bytes");
+    if (write_error) std::rethrow_exception(write_error);
+    if (cut.empty()) {
+      if (answer.status == 416 && from > 0) {
+        into.restart();  // what we have no longer matches the file there: start over
+        cut = "the server refused to resume";
+      } else if (answer.status != 200 && answer.status != 206) {
+        throw Error(ErrorKind::upstream_failed,
+                    "model download failed: " + shown + " answered HTTP " + std::to_string(answer.status));
+      } else {
+        // The whole size: what we were told, else what the server says (Content-Range total, or the length of a
+        // full answer). A connection closed early without chunked framing looks complete: compare.
+        std::optional<std::uint64_t> total = options.expected_size;
+        if (!total) {
+          std::string range = answer.headers.get("Content-Range");
+          auto slash = range.rfind('/');
+          if (answer.status == 206 && slash != std::string::npos) {
+            if (auto n = parse_int(range.substr(slash + 1)); n && *n >= 0) total = static_cast<std::uint64_t>(*n);
+          } else if (auto n = parse_int(answer.headers.get("Content-Length")); n && *n >= 0) {
+            total = static_cast<std::uint64_t>(*n) + (answer.status == 206 ? from : 0);
+          }
+        }
+        if (!total || into.bytes() == *total) return;
+        if (into.bytes() > *total)
+          throw Error(ErrorKind::upstream_failed, "model download: received more bytes than the server announced");
+        cut = "cut short: received " + std::to_string(into.bytes()) + " of " + std::to_string(*total) + " bytes";
+      }
+    }
+    if (attempt >= options.attempts)
+      throw Error(ErrorKind::upstream_failed, "model download failed after " + std::to_string(into.bytes()) +
+                                                  " bytes and " + std::to_string(attempt) + " attempts: " + cut);
+    if (resumed_bytes) *resumed_bytes = into.bytes();
+    std::this_thread::sleep_for(std::chrono::duration<double>(backoff));
+    backoff *= 2;
+  }
 }
 
 }  // namespace edgeml::agent

@@ -1,7 +1,9 @@
 #pragma once
 // Pulls a model file from an http:// or https:// URL (for example the controller's /models/<file>) straight into an
-// IncomingFile, chunk by chunk, with connect and read timeouts. Never follows redirects (a redirect could switch to
-// another scheme or host than the one the caller approved).
+// IncomingFile, chunk by chunk, with a connect timeout and a stall timeout. A transfer cut in the middle is resumed
+// with a Range request for the rest (a few attempts, with backoff); a server that ignores the Range and sends the
+// whole file again restarts the file. Never follows redirects (a redirect could switch to another scheme or host than
+// the one the caller approved).
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -9,6 +11,7 @@
 #include <string>
 
 #include "agent/incoming_file.hpp"
+#include "http/client.hpp"
 
 namespace edgeml::agent {
 
@@ -24,12 +27,19 @@ ParsedUrl parse_model_url(const std::string& url, const std::string& field = "mo
 struct FetchOptions {
   int connect_timeout_s = 10;
   int read_timeout_s = 30;                     // longest silence between two chunks
+  int attempts = 4;                            // the first try and resumptions after a cut
+  double backoff_s = 0.2;                      // doubled after each cut
+  http::TlsClientOptions tls;                  // https:// model URLs: the CA that signs the controller
   std::optional<std::uint64_t> expected_size;  // stop as soon as more arrives
   std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)> on_progress;
 };
 
-// Streams the body into `into`. Throws Error(502) (upstream answered badly, closed early, or timed out),
-// FieldError("size") when more bytes than expected arrive, and passes through IncomingFile's 507/413.
-void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options);
+// Streams the body into `into`. Throws Error(upstream_failed) (answered badly, or cut more often than `attempts`),
+// FieldError("size") when more bytes than expected arrive, and passes through IncomingFile's errors (disk full,
+// too large). `resumed_bytes`, when given, counts bytes kept across cuts.
+void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options, std::uint64_t* resumed_bytes);
+inline void fetch_model(const ParsedUrl& url, IncomingFile& into, const FetchOptions& options) {
+  fetch_model(url, into, options, nullptr);
+}
 
 }  // namespace edgeml::agent

@@ -1,25 +1,15 @@
 #pragma once
-// Checks made before cpp-httplib reads a request body (its pre-routing hook), so an unauthenticated or oversized
-// upload is refused without being received:
-//   - mutating methods (POST, PUT, DELETE, PATCH) need "Authorization: Bearer <token>" when a token is configured
-//     (401 otherwise; compared in constant time; the token is never logged);
-//   - body size limits per route: model uploads up to the store's limit, /infer images up to 16 MiB, anything else
-//     1 MiB (413); a body without Content-Length (chunked) is refused on routes other than the upload (411).
-#include <httplib.h>
-
-#include <cstdint>
+// Who may call the agent. With a token configured, "Authorization: Bearer <token>" (compared in constant time, never
+// logged) makes the caller the controller, which may do everything; a request without credentials is anonymous and
+// may only read; a wrong token is 401. Without a token the agent listens on loopback only (main.cpp refuses
+// anything else) and every caller is local. Body limits are declared by each route (routes_*.cpp).
 #include <string>
+
+#include "http/server.hpp"
 
 namespace edgeml::agent {
 
-struct GuardLimits {
-  std::uint64_t json_body_bytes = 1ull << 20;
-  std::uint64_t infer_body_bytes = 16ull << 20;
-  std::uint64_t model_body_bytes = 1ull << 30;
-};
-
-// Installs the pre-routing handler on the server.
-void install_request_guard(httplib::Server& server, std::string token, GuardLimits limits);
+http::Authenticator agent_authenticator(std::string token);
 
 // Constant-time comparison of the Authorization header with "Bearer <token>".
 bool bearer_matches(const std::string& header, const std::string& token);

@@ -10,33 +10,45 @@
 
 namespace edgeml::agent {
 
-void add_inference_routes(httplib::Server&, http::Router& router, AgentParts& p) {
-  router.post("/infer", [&p](const httplib::Request& req, httplib::Response& res) {
-    auto k = http::query_int(req, "k", 1, 1000).value_or(5);
-    auto norm_name = http::query_string(req, "normalize", 16).value_or("imagenet");
-    if (norm_name != "imagenet" && norm_name != "none")
-      throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + norm_name + "'");
-    auto active = p.host.active();
-    if (!active) throw Error(ErrorKind::conflict, "no model is active");
-    auto input = tensor_from_body(req.get_header_value("Content-Type"), req.body, active->input,
-                                  norm_name == "none" ? Normalization::none : Normalization::imagenet);
-    auto result = p.host.run(input);
-    p.request_stats.record(result.latency_s, p.clock.now_s());
-    nlohmann::json top = nlohmann::json::array();
-    for (const auto& t : top_k(result.output, static_cast<size_t>(k)))
-      top.push_back({{"index", t.index}, {"value", t.value}});
-    http::reply_json(res, {{"model", active->ref.name},
-                           {"sha256", active->ref.sha256},
-                           {"backend", active->backend},
-                           {"latency_s", result.latency_s},
-                           {"output_size", result.output.size()},
-                           {"top_k", top}});
-  });
+void add_inference_routes(http::Router& router, AgentParts& p) {
+  router.add({.method = "POST",
+              .pattern = "/infer",
+              .role = http::Role::operator_,
+              .body = http::Body::raw,
+              .max_body_bytes = 16 << 20},
+             [&p](http::Request& req, http::Response& res) {
+               auto k = http::query_int(req, "k", 1, 1000).value_or(5);
+               auto norm_name = http::query_string(req, "normalize", 16).value_or("imagenet");
+               if (norm_name != "imagenet" && norm_name != "none")
+                 throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + norm_name + "'");
+               auto active = p.host.active();
+               if (!active) throw Error(ErrorKind::conflict, "no model is active");
+               auto input = tensor_from_body(req.header("Content-Type"), req.body, active->input,
+                                             norm_name == "none" ? Normalization::none : Normalization::imagenet);
+               auto result = p.host.run(input);
+               p.request_stats.record(result.latency_s, p.clock.now_s());
+               nlohmann::json top = nlohmann::json::array();
+               for (const auto& t : top_k(result.output, static_cast<size_t>(k)))
+                 top.push_back({{"index", t.index}, {"value", t.value}});
+               http::reply_json(res, {{"model", active->ref.name},
+                                      {"sha256", active->ref.sha256},
+                                      {"backend", active->backend},
+                                      {"latency_s", result.latency_s},
+                                      {"output_size", result.output.size()},
+                                      {"top_k", top}});
+             });
 
-  router.post("/benchmark", [&p](const httplib::Request& req, httplib::Response& res) {
-    auto request = parse_benchmark_request(req.body.empty() ? nlohmann::json::object() : parse_json_body(req.body));
-    http::reply_json(res, run_benchmark(request, p.host, p.store, p.telemetry, p.device));
-  });
+  router.add({.method = "POST",
+              .pattern = "/benchmark",
+              .role = http::Role::operator_,
+              .body = http::Body::json,
+              .body_optional = true,
+              .blocking = true},
+             [&p](http::Request& req, http::Response& res) {
+               auto request =
+                   parse_benchmark_request(req.body.empty() ? nlohmann::json::object() : parse_json_body(req.body));
+               http::reply_json(res, run_benchmark(request, p.host, p.store, p.telemetry, p.device));
+             });
 }
 
 }  // namespace edgeml::agent

@@ -29,43 +29,31 @@ nlohmann::json active_json(const AgentParts& p) {
 }
 
 // Runs an activation and answers with the new active model, or 422 with the reason and the model still active.
-void reply_activation(AgentParts& p, httplib::Response& res, const std::function<ModelRef()>& activate) {
+void reply_activation(AgentParts& p, http::Response& res, const std::function<ModelRef()>& activate) {
   auto ref = activate();
   http::reply_json(res, {{"success", true}, {"active", to_json(ref)}});
 }
-// PUT /models/<name>: the raw body is streamed to disk as it arrives (never held in memory), then verified.
-void store_upload(AgentParts& p, const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader& content) {
-  std::string name = req.matches[1];
-  validate_model_name(name, "name");
-  if (!req.has_header("X-Content-SHA256"))
-    throw FieldError("X-Content-SHA256", "missing header X-Content-SHA256 (the sha256 of the body)");
-  std::string sha = normalize_sha256(req.get_header_value("X-Content-SHA256"), "X-Content-SHA256");
-  auto length = parse_int(req.get_header_value("Content-Length"));
-  if (!req.has_header("Content-Length") || !length || *length <= 0)
-    throw Error(ErrorKind::length_required, "a model upload needs a Content-Length", "Content-Length");
-  Expected expected{name, sha, static_cast<std::uint64_t>(*length)};
-  auto file = p.store.begin(expected);
-  std::exception_ptr write_error;
-  bool complete = content([&](const char* data, size_t len) {
-    try {
-      file->write(data, len);
-      return true;
-    } catch (...) {
-      write_error = std::current_exception();
-      return false;
-    }
-  });
-  if (write_error) std::rethrow_exception(write_error);
-  if (!complete)
-    throw FieldError("body", "upload interrupted after " + std::to_string(file->bytes()) + " of " +
-                                 std::to_string(*length) + " bytes");
-  auto ref = p.store.commit(std::move(file), expected);
-  nlohmann::json body{{"success", true}, {"stored", to_json(ref)}};
-  if (http::query_bool(req, "activate").value_or(false))
-    body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
-  http::reply_json(res, body, 201);
-}
+// PUT /models/<name>: the raw body goes to disk as it arrives (never held in memory), then is verified.
+class UploadSink : public http::BodySink {
+ public:
+  UploadSink(AgentParts& p, const http::Request& req) {
+    const std::string& name = req.param("name");
+    validate_model_name(name, "name");
+    if (!req.has_header("X-Content-SHA256"))
+      throw FieldError("X-Content-SHA256", "missing header X-Content-SHA256 (the sha256 of the body)");
+    std::string sha = normalize_sha256(req.header("X-Content-SHA256"), "X-Content-SHA256");
+    if (!req.content_length || *req.content_length == 0)
+      throw Error(ErrorKind::length_required, "a model upload needs a Content-Length", "Content-Length");
+    expected_ = Expected{name, sha, *req.content_length};
+    file_ = p.store.begin(expected_);
+  }
+  void write(const char* data, size_t size) override { file_->write(data, size); }
+  ModelRef commit(AgentParts& p) { return p.store.commit(std::move(file_), expected_); }
+
+ private:
+  Expected expected_;
+  std::unique_ptr<IncomingFile> file_;
+};
 }  // namespace
 
 nlohmann::json status_json(const AgentParts& p) {
@@ -105,41 +93,49 @@ nlohmann::json status_json(const AgentParts& p) {
   return j;
 }
 
-void add_model_routes(httplib::Server& server, http::Router& router, AgentParts& p) {
-  router.get("/status",
-             [&p](const httplib::Request&, httplib::Response& res) { http::reply_json(res, status_json(p)); });
+void add_model_routes(http::Router& router, AgentParts& p) {
+  router.add({.method = "GET", .pattern = "/status", .role = http::Role::anyone},
+             [&p](http::Request&, http::Response& res) { http::reply_json(res, status_json(p)); });
 
-  router.post("/deploy", [&p](const httplib::Request& req, httplib::Response& res) {
-    auto request = parse_deploy_request(parse_json_body(req.body));
-    p.deploy.start(request);
-    if (http::query_bool(req, "wait").value_or(false)) {
-      p.deploy.wait();
-      auto progress = p.deploy.progress();
-      bool ok = progress.value("state", "") == "done";
-      auto body = nlohmann::json{{"success", ok}, {"deploy", progress}, {"active_model", active_json(p)}};
-      if (!ok) body["error"] = progress.value("error", "deployment failed");
-      http::reply_json(res, body, ok ? 200 : 422);
-      return;
-    }
-    http::reply_json(res, {{"success", true}, {"deploy", p.deploy.progress()}}, 202);
-  });
+  router.add({.method = "POST",
+              .pattern = "/deploy",
+              .role = http::Role::operator_,
+              .body = http::Body::json,
+              .mutates = true,
+              .blocking = true},
+             [&p](http::Request& req, http::Response& res) {
+               auto request = parse_deploy_request(parse_json_body(req.body));
+               p.deploy.start(request);
+               if (http::query_bool(req, "wait").value_or(false)) {
+                 p.deploy.wait();
+                 auto progress = p.deploy.progress();
+                 bool ok = progress.value("state", "") == "done";
+                 auto body = nlohmann::json{{"success", ok}, {"deploy", progress}, {"active_model", active_json(p)}};
+                 if (!ok) body["error"] = progress.value("error", "deployment failed");
+                 http::reply_json(res, body, ok ? 200 : 422);
+                 return;
+               }
+               http::reply_json(res, {{"success", true}, {"deploy", p.deploy.progress()}}, 202);
+             });
 
   // Raw upload, streamed to disk as it arrives (never held in memory).
-  auto upload = [&p, &router](const httplib::Request& req, httplib::Response& res,
-                              const httplib::ContentReader& content) {
-    auto guarded = router.wrap("PUT", "/models/:name", [&](const httplib::Request& req, httplib::Response& res) {
-      try {
-        store_upload(p, req, res, content);
-      } catch (...) {
-        res.set_header("Connection", "close");  // the rest of the body may be unread: the connection cannot be reused
-        throw;
-      }
-    });
-    guarded(req, res);
-  };
-  server.Put(R"(/models/([^/]+))", upload);
+  router.add({.method = "PUT",
+              .pattern = "/models/:name",
+              .role = http::Role::operator_,
+              .body = http::Body::stream,
+              .max_body_bytes = static_cast<size_t>(p.options.max_model_bytes),
+              .mutates = true,
+              .open_sink = [&p](http::Request& req) { return std::make_unique<UploadSink>(p, req); }},
+             [&p](http::Request& req, http::Response& res) {
+               auto ref = static_cast<UploadSink&>(*req.sink).commit(p);
+               nlohmann::json body{{"success", true}, {"stored", to_json(ref)}};
+               if (http::query_bool(req, "activate").value_or(false))
+                 body["active"] = to_json(p.manager.activate(ref.name, ref.sha256));
+               http::reply_json(res, body, 201);
+             });
 
-  router.get("/models", [&p](const httplib::Request&, httplib::Response& res) {
+  router.add({.method = "GET", .pattern = "/models", .role = http::Role::anyone}, [&p](http::Request&,
+                                                                                       http::Response& res) {
     auto state = p.manager.state();
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : p.store.list()) {
@@ -153,19 +149,23 @@ void add_model_routes(httplib::Server& server, http::Router& router, AgentParts&
     http::reply_json(res, {{"models", list}, {"history", history}, {"keep_versions", p.store.limits().keep_versions}});
   });
 
-  server.Post(R"(/models/([^/]+)/activate)",
-              router.wrap("POST", "/models/:name/activate", [&p](const httplib::Request& req, httplib::Response& res) {
-                std::string name = req.matches[1];
-                validate_model_name(name, "name");
-                auto sha = http::query_string(req, "sha256", 64);
-                if (!sha) throw FieldError("sha256", "missing query parameter sha256");
-                std::string s = normalize_sha256(*sha);
-                reply_activation(p, res, [&] { return p.manager.activate(name, s); });
-              }));
+  router.add({.method = "POST",
+              .pattern = "/models/:name/activate",
+              .role = http::Role::operator_,
+              .mutates = true,
+              .blocking = true},
+             [&p](http::Request& req, http::Response& res) {
+               const std::string& name = req.param("name");
+               validate_model_name(name, "name");
+               auto sha = http::query_string(req, "sha256", 64);
+               if (!sha) throw FieldError("sha256", "missing query parameter sha256");
+               std::string s = normalize_sha256(*sha);
+               reply_activation(p, res, [&] { return p.manager.activate(name, s); });
+             });
 
-  router.post("/rollback", [&p](const httplib::Request&, httplib::Response& res) {
-    reply_activation(p, res, [&] { return p.manager.rollback(); });
-  });
+  router.add(
+      {.method = "POST", .pattern = "/rollback", .role = http::Role::operator_, .mutates = true, .blocking = true},
+      [&p](http::Request&, http::Response& res) { reply_activation(p, res, [&] { return p.manager.rollback(); }); });
 }
 
 }  // namespace edgeml::agent

@@ -6,21 +6,24 @@
 
 namespace edgeml::agent {
 
-void add_telemetry_routes(httplib::Server&, http::Router& router, AgentParts& p) {
-  router.get("/telemetry", [&p](const httplib::Request&, httplib::Response& res) {
-    auto j = p.telemetry.latest();
-    j["energy_model"] = p.telemetry.energy();
-    // The continuous loop's rate and latency, so a controller polling /telemetry can chart them over time.
-    j["inference"] = p.loop.stats().to_json(p.clock.now_s());
-    http::reply_json(res, j);
-  });
+void add_telemetry_routes(http::Router& router, AgentParts& p) {
+  router.add({.method = "GET", .pattern = "/telemetry", .role = http::Role::anyone},
+             [&p](http::Request&, http::Response& res) {
+               auto j = p.telemetry.latest();
+               j["energy_model"] = p.telemetry.energy();
+               // The continuous loop's rate and latency, so a controller polling /telemetry can chart them over time.
+               j["inference"] = p.loop.stats().to_json(p.clock.now_s());
+               http::reply_json(res, j);
+             });
 
-  router.get("/telemetry/history", [&p](const httplib::Request& req, httplib::Response& res) {
-    double since = http::query_number(req, "since", {0, 1e12}).value_or(0);
-    http::reply_json(res, p.telemetry.history(since));
-  });
+  router.add({.method = "GET", .pattern = "/telemetry/history", .role = http::Role::anyone},
+             [&p](http::Request& req, http::Response& res) {
+               double since = http::query_number(req, "since", {0, 1e12}).value_or(0);
+               http::reply_json(res, p.telemetry.history(since));
+             });
 
-  router.get("/metrics", [&p](const httplib::Request&, httplib::Response& res) {
+  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::anyone}, [&p](http::Request&,
+                                                                                        http::Response& res) {
     std::string text = p.telemetry.prometheus();
     auto active = p.host.active();
     text +=
@@ -37,10 +40,11 @@ void add_telemetry_routes(httplib::Server&, http::Router& router, AgentParts& p)
     res.set_content(text, "text/plain; version=0.0.4");
   });
 
-  router.post("/energy", [&p](const httplib::Request& req, httplib::Response& res) {
-    p.telemetry.submit_energy(parse_json_body(req.body));
-    http::reply_json(res, {{"success", true}}, 202);
-  });
+  router.add({.method = "POST", .pattern = "/energy", .role = http::Role::operator_, .body = http::Body::json},
+             [&p](http::Request& req, http::Response& res) {
+               p.telemetry.submit_energy(parse_json_body(req.body));
+               http::reply_json(res, {{"success", true}}, 202);
+             });
 }
 
 }  // namespace edgeml::agent

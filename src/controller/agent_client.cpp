@@ -23,30 +23,42 @@ std::string AgentReply::error_text() const {
   return "HTTP " + std::to_string(status);
 }
 
-AgentClient::AgentClient(const std::string& address, const std::string& token, int timeout_s) : address_(address) {
+AgentClient::AgentClient(const std::string& address, const std::string& token, int timeout_s)
+    : address_(address), token_(token), timeout_s_(timeout_s) {
   auto [host, port] = split_address(address);
-  client_ = std::make_unique<httplib::Client>(host, port);
-  client_->set_connection_timeout(timeout_s, 0);
-  client_->set_read_timeout(timeout_s, 0);
-  client_->set_write_timeout(timeout_s, 0);
-  client_->set_keep_alive(true);
-  if (!token.empty()) client_->set_bearer_token_auth(token);
+  base_url_ = "http://" + host + ":" + std::to_string(port);
+  http::require_header_safe(token, "token");
 }
 
-AgentReply AgentClient::finish(const httplib::Result& r, const std::string& what) {
-  if (!r)
-    throw AgentUnreachable("agent " + address_ + " did not answer " + what + ": " + httplib::to_string(r.error()));
+AgentReply AgentClient::send(const std::string& method, const std::string& path, const std::string& body) {
+  http::ClientRequest r;
+  r.method = method;
+  r.url = base_url_ + path;
+  r.timeout_s = timeout_s_;
+  r.connect_timeout_s = timeout_s_;
+  if (!token_.empty()) r.headers.add("Authorization", "Bearer " + token_);
+  if (method != "GET") {
+    r.headers.add("Content-Type", "application/json");
+    r.body = body;
+  }
+  http::ClientResponse answer;
+  try {
+    answer = client_.send(r);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::upstream_failed && e.kind() != ErrorKind::upstream_timeout) throw;
+    throw AgentUnreachable("agent " + address_ + " did not answer " + method + " " + path + ": " + e.what());
+  }
   AgentReply out;
-  out.status = r->status;
-  out.body = nlohmann::json::parse(r->body, nullptr, false);
+  out.status = answer.status;
+  out.body = nlohmann::json::parse(answer.body, nullptr, false);
   if (out.body.is_discarded()) out.body = nullptr;
   return out;
 }
 
-AgentReply AgentClient::get(const std::string& path) { return finish(client_->Get(path), "GET " + path); }
+AgentReply AgentClient::get(const std::string& path) { return send("GET", path, ""); }
 
 AgentReply AgentClient::post(const std::string& path, const nlohmann::json& body) {
-  return finish(client_->Post(path, body.dump(), "application/json"), "POST " + path);
+  return send("POST", path, body.dump());
 }
 
 }  // namespace edgeml::controller

@@ -1,12 +1,13 @@
 #pragma once
 // The controller's side of the agent protocol (src/agent: GET /status, POST /deploy, POST /rollback, GET /telemetry),
-// over plain HTTP to "host:port" with the device's bearer token. Only the documented JSON is shared with the agent.
-#include <httplib.h>
-
+// over HTTP to "host:port" with the device's bearer token, through the project's one HTTP client (keep-alive between
+// calls). Only the documented JSON is shared with the agent.
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+
+#include "http/client.hpp"
 
 namespace edgeml::controller {
 
@@ -30,9 +31,12 @@ class AgentClient {
   AgentReply post(const std::string& path, const nlohmann::json& body);
 
  private:
-  AgentReply finish(const httplib::Result& r, const std::string& what);
+  AgentReply send(const std::string& method, const std::string& path, const std::string& body);
   std::string address_;
-  std::unique_ptr<httplib::Client> client_;
+  std::string base_url_;
+  std::string token_;
+  int timeout_s_;
+  http::Client client_;
 };
 
 // Splits "host[:port]"; throws FieldError(field) on a malformed address.

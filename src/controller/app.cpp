@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "controller/predictors.hpp"
 #include "http/replies.hpp"
+#include "http/static_files.hpp"
 
 namespace edgeml::controller {
 
@@ -39,49 +40,47 @@ void ControllerApp::init() {
   poll.raw_s = config_.telemetry_raw_hours * 3600;
   poller_ = std::make_unique<TelemetryPoller>(*db_, events_, clock_, poll);
 
-  http::ServerLimits limits;
-  limits.threads = config_.threads;
-  http::configure_server(server_, limits, "controller");
-  // Model uploads come as multipart bodies up to --max-upload-mb; JSON routes hold their own 1 MiB limit
-  // (json_request.hpp). The server must read a refused body to the end: answering before that would reset the
-  // connection under a client still sending.
-  server_.set_payload_max_length(static_cast<size_t>(config_.max_upload_mb * 1048576.0));
+  http::ServerOptions options;
+  options.component = "controller";
+  options.host = config_.host;
+  options.port = config_.port;
+  options.worker_threads = static_cast<int>(config_.threads);
+  server_ = std::make_unique<http::Server>(options, router_, metrics_);
   register_routes();
 }
 
 void ControllerApp::register_routes() {
-  http::Router router(server_, metrics_, "controller");
-  register_catalog_routes(*this, router);
-  register_predict_routes(*this, router);
-  register_ops_routes(*this, router);
-  register_artifact_routes(*this, router);
-  register_device_routes(*this, router);
-  register_deploy_routes(*this, router);
-  register_log_routes(*this, router);
-  register_balena_routes(*this, router);
-  if (!config_.web_dir.empty()) server_.set_mount_point("/", config_.web_dir.string());
+  register_catalog_routes(*this, router_);
+  register_predict_routes(*this, router_);
+  register_ops_routes(*this, router_);
+  register_artifact_routes(*this, router_);
+  register_device_routes(*this, router_);
+  register_deploy_routes(*this, router_);
+  register_log_routes(*this, router_);
+  register_balena_routes(*this, router_);
+  if (!config_.web_dir.empty()) {
+    auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
+    server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
+  }
 }
 
 int ControllerApp::bind() {
-  int port = config_.port == 0 ? server_.bind_to_any_port(config_.host)
-                               : (server_.bind_to_port(config_.host, config_.port) ? config_.port : -1);
-  if (port < 0) throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port));
-  bound_port_ = port;
-  return port;
+  bound_port_ = server_->bind();
+  return bound_port_;
 }
 
 void ControllerApp::serve() {
   if (poller_) poller_->start();
-  server_.listen_after_bind();
+  server_->stop_on_signals();
+  server_->run();
   // Stopped: deployments still waiting on an agent end as interrupted; polling ends.
+  events_.shutdown();
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
 }
 
-// Called from the signal handler too: only lock-free steps here (the rest happens when serve() returns).
 void ControllerApp::stop() {
-  events_.shutdown();  // ends open event streams so the server's workers can finish
-  if (server_.is_running()) server_.stop();
+  if (server_) server_->stop();
 }
 
 BalenaSettings ControllerApp::balena() const {
@@ -93,10 +92,15 @@ BalenaSettings ControllerApp::balena() const {
   return b;
 }
 
-std::string ControllerApp::model_base_url(const httplib::Request& req) const {
+std::string ControllerApp::model_base_url(const http::Request& req) const {
   if (!config_.public_url.empty()) return config_.public_url;
   bool wildcard = config_.host == "0.0.0.0" || config_.host == "::" || config_.host.empty();
-  if (wildcard && req.has_header("Host")) return "http://" + req.get_header_value("Host");
+  // The Host header names how this client reached us; it goes into URLs agents fetch, so only a plain host[:port].
+  std::string host = req.header("Host");
+  bool plain = !host.empty() && host.size() < 256 &&
+               host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+                   std::string::npos;
+  if (wildcard && plain) return "http://" + host;
   return "http://" + config_.host + ":" + std::to_string(bound_port_);
 }
 

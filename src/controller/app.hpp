@@ -1,8 +1,6 @@
 #pragma once
 // The controller service: owns the catalog, the predictors and the HTTP server, and registers the route groups.
 // Each route group lives in its own routes_*.cpp and is a thin layer over a library.
-#include <httplib.h>
-
 #include <memory>
 #include <string>
 
@@ -16,6 +14,7 @@
 #include "controller/fleet_db.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "http/route_metrics.hpp"
+#include "http/router.hpp"
 #include "http/server.hpp"
 
 namespace edgeml::predictor {
@@ -31,16 +30,17 @@ class ControllerApp {
 
   // Loads the data, trains or loads the predictors, registers routes. Throws on unreadable data.
   void init();
-  // Binds (port 0 = any free port) and returns the port; serve() then blocks until stop().
+  // Binds (port 0 = any free port) and returns the port; serve() then blocks until stop() or SIGINT/SIGTERM.
   int bind();
   void serve();
-  void stop();
+  void stop();  // any thread
 
   const Config& config() const { return config_; }
   const catalog::Catalog& catalog() const { return catalog_; }
   const predictor::PredictorSet* predictors() const { return predictors_.get(); }
   http::RouteMetrics& metrics() { return metrics_; }
-  httplib::Server& server() { return server_; }
+  http::Server& server() { return *server_; }
+  size_t max_upload_bytes() const { return static_cast<size_t>(config_.max_upload_mb * 1048576.0); }
 
   // The device type a request means: the given one (404 naming device_type when the catalog has no such device), or
   // jetson_nano / the only device when none is given (as the original API defaulted).
@@ -55,7 +55,7 @@ class ControllerApp {
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
-  std::string model_base_url(const httplib::Request& req) const;
+  std::string model_base_url(const http::Request& req) const;
 
  private:
   void register_routes();
@@ -69,11 +69,12 @@ class ControllerApp {
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;
-  httplib::Server server_;
   http::RouteMetrics metrics_{"edgeml_controller"};
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;  // after the parts its handlers use: destroyed (workers joined) first
 };
 
-// Route groups (one file each).
+// Route groups (one file each). Each route declares its options (role, body, limits) where it is registered.
 void register_catalog_routes(ControllerApp& app, http::Router& router);
 void register_predict_routes(ControllerApp& app, http::Router& router);
 void register_ops_routes(ControllerApp& app, http::Router& router);

@@ -12,14 +12,14 @@ namespace edgeml::controller {
 namespace fs = std::filesystem;
 
 namespace {
-// Enough of the file's head for format detection (a PyTorch zip's central directory is at the end, so read both).
-std::string head_and_tail(const fs::path& p, std::uint64_t size) {
-  std::ifstream in(p, std::ios::binary);
-  if (size <= (1u << 20)) return std::string(std::istreambuf_iterator<char>(in), {});
-  std::string buf(1u << 20, '\0');
-  in.read(buf.data(), buf.size());
-  return buf;
+// The store serves regular files only: a symbolic link (to the database, to /etc/passwd) or a device file placed in
+// the folder is never served, listed or described.
+bool is_plain_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() == fs::file_type::regular;
 }
+
+std::string format_of(const fs::path& p) { return onnx::to_string(onnx::detect_file_format(p)); }
 
 const std::vector<std::string> kModelExtensions = {".onnx", ".tflite", ".pt", ".pth", ".bin"};
 }  // namespace
@@ -60,6 +60,7 @@ fs::path ArtifactStore::scratch_path(const std::string& model_name) const { retu
 
 Artifact ArtifactStore::describe(const std::string& file) {
   fs::path p = dir_ / file;
+  if (!is_plain_file(p)) throw NotFoundError("no artifact named '" + file + "' in the store", "file");
   std::error_code ec;
   auto size = fs::file_size(p, ec);
   if (ec) throw NotFoundError("no artifact named '" + file + "' in the store", "file");
@@ -77,7 +78,7 @@ Artifact ArtifactStore::describe(const std::string& file) {
     }
   }
   a.sha256 = sha256_file(p);
-  a.format = onnx::to_string(onnx::detect_format(head_and_tail(p, size)));
+  a.format = format_of(p);
   std::lock_guard lock(mu_);
   cache_[file] = {size, mtime_ns, a.sha256, a.format};
   return a;
@@ -85,14 +86,14 @@ Artifact ArtifactStore::describe(const std::string& file) {
 
 std::optional<Artifact> ArtifactStore::find(const std::string& file) {
   validate_file_name(file);
-  if (!fs::is_regular_file(dir_ / file)) return std::nullopt;
+  if (!is_plain_file(dir_ / file)) return std::nullopt;
   return describe(file);
 }
 
 std::optional<Artifact> ArtifactStore::find_model(const std::string& model_name) {
   for (const auto& ext : kModelExtensions) {
     std::string file = model_name + ext;
-    if (fs::is_regular_file(dir_ / file)) return describe(file);
+    if (is_plain_file(dir_ / file)) return describe(file);
   }
   return std::nullopt;
 }
@@ -101,7 +102,7 @@ std::vector<Artifact> ArtifactStore::list() {
   std::vector<Artifact> out;
   for (const auto& e : fs::directory_iterator(dir_)) {
     std::string name = e.path().filename().string();
-    if (!e.is_regular_file() || name.front() == '.') continue;
+    if (!is_plain_file(e.path()) || name.front() == '.') continue;
     out.push_back(describe(name));
   }
   std::sort(out.begin(), out.end(), [](const Artifact& a, const Artifact& b) { return a.file < b.file; });
@@ -117,8 +118,7 @@ Artifact ArtifactStore::put_model(const std::string& model_name, std::string_vie
 }
 
 Artifact ArtifactStore::adopt_model(const std::string& model_name, const fs::path& downloaded) {
-  std::uint64_t size = fs::file_size(downloaded);
-  std::string format = onnx::to_string(onnx::detect_format(head_and_tail(downloaded, size)));
+  std::string format = format_of(downloaded);
   std::string file = model_name + extension_for(format);
   validate_file_name(file, "model_name");
   fs::rename(downloaded, dir_ / file);

@@ -6,12 +6,13 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
-#include "fetch/http_get.hpp"
+#include "http/client.hpp"
+#include "http/request.hpp"
 
 namespace edgeml::controller {
 
 namespace {
-using fetch::url_encode;
+using http::percent_encode;
 
 // OData string literal: single quotes, a quote inside doubled.
 std::string odata_literal(const std::string& s) {
@@ -52,30 +53,33 @@ std::string short_body(const std::string& body) {
 std::string balena_devices_query(const std::string& app_slug, bool online_only, int top, int skip) {
   std::string filter = "belongs_to__application/any(a:a/slug eq " + odata_literal(app_slug) + ")";
   if (online_only) filter += " and is_online eq true";
-  return "/v7/device?$select=" + url_encode("id,uuid,device_name,is_online,ip_address,os_version") +
-         "&$expand=" + url_encode("is_of__device_type($select=slug)") + "&$filter=" + url_encode(filter) +
-         "&$orderby=" + url_encode("id asc") + "&$top=" + std::to_string(top) + "&$skip=" + std::to_string(skip);
+  return "/v7/device?$select=" + percent_encode("id,uuid,device_name,is_online,ip_address,os_version") +
+         "&$expand=" + percent_encode("is_of__device_type($select=slug)") + "&$filter=" + percent_encode(filter) +
+         "&$orderby=" + percent_encode("id asc") + "&$top=" + std::to_string(top) + "&$skip=" + std::to_string(skip);
 }
 
 nlohmann::json balena_list_devices(const BalenaSettings& s, const std::string& app_slug, bool online_only) {
   if (s.token.empty()) throw Error(ErrorKind::unavailable, "BALENA_API_TOKEN is not configured");
-  fetch::GetOptions options;
-  options.headers = {"Authorization: Bearer " + s.token, "Content-Type: application/json", "Accept: application/json"};
-  options.timeout_s = s.timeout_s;
+  http::require_header_safe(s.token, "BALENA_API_TOKEN");
+  http::Client client;
   nlohmann::json devices = nlohmann::json::array();
   for (int page = 0; page < s.max_pages; ++page) {
     std::string url = s.base_url + balena_devices_query(app_slug, online_only, s.page_size, page * s.page_size);
-    fetch::HttpReply reply;
+    http::ClientResponse reply;
     for (int attempt = 0;; ++attempt) {
+      http::ClientRequest request;
+      request.url = url;
+      request.timeout_s = static_cast<double>(s.timeout_s);
+      request.headers.add("Authorization", "Bearer " + s.token);
+      request.headers.add("Accept", "application/json");
       try {
-        reply = fetch::http_get(url, options);
-      } catch (const std::exception& e) {
-        std::string what = e.what();
-        throw Error(contains_ci(what, "timeout") ? ErrorKind::upstream_timeout : ErrorKind::upstream_failed,
-                    "Balena API did not answer: " + what);
+        reply = client.send(request);
+      } catch (const Error& e) {
+        throw Error(e.kind() == ErrorKind::upstream_timeout ? ErrorKind::upstream_timeout : ErrorKind::upstream_failed,
+                    std::string("Balena API did not answer: ") + e.what());
       }
       if (reply.status != 429) break;
-      auto wait = parse_double(reply.header("retry-after"));
+      auto wait = parse_double(reply.headers.get("Retry-After"));
       if (attempt >= s.max_retries_429 || !wait || *wait > s.max_retry_after_s)
         throw Error(ErrorKind::rate_limited,
                     "Balena API rate limit: retry after " + (wait ? format_number(*wait) + " s" : "a while"));

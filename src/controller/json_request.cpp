@@ -5,7 +5,7 @@
 
 namespace edgeml::controller {
 
-nlohmann::json json_request(const httplib::Request& req) {
+nlohmann::json json_request(const http::Request& req) {
   if (req.body.size() > kMaxJsonBody)
     throw Error(ErrorKind::too_large, "request body is too large (JSON bodies are limited to 1 MiB)", "body");
   return parse_json_body(req.body);

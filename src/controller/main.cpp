@@ -1,17 +1,9 @@
 // edgeml-controller: the workstation service (catalog, recommendations, energy prediction, deploy, fleet, dashboard).
-#include <csignal>
 #include <cstdio>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "controller/app.hpp"
-
-namespace {
-edgeml::controller::ControllerApp* g_app = nullptr;
-void on_signal(int) {
-  if (g_app) g_app->stop();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   edgeml::controller::Config config;
@@ -29,10 +21,7 @@ int main(int argc, char** argv) {
   try {
     edgeml::controller::ControllerApp app(config);
     app.init();
-    int port = app.bind();
-    g_app = &app;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    int port = app.bind();  // SIGINT/SIGTERM are handled by the server (serve() returns)
     // One machine-readable line, so scripts and tests that start us on port 0 learn the port.
     std::printf("edgeml-controller listening on http://%s:%d\n", config.host.c_str(), port);
     std::fflush(stdout);

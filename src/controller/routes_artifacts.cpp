@@ -1,7 +1,9 @@
 // The artifact store over HTTP: GET /models/<file> (what agents pull: Range, ETag = sha256, Content-Length),
-// GET /api/artifacts, POST /api/models/upload (multipart), POST /api/models/analyze (multipart .onnx -> inspector
-// JSON + the static predictor's energy for a device_type).
-#include <fstream>
+// GET /api/artifacts, POST /api/models/upload (multipart, streamed to disk), POST /api/models/analyze (multipart model
+// file -> inspector JSON + the static predictor's energy for a device_type).
+#include <unistd.h>
+
+#include <atomic>
 #include <memory>
 
 #include "common/error.hpp"
@@ -10,6 +12,8 @@
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"
 #include "controller/energy_gate.hpp"
+#include "controller/upload_sink.hpp"
+#include "http/byte_range.hpp"
 #include "http/replies.hpp"
 #include "onnx/inspector.hpp"
 
@@ -17,26 +21,13 @@ namespace edgeml::controller {
 
 namespace {
 
-// cpp-httplib decodes the path before matching, so look at the raw request target for encoded separators and dots.
-void reject_encoded_tricks(const httplib::Request& req) {
-  std::string raw = to_lower(req.target);
+// The path is decoded before matching, so look at the raw request target for encoded separators and dots.
+void reject_encoded_tricks(const http::Request& req) {
+  std::string raw = to_lower(req.raw_path);
   for (const char* bad : {"%2e", "%2f", "%5c", "%00"})
     if (raw.find(bad) != std::string::npos)
       throw FieldError("file",
                        std::string("file names must not contain percent-encoded '.', '/', '\\' or NUL (") + bad + ")");
-}
-
-const httplib::MultipartFormData& require_file(const httplib::Request& req) {
-  if (!req.is_multipart_form_data()) throw FieldError("file", "send the model as multipart/form-data field 'file'");
-  if (!req.has_file("file")) throw FieldError("file", "missing multipart field 'file'");
-  const auto& f = req.files.find("file")->second;
-  if (f.content.empty()) throw FieldError("file", "the uploaded file is empty");
-  return f;
-}
-
-std::string form_value(const httplib::Request& req, const std::string& name) {
-  auto it = req.files.find(name);
-  return it == req.files.end() ? "" : std::string(trim(it->second.content));
 }
 
 std::string stem(const std::string& filename) {
@@ -46,95 +37,126 @@ std::string stem(const std::string& filename) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
+// Uploads land in a scratch file of their own in the store's folder (same file system: adopting is a rename).
+http::SinkFactory upload_sink(ControllerApp& app) {
+  return [&app](http::Request& req) -> std::unique_ptr<http::BodySink> {
+    static std::atomic<unsigned long long> counter{0};
+    auto scratch = app.artifacts().dir() / (".upload-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    return std::make_unique<UploadSink>(req, scratch);
+  };
+}
+
+UploadSink& finished_upload(http::Request& req) {
+  auto& sink = static_cast<UploadSink&>(*req.sink);
+  sink.finish();
+  return sink;
+}
+
+onnx::InspectResult inspect_upload(const UploadSink& up, const std::string& what) {
+  onnx::InspectResult inspected;
+  try {
+    inspected = onnx::inspect_file(up.file_path());
+  } catch (const std::exception& e) {
+    throw FieldError("file", what + " '" + up.file_name() + "': " + e.what());
+  }
+  if (inspected.format == "unknown")
+    throw FieldError("file", "'" + up.file_name() +
+                                 "' is not a model format we know (expected ONNX, TFLite or a "
+                                 "PyTorch archive)");
+  return inspected;
+}
+
 }  // namespace
 
 void register_artifact_routes(ControllerApp& app, http::Router& router) {
-  router.get(R"(/models/(.*))", [&app](const httplib::Request& req, httplib::Response& res) {
-    reject_encoded_tricks(req);
-    std::string file = req.matches[1];
-    ArtifactStore::validate_file_name(file, "file");
-    auto a = app.artifacts().find(file);
-    if (!a) throw NotFoundError("no artifact named '" + file + "' in the store", "file");
-    std::string etag = "\"" + a->sha256 + "\"";
-    res.set_header("ETag", etag);
-    res.set_header("X-Content-SHA256", a->sha256);
-    res.set_header("X-Model-Format", a->format);
-    res.set_header("Accept-Ranges", "bytes");
-    res.set_header("Content-Disposition", "attachment; filename=\"" + a->file + "\"");
-    if (req.get_header_value("If-None-Match") == etag) {
-      res.status = 304;
-      return;
-    }
-    auto path = app.artifacts().path_of(file);
-    auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
-    if (!*in) throw NotFoundError("artifact '" + file + "' could not be opened", "file");
-    // cpp-httplib answers Range requests from a sized content provider (206 with Content-Range, 416 when outside).
-    res.set_content_provider(a->size, "application/octet-stream",
-                             [in](size_t offset, size_t length, httplib::DataSink& sink) {
-                               std::vector<char> buf(std::min<size_t>(length, 1 << 20));
-                               in->clear();
-                               in->seekg(static_cast<std::streamoff>(offset));
-                               size_t left = length;
-                               while (left > 0) {
-                                 size_t n = std::min(left, buf.size());
-                                 in->read(buf.data(), static_cast<std::streamsize>(n));
-                                 auto got = static_cast<size_t>(in->gcount());
-                                 if (got == 0 || !sink.write(buf.data(), got)) return false;
-                                 left -= got;
-                               }
-                               return true;
-                             });
-  });
+  router.add({.method = "GET", .pattern = "/models/*file", .role = http::Role::device},
+             [&app](http::Request& req, http::Response& res) {
+               reject_encoded_tricks(req);
+               const std::string& file = req.param("file");
+               ArtifactStore::validate_file_name(file, "file");
+               auto a = app.artifacts().find(file);
+               if (!a) throw NotFoundError("no artifact named '" + file + "' in the store", "file");
+               std::string etag = "\"" + a->sha256 + "\"";
+               res.set_header("ETag", etag);
+               res.set_header("X-Content-SHA256", a->sha256);
+               res.set_header("X-Model-Format", a->format);
+               res.set_header("Accept-Ranges", "bytes");
+               res.set_header("Content-Disposition", "attachment; filename=\"" + a->file + "\"");
+               if (req.header("If-None-Match") == etag) {
+                 res.status = 304;
+                 return;
+               }
+               res.set_header("Content-Type", "application/octet-stream");
+               http::FileBody body{app.artifacts().path_of(file), 0, a->size};
+               if (auto range = req.headers.find("Range")) {
+                 std::optional<http::ByteSlice> slice;
+                 try {
+                   slice = http::parse_byte_range(*range, a->size);
+                 } catch (const Error&) {  // 416, telling the client the file's size
+                   res.set_header("Content-Range", "bytes */" + std::to_string(a->size));
+                   throw;
+                 }
+                 if (slice) {
+                   res.status = 206;
+                   body.offset = slice->first;
+                   body.length = slice->last - slice->first + 1;
+                   res.set_header("Content-Range", "bytes " + std::to_string(slice->first) + "-" +
+                                                       std::to_string(slice->last) + "/" + std::to_string(a->size));
+                 }
+               }
+               res.file = body;
+             });
 
-  router.get("/api/artifacts", [&app](const httplib::Request&, httplib::Response& res) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& a : app.artifacts().list()) list.push_back(to_json(a));
-    http::reply_json(res, {{"success", true}, {"count", list.size()}, {"artifacts", list}});
-  });
+  router.add({.method = "GET", .pattern = "/api/artifacts", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) {
+               nlohmann::json list = nlohmann::json::array();
+               for (const auto& a : app.artifacts().list()) list.push_back(to_json(a));
+               http::reply_json(res, {{"success", true}, {"count", list.size()}, {"artifacts", list}});
+             });
 
-  router.post("/api/models/upload", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto& f = require_file(req);
-    std::string name = form_value(req, "model_name");
-    if (name.empty()) name = stem(f.filename);
-    if (name.empty()) throw FieldError("model_name", "model_name is required when the file has no name");
-    validate_name(name, "model_name");
-    onnx::InspectResult inspected;
-    try {
-      inspected = onnx::inspect_bytes(f.content);
-    } catch (const std::exception& e) {
-      throw FieldError("file", std::string("not a readable model file: ") + e.what());
-    }
-    if (inspected.format == "unknown")
-      throw FieldError("file", "unrecognised model format (expected ONNX, TFLite or a PyTorch archive)");
-    auto a = app.artifacts().put_model(name, f.content);
-    auto j = to_json(a);
-    j["success"] = true;
-    j["model_name"] = name;
-    j["path"] = app.artifacts().path_of(a.file).string();
-    j["inspection"] = onnx::inspect_to_json(inspected);
-    http::reply_json(res, j, 201);
-  });
+  router.add({.method = "POST",
+              .pattern = "/api/models/upload",
+              .role = http::Role::operator_,
+              .body = http::Body::stream,
+              .max_body_bytes = app.max_upload_bytes(),
+              .mutates = true,
+              .open_sink = upload_sink(app)},
+             [&app](http::Request& req, http::Response& res) {
+               auto& up = finished_upload(req);
+               std::string name = up.field("model_name");
+               if (name.empty()) name = stem(up.file_name());
+               if (name.empty()) throw FieldError("model_name", "model_name is required when the file has no name");
+               validate_name(name, "model_name");
+               auto inspected = inspect_upload(up, "not a readable model file");
+               auto a = app.artifacts().adopt_model(name, up.file_path());
+               up.release_file();
+               auto j = to_json(a);
+               j["success"] = true;
+               j["model_name"] = name;
+               j["path"] = app.artifacts().path_of(a.file).string();
+               j["inspection"] = onnx::inspect_to_json(inspected);
+               http::reply_json(res, j, 201);
+             });
 
-  router.post("/api/models/analyze", [&app](const httplib::Request& req, httplib::Response& res) {
-    const auto& f = require_file(req);
-    std::string device = app.resolve_device(form_value(req, "device_type"));
-    onnx::InspectResult inspected;
-    try {
-      inspected = onnx::inspect_bytes(f.content);
-    } catch (const std::exception& e) {
-      throw FieldError("file", std::string("cannot analyze this file: ") + e.what());
-    }
-    if (inspected.format == "unknown")
-      throw FieldError("file", "unrecognised model format (expected ONNX, TFLite or a PyTorch archive)");
-    auto j = onnx::inspect_to_json(inspected);
-    j["success"] = true;
-    j["file_name"] = f.filename;
-    j["device_type"] = device;
-    auto e = predicted_energy(app.predictors(), inspected, device);
-    j["predicted_energy"] = e.to_json();
-    j["predicted_energy_mwh"] = e.mwh ? nlohmann::json(*e.mwh) : nlohmann::json();
-    http::reply_json(res, j);
-  });
+  router.add({.method = "POST",
+              .pattern = "/api/models/analyze",
+              .role = http::Role::viewer,
+              .body = http::Body::stream,
+              .max_body_bytes = app.max_upload_bytes(),
+              .open_sink = upload_sink(app)},
+             [&app](http::Request& req, http::Response& res) {
+               auto& up = finished_upload(req);
+               std::string device = app.resolve_device(up.field("device_type"));
+               auto inspected = inspect_upload(up, "cannot analyze");
+               auto j = onnx::inspect_to_json(inspected);
+               j["success"] = true;
+               j["file_name"] = up.file_name();
+               j["device_type"] = device;
+               auto e = predicted_energy(app.predictors(), inspected, device);
+               j["predicted_energy"] = e.to_json();
+               j["predicted_energy_mwh"] = e.mwh ? nlohmann::json(*e.mwh) : nlohmann::json();
+               http::reply_json(res, j);
+             });
 }
 
 }  // namespace edgeml::controller

@@ -33,7 +33,7 @@ class RowTextCache {
 };
 
 // A JSON object whose listed fields are already-serialized arrays: head's fields, then each raw one.
-void reply_with_raw(httplib::Response& res, const nlohmann::json& head,
+void reply_with_raw(http::Response& res, const nlohmann::json& head,
                     std::initializer_list<std::pair<const char*, std::string>> raw) {
   std::string body = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   body.pop_back();  // the closing brace
@@ -52,63 +52,71 @@ void reply_with_raw(httplib::Response& res, const nlohmann::json& head,
 
 void register_catalog_routes(ControllerApp& app, http::Router& router) {
   auto cache = std::make_shared<const RowTextCache>(app.catalog());
-  router.get("/api/models/all", [&app, cache](const httplib::Request& req, httplib::Response& res) {
-    catalog::ListQuery q;
-    if (auto d = http::query_string(req, "device_type"); d && !d->empty()) q.device_type = app.resolve_device(*d);
-    q.search = http::query_string(req, "q").value_or("");
-    q.sort = http::query_string(req, "sort").value_or("model");
-    q.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 100000).value_or(100000));
-    q.offset = static_cast<size_t>(http::query_int(req, "offset", 0, 100000000).value_or(0));
-    auto result = catalog::list_rows(app.catalog(), q);
-    reply_with_raw(res,
+  router.add({.method = "GET", .pattern = "/api/models/all", .role = http::Role::viewer},
+             [&app, cache](http::Request& req, http::Response& res) {
+               catalog::ListQuery q;
+               if (auto d = http::query_string(req, "device_type"); d && !d->empty())
+                 q.device_type = app.resolve_device(*d);
+               q.search = http::query_string(req, "q").value_or("");
+               q.sort = http::query_string(req, "sort").value_or("model");
+               q.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 100000).value_or(100000));
+               q.offset = static_cast<size_t>(http::query_int(req, "offset", 0, 100000000).value_or(0));
+               auto result = catalog::list_rows(app.catalog(), q);
+               reply_with_raw(
+                   res,
                    {{"success", true}, {"count", result.rows.size()}, {"total", result.total}, {"offset", q.offset}},
                    {{"models", cache->array(result.rows)}});
-  });
+             });
 
-  router.get("/api/models/recommended", [&app, cache](const httplib::Request& req, httplib::Response& res) {
-    catalog::Budgets b;
-    b.device_type = app.resolve_device(
-        http::query_string(req, "device_type").value_or(http::query_string(req, "device").value_or("")));
-    b.max_energy_mwh = http::query_number(req, "max_energy", {0, 1e12, true});
-    b.max_size_mb = http::query_number(req, "max_size", {0, 1e12, true});
-    b.max_latency_s = http::query_number(req, "max_latency", {0, 1e12, true});
-    b.include_flagged = http::query_bool(req, "include_flagged").value_or(false);
-    b.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 10000).value_or(10));
-    auto rec = catalog::recommend(app.catalog(), b);
-    auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-    reply_with_raw(res,
-                   {{"success", true},
-                    {"device_type", b.device_type},
-                    {"budgets",
-                     {{"max_energy_mwh", opt(b.max_energy_mwh)},
-                      {"max_size_mb", opt(b.max_size_mb)},
-                      {"max_latency_s", opt(b.max_latency_s)},
-                      {"include_flagged", b.include_flagged}}},
-                    {"count", rec.models.size()},
-                    {"candidates", rec.candidates},
-                    {"excluded_flagged", rec.excluded_flagged},
-                    {"units", {{"energy", "mWh per measured run"}, {"size", "MB"}, {"latency", "s"}}}},
-                   {{"models", cache->array(rec.models)}, {"pareto", cache->array(rec.pareto)}});
-  });
+  router.add({.method = "GET", .pattern = "/api/models/recommended", .role = http::Role::viewer},
+             [&app, cache](http::Request& req, http::Response& res) {
+               catalog::Budgets b;
+               b.device_type = app.resolve_device(
+                   http::query_string(req, "device_type").value_or(http::query_string(req, "device").value_or("")));
+               b.max_energy_mwh = http::query_number(req, "max_energy", {0, 1e12, true});
+               b.max_size_mb = http::query_number(req, "max_size", {0, 1e12, true});
+               b.max_latency_s = http::query_number(req, "max_latency", {0, 1e12, true});
+               b.include_flagged = http::query_bool(req, "include_flagged").value_or(false);
+               b.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 10000).value_or(10));
+               auto rec = catalog::recommend(app.catalog(), b);
+               auto opt = [](const std::optional<double>& v) {
+                 return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+               };
+               reply_with_raw(res,
+                              {{"success", true},
+                               {"device_type", b.device_type},
+                               {"budgets",
+                                {{"max_energy_mwh", opt(b.max_energy_mwh)},
+                                 {"max_size_mb", opt(b.max_size_mb)},
+                                 {"max_latency_s", opt(b.max_latency_s)},
+                                 {"include_flagged", b.include_flagged}}},
+                               {"count", rec.models.size()},
+                               {"candidates", rec.candidates},
+                               {"excluded_flagged", rec.excluded_flagged},
+                               {"units", {{"energy", "mWh per measured run"}, {"size", "MB"}, {"latency", "s"}}}},
+                              {{"models", cache->array(rec.models)}, {"pareto", cache->array(rec.pareto)}});
+             });
 
-  router.get(R"(/api/models/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) {
-    const std::string name = req.matches[1];
-    if (name == "all" || name == "recommended") throw NotFoundError("no such endpoint");
-    std::string device;
-    if (auto d = http::query_string(req, "device_type"); d && !d->empty()) device = app.resolve_device(*d);
-    nlohmann::json matches = nlohmann::json::array();
-    for (const auto* r : app.catalog().rows_for(device))
-      if (r->model == name) matches.push_back(catalog::row_to_json(*r));
-    if (matches.empty()) throw NotFoundError("model '" + name + "' is not in the catalog", "model");
-    http::reply_json(res, {{"success", true}, {"model", matches.front()}, {"devices", matches}});
-  });
+  router.add({.method = "GET", .pattern = "/api/models/:name", .role = http::Role::viewer},
+             [&app](http::Request& req, http::Response& res) {
+               const std::string& name = req.param("name");
+               if (name == "all" || name == "recommended") throw NotFoundError("no such endpoint");
+               std::string device;
+               if (auto d = http::query_string(req, "device_type"); d && !d->empty()) device = app.resolve_device(*d);
+               nlohmann::json matches = nlohmann::json::array();
+               for (const auto* r : app.catalog().rows_for(device))
+                 if (r->model == name) matches.push_back(catalog::row_to_json(*r));
+               if (matches.empty()) throw NotFoundError("model '" + name + "' is not in the catalog", "model");
+               http::reply_json(res, {{"success", true}, {"model", matches.front()}, {"devices", matches}});
+             });
 
-  router.get("/api/catalog/report", [&app](const httplib::Request& req, httplib::Response& res) {
-    auto examples = http::query_int(req, "examples", 0, 1000).value_or(5);
-    auto report = app.catalog().report(static_cast<size_t>(examples));
-    report["success"] = true;
-    http::reply_json(res, report);
-  });
+  router.add({.method = "GET", .pattern = "/api/catalog/report", .role = http::Role::viewer},
+             [&app](http::Request& req, http::Response& res) {
+               auto examples = http::query_int(req, "examples", 0, 1000).value_or(5);
+               auto report = app.catalog().report(static_cast<size_t>(examples));
+               report["success"] = true;
+               http::reply_json(res, report);
+             });
 }
 
 }  // namespace edgeml::controller

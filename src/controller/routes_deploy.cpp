@@ -78,89 +78,99 @@ std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
 }  // namespace
 
 void register_deploy_routes(ControllerApp& app, http::Router& router) {
-  router.post("/api/deploy", [&app](const httplib::Request& req, httplib::Response& res) {
-    auto body = json_request(req);
-    if (!body.is_object()) throw FieldError("body", "expected a JSON object");
-    DeployPlan plan;
-    plan.model_name = require_string(body, "model_name", 128);
-    validate_name(plan.model_name, "model_name");
-    plan.max_energy = optional_number(body, "max_energy", {0, 1e12});
-    plan.force = optional_bool(body, "force").value_or(false);
-    plan.max_failures = static_cast<int>(optional_number(body, "max_failures", {1, 1000}).value_or(1));
-    bool async = optional_bool(body, "async").value_or(false) || http::query_bool(req, "async").value_or(false);
-    plan.devices = devices_of(app, body);
-    plan.base_url = app.model_base_url(req);
-    auto rollout = app.deployer().start(plan);
-    if (async) {
-      http::reply_json(res,
-                       {{"success", true},
-                        {"status", "running"},
-                        {"rollout_id", rollout.rollout_id},
-                        {"deployment_id", rollout.deployment_ids.front()},
-                        {"deployment_ids", rollout.deployment_ids}},
-                       202);
-      return;
-    }
-    app.deployer().wait(rollout.rollout_id);
-    if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
-      long long id = rollout.deployment_ids.front();
-      http::reply_json(res, deployment_answer(app, id), status_code(*app.db().deployment(id)));
-      return;
-    }
-    nlohmann::json list = nlohmann::json::array();
-    int worst = 200, succeeded = 0;
-    std::map<std::string, int> counts;
-    for (auto id : rollout.deployment_ids) {
-      list.push_back(deployment_answer(app, id));
-      auto rec = *app.db().deployment(id);
-      ++counts[rec.status];
-      if (rec.status == "succeeded") ++succeeded;
-      int code = status_code(rec);
-      if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
-    }
-    bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());
-    http::reply_json(res,
-                     {{"success", ok},
-                      {"status", ok ? "success" : "failed"},
-                      {"message", std::to_string(succeeded) + " of " + std::to_string(list.size()) + " device(s) run " +
-                                      plan.model_name},
-                      {"model", plan.model_name},
-                      {"rollout_id", rollout.rollout_id},
-                      {"counts", counts},
-                      {"deployments", list}},
-                     ok ? 200 : worst);
-  });
+  router.add({.method = "POST",
+              .pattern = "/api/deploy",
+              .role = http::Role::operator_,
+              .body = http::Body::json,
+              .mutates = true,
+              .blocking = true},
+             [&app](http::Request& req, http::Response& res) {
+               auto body = json_request(req);
+               if (!body.is_object()) throw FieldError("body", "expected a JSON object");
+               DeployPlan plan;
+               plan.model_name = require_string(body, "model_name", 128);
+               validate_name(plan.model_name, "model_name");
+               plan.max_energy = optional_number(body, "max_energy", {0, 1e12});
+               plan.force = optional_bool(body, "force").value_or(false);
+               plan.max_failures = static_cast<int>(optional_number(body, "max_failures", {1, 1000}).value_or(1));
+               bool async =
+                   optional_bool(body, "async").value_or(false) || http::query_bool(req, "async").value_or(false);
+               plan.devices = devices_of(app, body);
+               plan.base_url = app.model_base_url(req);
+               auto rollout = app.deployer().start(plan);
+               if (async) {
+                 http::reply_json(res,
+                                  {{"success", true},
+                                   {"status", "running"},
+                                   {"rollout_id", rollout.rollout_id},
+                                   {"deployment_id", rollout.deployment_ids.front()},
+                                   {"deployment_ids", rollout.deployment_ids}},
+                                  202);
+                 return;
+               }
+               app.deployer().wait(rollout.rollout_id);
+               if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
+                 long long id = rollout.deployment_ids.front();
+                 http::reply_json(res, deployment_answer(app, id), status_code(*app.db().deployment(id)));
+                 return;
+               }
+               nlohmann::json list = nlohmann::json::array();
+               int worst = 200, succeeded = 0;
+               std::map<std::string, int> counts;
+               for (auto id : rollout.deployment_ids) {
+                 list.push_back(deployment_answer(app, id));
+                 auto rec = *app.db().deployment(id);
+                 ++counts[rec.status];
+                 if (rec.status == "succeeded") ++succeeded;
+                 int code = status_code(rec);
+                 if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
+               }
+               bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());
+               http::reply_json(res,
+                                {{"success", ok},
+                                 {"status", ok ? "success" : "failed"},
+                                 {"message", std::to_string(succeeded) + " of " + std::to_string(list.size()) +
+                                                 " device(s) run " + plan.model_name},
+                                 {"model", plan.model_name},
+                                 {"rollout_id", rollout.rollout_id},
+                                 {"counts", counts},
+                                 {"deployments", list}},
+                                ok ? 200 : worst);
+             });
 
-  router.get(R"(/api/deployments/(\d+))", [&app](const httplib::Request& req, httplib::Response& res) {
-    long long id = std::stoll(req.matches[1]);
-    if (!app.db().deployment(id)) throw NotFoundError("no deployment " + std::to_string(id), "id");
-    http::reply_json(res, deployment_answer(app, id));
-  });
+  router.add({.method = "GET", .pattern = "/api/deployments/:id", .role = http::Role::viewer},
+             [&app](http::Request& req, http::Response& res) {
+               long long id = http::path_id(req, "id", "deployment");
+               if (!app.db().deployment(id)) throw NotFoundError("no deployment " + std::to_string(id), "id");
+               http::reply_json(res, deployment_answer(app, id));
+             });
 
-  router.get(R"(/api/deployments/(\d+)/events)", [&app](const httplib::Request& req, httplib::Response& res) {
-    long long id = std::stoll(req.matches[1]);
-    auto rec = app.db().deployment(id);
-    if (!rec) throw NotFoundError("no deployment " + std::to_string(id), "id");
-    std::string topic = Deployer::topic(id);
-    if (rec->status == "running") {
-      reply_event_stream(res, app.events(), topic, {}, true);  // the hub holds every event since the start
-      return;
-    }
-    // Finished (or from before a restart): replay what was recorded.
-    std::vector<Event> initial;
-    long long seq = 0;
-    auto steps = app.db().steps(id);
-    for (const auto& s : steps)
-      initial.push_back({++seq,
-                         "step",
-                         {{"deployment_id", id},
-                          {"name", s.name},
-                          {"status", s.status},
-                          {"duration_s", s.duration_s},
-                          {"detail", s.detail}}});
-    initial.push_back({++seq, "done", to_json(*rec, steps)});
-    reply_event_stream(res, app.events(), topic, initial, false);
-  });
+  router.add({.method = "GET", .pattern = "/api/deployments/:id/events", .role = http::Role::viewer},
+             [&app](http::Request& req, http::Response& res) {
+               long long id = http::path_id(req, "id", "deployment");
+               auto rec = app.db().deployment(id);
+               if (!rec) throw NotFoundError("no deployment " + std::to_string(id), "id");
+               std::string topic = Deployer::topic(id);
+               if (rec->status == "running") {
+                 reply_event_stream(res, app.events(), topic, {}, true,
+                                    true);  // the hub holds every event since the start
+                 return;
+               }
+               // Finished (or from before a restart): replay what was recorded.
+               std::vector<Event> initial;
+               long long seq = 0;
+               auto steps = app.db().steps(id);
+               for (const auto& s : steps)
+                 initial.push_back({++seq,
+                                    "step",
+                                    {{"deployment_id", id},
+                                     {"name", s.name},
+                                     {"status", s.status},
+                                     {"duration_s", s.duration_s},
+                                     {"detail", s.detail}}});
+               initial.push_back({++seq, "done", to_json(*rec, steps)});
+               reply_event_stream(res, app.events(), topic, initial, false);
+             });
 }
 
 }  // namespace edgeml::controller

@@ -15,21 +15,23 @@ std::string cell(const std::optional<double>& v) { return v ? format_number(*v, 
 }  // namespace
 
 void register_log_routes(ControllerApp& app, http::Router& router) {
-  router.get("/api/logs", [&app](const httplib::Request& req, httplib::Response& res) {
-    int limit = static_cast<int>(http::query_int(req, "limit", 1, 1000).value_or(50));
-    nlohmann::json logs = nlohmann::json::array();
-    std::map<std::string, int> by_status;
-    for (const auto& r : app.db().recent(limit)) {
-      logs.push_back(to_json(r, app.db().steps(r.id)));
-      ++by_status[r.status];
-    }
-    http::reply_json(res, {{"success", true},
-                           {"count", logs.size()},
-                           {"logs", logs},
-                           {"stats", {{"shown", logs.size()}, {"by_status", by_status}}}});
-  });
+  router.add({.method = "GET", .pattern = "/api/logs", .role = http::Role::viewer},
+             [&app](http::Request& req, http::Response& res) {
+               int limit = static_cast<int>(http::query_int(req, "limit", 1, 1000).value_or(50));
+               nlohmann::json logs = nlohmann::json::array();
+               std::map<std::string, int> by_status;
+               for (const auto& r : app.db().recent(limit)) {
+                 logs.push_back(to_json(r, app.db().steps(r.id)));
+                 ++by_status[r.status];
+               }
+               http::reply_json(res, {{"success", true},
+                                      {"count", logs.size()},
+                                      {"logs", logs},
+                                      {"stats", {{"shown", logs.size()}, {"by_status", by_status}}}});
+             });
 
-  router.get("/api/logs/export", [&app](const httplib::Request& req, httplib::Response& res) {
+  router.add({.method = "GET", .pattern = "/api/logs/export", .role = http::Role::viewer}, [&app](http::Request& req,
+                                                                                                  http::Response& res) {
     int limit = static_cast<int>(http::query_int(req, "limit", 1, 100000).value_or(10000));
     std::ostringstream out;
     out << "deployment_id,rollout_id,kind,device,device_ip,device_type,model,status,error,started_at,finished_at,"
@@ -52,38 +54,40 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
     res.set_content(out.str(), "text/csv; charset=utf-8");
   });
 
-  router.get("/api/energy/compare", [&app](const httplib::Request&, httplib::Response& res) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& d : app.db().devices()) {
-      auto dep = app.db().last_succeeded(d.id);
-      if (!dep) continue;
-      nlohmann::json row{
-          {"device_id", d.id},
-          {"device", d.name},
-          {"device_type", d.device_type},
-          {"model", dep->model_name},
-          {"deployment_id", dep->id},
-          {"predicted_energy_mwh", dep->energy_mwh ? nlohmann::json(*dep->energy_mwh) : nlohmann::json()},
-          {"prediction_source", dep->energy_source}};
-      row["predicted_per_inference_mj"] =
-          dep->predicted_per_inference_mj ? nlohmann::json(*dep->predicted_per_inference_mj) : nlohmann::json();
-      auto m = app.db().latest_with_energy(d.id, dep->model_name);
-      if (m) {
-        double mj = *m->energy_per_inference_j * 1000.0;
-        row["measured_per_inference_mj"] = mj;
-        row["measured_at"] = m->t;
-        if (dep->predicted_per_inference_mj && *dep->predicted_per_inference_mj > 0)
-          row["error_pct"] = (mj - *dep->predicted_per_inference_mj) / *dep->predicted_per_inference_mj * 100.0;
-      } else {
-        row["measured_per_inference_mj"] = nullptr;
-        row["measured_unavailable"] =
-            "no telemetry sample with energy per inference for " + dep->model_name +
-            " (the agent reports energy only with a power source and a running inference loop)";
-      }
-      rows.push_back(row);
-    }
-    http::reply_json(res, {{"success", true}, {"count", rows.size()}, {"devices", rows}});
-  });
+  router.add(
+      {.method = "GET", .pattern = "/api/energy/compare", .role = http::Role::viewer},
+      [&app](http::Request&, http::Response& res) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& d : app.db().devices()) {
+          auto dep = app.db().last_succeeded(d.id);
+          if (!dep) continue;
+          nlohmann::json row{
+              {"device_id", d.id},
+              {"device", d.name},
+              {"device_type", d.device_type},
+              {"model", dep->model_name},
+              {"deployment_id", dep->id},
+              {"predicted_energy_mwh", dep->energy_mwh ? nlohmann::json(*dep->energy_mwh) : nlohmann::json()},
+              {"prediction_source", dep->energy_source}};
+          row["predicted_per_inference_mj"] =
+              dep->predicted_per_inference_mj ? nlohmann::json(*dep->predicted_per_inference_mj) : nlohmann::json();
+          auto m = app.db().latest_with_energy(d.id, dep->model_name);
+          if (m) {
+            double mj = *m->energy_per_inference_j * 1000.0;
+            row["measured_per_inference_mj"] = mj;
+            row["measured_at"] = m->t;
+            if (dep->predicted_per_inference_mj && *dep->predicted_per_inference_mj > 0)
+              row["error_pct"] = (mj - *dep->predicted_per_inference_mj) / *dep->predicted_per_inference_mj * 100.0;
+          } else {
+            row["measured_per_inference_mj"] = nullptr;
+            row["measured_unavailable"] =
+                "no telemetry sample with energy per inference for " + dep->model_name +
+                " (the agent reports energy only with a power source and a running inference loop)";
+          }
+          rows.push_back(row);
+        }
+        http::reply_json(res, {{"success", true}, {"count", rows.size()}, {"devices", rows}});
+      });
 }
 
 }  // namespace edgeml::controller

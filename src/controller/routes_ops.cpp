@@ -31,16 +31,18 @@ std::string catalog_metrics(const catalog::Catalog& c) {
 }  // namespace
 
 void register_ops_routes(ControllerApp& app, http::Router& router) {
-  router.get("/healthz", [&app](const httplib::Request&, httplib::Response& res) {
-    http::reply_json(res, {{"status", "ok"},
-                           {"catalog_rows", app.catalog().rows().size()},
-                           {"devices", app.catalog().device_types()},
-                           {"predictors", app.predictors() != nullptr}});
-  });
-  router.get("/metrics", [&app](const httplib::Request&, httplib::Response& res) {
-    res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()),
-                    "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router.add({.method = "GET", .pattern = "/healthz", .role = http::Role::anyone},
+             [&app](http::Request&, http::Response& res) {
+               http::reply_json(res, {{"status", "ok"},
+                                      {"catalog_rows", app.catalog().rows().size()},
+                                      {"devices", app.catalog().device_types()},
+                                      {"predictors", app.predictors() != nullptr}});
+             });
+  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) {
+               res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()),
+                               "text/plain; version=0.0.4; charset=utf-8");
+             });
 }
 
 }  // namespace edgeml::controller

@@ -39,38 +39,42 @@ nlohmann::json predict_one(const ControllerApp& app, const nlohmann::json& item)
 }  // namespace
 
 void register_predict_routes(ControllerApp& app, http::Router& router) {
-  router.post("/api/predict-energy", [&app](const httplib::Request& req, httplib::Response& res) {
-    if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
-    auto body = json_request(req);
-    const nlohmann::json* items = nullptr;
-    if (body.is_array()) items = &body;
-    if (body.is_object() && body.contains("models")) {
-      if (!body["models"].is_array()) throw FieldError("models", "'models' must be a list");
-      items = &body["models"];
-    }
-    if (!items) {
-      auto answer = predict_one(app, body);
-      answer["success"] = true;
-      http::reply_json(res, answer);
-      return;
-    }
-    if (items->empty()) throw FieldError("body", "the list of models to predict is empty");
-    if (items->size() > kMaxBatch) throw FieldError("body", "at most " + std::to_string(kMaxBatch) + " models at once");
-    nlohmann::json out = nlohmann::json::array();
-    for (size_t i = 0; i < items->size(); ++i) {
-      try {
-        out.push_back(predict_one(app, (*items)[i]));
-      } catch (const FieldError& e) {
-        throw FieldError("[" + std::to_string(i) + "]." + e.field(), "item " + std::to_string(i) + ": " + e.what());
-      }
-    }
-    http::reply_json(res, {{"success", true}, {"count", out.size()}, {"predictions", out}});
-  });
+  router.add({.method = "POST", .pattern = "/api/predict-energy", .role = http::Role::viewer, .body = http::Body::json},
+             [&app](http::Request& req, http::Response& res) {
+               if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
+               auto body = json_request(req);
+               const nlohmann::json* items = nullptr;
+               if (body.is_array()) items = &body;
+               if (body.is_object() && body.contains("models")) {
+                 if (!body["models"].is_array()) throw FieldError("models", "'models' must be a list");
+                 items = &body["models"];
+               }
+               if (!items) {
+                 auto answer = predict_one(app, body);
+                 answer["success"] = true;
+                 http::reply_json(res, answer);
+                 return;
+               }
+               if (items->empty()) throw FieldError("body", "the list of models to predict is empty");
+               if (items->size() > kMaxBatch)
+                 throw FieldError("body", "at most " + std::to_string(kMaxBatch) + " models at once");
+               nlohmann::json out = nlohmann::json::array();
+               for (size_t i = 0; i < items->size(); ++i) {
+                 try {
+                   out.push_back(predict_one(app, (*items)[i]));
+                 } catch (const FieldError& e) {
+                   throw FieldError("[" + std::to_string(i) + "]." + e.field(),
+                                    "item " + std::to_string(i) + ": " + e.what());
+                 }
+               }
+               http::reply_json(res, {{"success", true}, {"count", out.size()}, {"predictions", out}});
+             });
 
-  router.get("/api/predictors", [&app](const httplib::Request&, httplib::Response& res) {
-    if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
-    http::reply_json(res, {{"success", true}, {"predictors", app.predictors()->describe()}});
-  });
+  router.add({.method = "GET", .pattern = "/api/predictors", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) {
+               if (!app.predictors()) throw Error(ErrorKind::unavailable, "no energy predictor is loaded");
+               http::reply_json(res, {{"success", true}, {"predictors", app.predictors()->describe()}});
+             });
 }
 
 }  // namespace edgeml::controller

@@ -2,42 +2,30 @@
 
 #include <memory>
 
+#include "http/stream_channel.hpp"
+
 namespace edgeml::controller {
 
-void reply_event_stream(httplib::Response& res, EventHub& hub, const std::string& topic, std::vector<Event> initial,
-                        bool follow) {
-  struct State {
-    std::vector<Event> initial;
-    bool sent_initial = false;
-    long long last_seq = 0;
-  };
-  auto st = std::make_shared<State>();
-  st->initial = std::move(initial);
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider("text/event-stream", [&hub, topic, st, follow](size_t, httplib::DataSink& sink) {
-    if (!st->sent_initial) {
-      st->sent_initial = true;
-      std::string out;
-      for (const auto& e : st->initial) out += to_sse(e);
-      if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-      if (!follow) {
-        sink.done();
-        return true;
-      }
+void reply_event_stream(http::Response& res, EventHub& hub, const std::string& topic, std::vector<Event> initial,
+                        bool follow, bool replay) {
+  auto channel = std::make_shared<http::StreamChannel>();
+  std::string first;
+  for (const auto& e : initial) first += to_sse(e);
+  if (!first.empty()) channel->push(first);
+  res.stream = channel;
+  if (!follow) {
+    channel->close();
+    return;
+  }
+  // The hub keeps the channel alive through the callback until the stream ends (then unsubscribes).
+  long long handle = hub.subscribe(topic, replay, [channel](const Event* e) {
+    if (!e) {
+      channel->close();
+      return false;
     }
-    bool closed = false;
-    auto events = hub.wait_after(topic, st->last_seq, std::chrono::seconds(15), closed);
-    std::string out;
-    for (const auto& e : events) {
-      out += to_sse(e);
-      st->last_seq = e.seq;
-    }
-    if (out.empty() && !closed) out = ": keep-alive\n\n";
-    if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-    if (closed) sink.done();
-    return true;
+    return channel->push(to_sse(*e));
   });
+  if (handle) channel->on_end([&hub, handle] { hub.unsubscribe(handle); });
 }
 
 }  // namespace edgeml::controller

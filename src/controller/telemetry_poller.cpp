@@ -1,7 +1,5 @@
 #include "controller/telemetry_poller.hpp"
 
-#include <httplib.h>
-
 #include <atomic>
 
 #include "common/log.hpp"
@@ -37,7 +35,9 @@ TelemetrySample sample_from_agent_json(long long device_id, double t, const nloh
 }
 
 TelemetryPoller::TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings)
-    : db_(db), events_(events), clock_(clock), settings_(settings) {}
+    : db_(db), events_(events), clock_(clock), settings_(settings) {
+  events_.retain("telemetry/", 4);  // live streams need the newest sample, not a history (that is in the store)
+}
 
 TelemetryPoller::~TelemetryPoller() { stop(); }
 
@@ -78,26 +78,22 @@ void TelemetryPoller::loop() {
 }
 
 TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
-  std::shared_ptr<httplib::Client> client;
+  std::shared_ptr<AgentClient> client;
   {
     std::lock_guard lock(clients_mu_);
     auto& c = clients_[d.id];
-    if (!c) {
-      auto [host, port] = split_address(d.address);
-      c = std::make_shared<httplib::Client>(host, port);
-      c->set_connection_timeout(settings_.timeout_s, 0);
-      c->set_read_timeout(settings_.timeout_s, 0);
-      c->set_keep_alive(true);
-      if (!d.token.empty()) c->set_bearer_token_auth(d.token);
-    }
+    if (!c) c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
     client = c;
   }
-  auto r = client->Get("/telemetry");
-  if (!r) return {std::nullopt, "no answer: " + httplib::to_string(r.error())};
-  if (r->status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r->status)};
-  auto j = nlohmann::json::parse(r->body, nullptr, false);
-  if (!j.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
-  return {sample_from_agent_json(d.id, clock_.now_s(), j), ""};
+  AgentReply r;
+  try {
+    r = client->get("/telemetry");
+  } catch (const AgentUnreachable& e) {
+    return {std::nullopt, std::string("no answer: ") + e.what()};
+  }
+  if (r.status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r.status)};
+  if (!r.body.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
+  return {sample_from_agent_json(d.id, clock_.now_s(), r.body), ""};
 }
 
 void TelemetryPoller::poll_once() {

@@ -11,12 +11,9 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/fleet_db.hpp"
-
-namespace httplib {
-class Client;
-}
 
 namespace edgeml::controller {
 
@@ -55,7 +52,7 @@ class TelemetryPoller {
   const Clock& clock_;
   PollerSettings settings_;
   std::mutex clients_mu_;
-  std::map<long long, std::shared_ptr<httplib::Client>> clients_;  // keep-alive connection per device
+  std::map<long long, std::shared_ptr<AgentClient>> clients_;  // keep-alive connection per device
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

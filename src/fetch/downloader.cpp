@@ -1,6 +1,5 @@
 #include "fetch/downloader.hpp"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,71 +7,17 @@
 #include <memory>
 #include <thread>
 
+#include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "common/strings.hpp"
+#include "http/client.hpp"
 
 namespace edgeml::fetch {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
-
-// State of one transfer attempt, shared with libcurl's callbacks.
-struct Attempt {
-  CURL* curl = nullptr;
-  FILE* file = nullptr;
-  std::uint64_t offset = 0;   // bytes already in the .part file when the attempt started
-  std::uint64_t written = 0;  // bytes written by this attempt
-  std::uint64_t max_bytes = 0;
-  bool started = false;  // first body byte seen (status known)
-  long status = 0;
-  bool restarted = false;  // server ignored our Range: the file was truncated
-  bool too_large = false;
-  std::string error_body;  // first bytes of a non-2xx body, for the message
-  const DownloadOptions* options = nullptr;
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto& a = *static_cast<Attempt*>(user);
-  size_t len = size * n;
-  if (!a.started) {
-    a.started = true;
-    curl_easy_getinfo(a.curl, CURLINFO_RESPONSE_CODE, &a.status);
-    if (a.status == 200 && a.offset > 0) {
-      // The server sent the whole file, not the rest: start over.
-      if (std::fflush(a.file) != 0 || ftruncate(fileno(a.file), 0) != 0 || std::fseek(a.file, 0, SEEK_SET) != 0)
-        return 0;
-      a.offset = 0;
-      a.restarted = true;
-    }
-  }
-  if (a.status < 200 || a.status >= 300) {
-    if (a.error_body.size() < 300) a.error_body.append(data, std::min<size_t>(len, 300 - a.error_body.size()));
-    return len;
-  }
-  if (a.offset + a.written + len > a.max_bytes) {
-    a.too_large = true;
-    return 0;
-  }
-  if (std::fwrite(data, 1, len, a.file) != len) return 0;
-  a.written += len;
-  return len;
-}
-
-int on_progress(void* user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t, curl_off_t) {
-  auto& a = *static_cast<Attempt*>(user);
-  if (a.options->on_progress && a.status >= 200 && a.status < 300) {
-    std::optional<std::uint64_t> total;
-    if (dltotal > 0) total = a.offset + static_cast<std::uint64_t>(dltotal);
-    a.options->on_progress(a.offset + static_cast<std::uint64_t>(dlnow), total);
-  }
-  return 0;
-}
 
 std::uint64_t file_size_or_zero(const fs::path& p) {
   std::error_code ec;
@@ -82,41 +27,70 @@ std::uint64_t file_size_or_zero(const fs::path& p) {
 
 // One attempt. Returns normally when the whole body is in the .part file; throws DownloadError otherwise.
 void run_attempt(const std::string& url, const fs::path& part, const DownloadOptions& options, std::uint64_t& resumed) {
-  static CurlGlobal global;
-  Attempt a;
-  a.options = &options;
-  a.max_bytes = options.max_bytes;
-  a.offset = file_size_or_zero(part);
-  a.file = std::fopen(part.c_str(), a.offset > 0 ? "ab" : "wb");
-  if (!a.file) throw DownloadError(DownloadError::Kind::local, "cannot write " + part.string());
-  if (a.offset > 0) resumed = a.offset;
-  a.curl = curl_easy_init();
-  CURL* c = a.curl;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_s);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_s);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &a);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "edgeml-fetch/0.1");
-  if (a.offset > 0) curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(a.offset));
-  CURLcode rc = curl_easy_perform(c);
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(c);
-  bool flushed = std::fclose(a.file) == 0;
-  if (a.too_large)
+  std::uint64_t offset = file_size_or_zero(part);
+  std::FILE* file = std::fopen(part.c_str(), offset > 0 ? "ab" : "wb");
+  if (!file) throw DownloadError(DownloadError::Kind::local, "cannot write " + part.string());
+  if (offset > 0) resumed = offset;
+  std::uint64_t written = 0;
+  bool too_large = false, write_failed = false, truncate_failed = false;
+  int status = 0;
+  std::string error_body;  // first bytes of a non-2xx body, for the message
+  http::ClientRequest r;
+  r.url = url;
+  r.follow_redirects = true;
+  r.timeout_s = 0;  // a large file may take long; a stalled transfer is caught by the stall limit
+  r.connect_timeout_s = static_cast<double>(options.connect_timeout_s);
+  r.stall_timeout_s = static_cast<double>(options.stall_timeout_s);
+  r.resume_from = offset;
+  r.on_body = [&](int st, const char* data, size_t len) {
+    if (status == 0) {
+      status = st;
+      if (status == 200 && offset > 0) {
+        // The server sent the whole file, not the rest: start over.
+        if (std::fflush(file) != 0 || ftruncate(fileno(file), 0) != 0 || std::fseek(file, 0, SEEK_SET) != 0) {
+          truncate_failed = true;
+          return false;
+        }
+        offset = 0;
+      }
+    }
+    if (status < 200 || status >= 300) {
+      if (error_body.size() < 300) error_body.append(data, std::min<size_t>(len, 300 - error_body.size()));
+      return true;
+    }
+    if (offset + written + len > options.max_bytes) {
+      too_large = true;
+      return false;
+    }
+    if (std::fwrite(data, 1, len, file) != len) {
+      write_failed = true;
+      return false;
+    }
+    written += len;
+    if (options.on_progress) options.on_progress(offset + written, std::nullopt);
+    return true;
+  };
+  std::string network_error;
+  try {
+    http::Client client;
+    auto answer = client.send(r);
+    if (status == 0) status = answer.status;
+    if (options.on_progress && status >= 200 && status < 300) {
+      std::optional<std::uint64_t> total;
+      if (auto n = parse_int(answer.headers.get("Content-Length")); n && *n >= 0)
+        total = static_cast<std::uint64_t>(*n) + (status == 206 ? offset : 0);
+      options.on_progress(offset + written, total);
+    }
+  } catch (const Error& e) {
+    network_error = e.what();
+  }
+  bool flushed = std::fclose(file) == 0;
+  if (too_large)
     throw DownloadError(DownloadError::Kind::too_large,
                         url + ": more than " + std::to_string(options.max_bytes) + " bytes, refused");
-  if (status == 416 && a.offset > 0) {
+  if (write_failed || truncate_failed || !flushed)
+    throw DownloadError(DownloadError::Kind::local, "cannot write " + part.string());
+  if (status == 416 && offset > 0) {
     // Our partial file does not fit what the server has now: drop it, the next attempt starts over.
     fs::remove(part);
     throw DownloadError(DownloadError::Kind::http_status, url + ": range not satisfiable, restarting", 416);
@@ -125,12 +99,11 @@ void run_attempt(const std::string& url, const fs::path& part, const DownloadOpt
   if (status >= 300 || (status != 0 && status < 200))
     throw DownloadError(DownloadError::Kind::http_status,
                         url + ": HTTP " + std::to_string(status) +
-                            (a.error_body.empty() ? "" : " (" + std::string(trim(a.error_body)) + ")"),
+                            (error_body.empty() ? "" : " (" + std::string(trim(error_body)) + ")"),
                         status);
-  if (rc != CURLE_OK)
-    throw DownloadError(DownloadError::Kind::network, url + ": " + curl_easy_strerror(rc) + " after " +
-                                                          std::to_string(a.offset + a.written) + " bytes");
-  if (!flushed) throw DownloadError(DownloadError::Kind::local, "cannot write " + part.string());
+  if (!network_error.empty())
+    throw DownloadError(DownloadError::Kind::network,
+                        network_error + " after " + std::to_string(offset + written) + " bytes");
 }
 
 }  // namespace

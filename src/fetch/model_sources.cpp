@@ -1,7 +1,7 @@
 #include "fetch/model_sources.hpp"
 
 #include "common/error.hpp"
-#include "fetch/http_get.hpp"
+#include "http/request.hpp"
 
 namespace edgeml::fetch {
 
@@ -9,7 +9,7 @@ std::string ModelSource::url_for(const std::string& model_name) const {
   std::string url = url_template;
   const std::string key = "{name}";
   for (auto pos = url.find(key); pos != std::string::npos; pos = url.find(key, pos)) {
-    std::string encoded = url_encode(model_name);
+    std::string encoded = http::percent_encode(model_name);
     url.replace(pos, key.size(), encoded);
     pos += encoded.size();
   }

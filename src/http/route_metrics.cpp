@@ -1,8 +1,6 @@
 #include "http/route_metrics.hpp"
 
-#include <sstream>
-
-#include "common/strings.hpp"
+#include "common/prometheus_text.hpp"
 
 namespace edgeml::http {
 
@@ -18,25 +16,25 @@ void RouteMetrics::record(const std::string& method, const std::string& route, i
 
 std::string RouteMetrics::prometheus_text() const {
   std::lock_guard lock(mu_);
-  std::ostringstream out;
-  out << "# HELP " << prefix_ << "_http_requests_total HTTP requests by route and status.\n"
-      << "# TYPE " << prefix_ << "_http_requests_total counter\n";
+  PromText out;
+  const std::string requests = prefix_ + "_http_requests_total";
+  out.family(requests, "HTTP requests by route and status.", "counter");
   for (const auto& [key, n] : counts_) {
     const auto& [method, route, status] = key;
-    out << prefix_ << "_http_requests_total{method=\"" << method << "\",route=\"" << route << "\",status=\"" << status
-        << "\"} " << n << "\n";
+    out.sample(requests, {{"method", method}, {"route", route}, {"status", std::to_string(status)}},
+               static_cast<double>(n));
   }
-  out << "# HELP " << prefix_ << "_http_request_duration_seconds Time to answer, by route.\n"
-      << "# TYPE " << prefix_ << "_http_request_duration_seconds histogram\n";
+  const std::string duration = prefix_ + "_http_request_duration_seconds";
+  out.family(duration, "Time to answer, by route.", "histogram");
   for (const auto& [key, h] : durations_) {
     const auto& [method, route] = key;
-    std::string labels = "method=\"" + method + "\",route=\"" + route + "\"";
     for (size_t i = 0; i < kBuckets.size(); ++i)
-      out << prefix_ << "_http_request_duration_seconds_bucket{" << labels << ",le=\"" << format_number(kBuckets[i], 6)
-          << "\"} " << h.buckets[i] << "\n";
-    out << prefix_ << "_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n";
-    out << prefix_ << "_http_request_duration_seconds_sum{" << labels << "} " << format_number(h.sum, 9) << "\n";
-    out << prefix_ << "_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";
+      out.sample(duration + "_bucket", {{"method", method}, {"route", route}, {"le", prom_number(kBuckets[i])}},
+                 static_cast<double>(h.buckets[i]));
+    out.sample(duration + "_bucket", {{"method", method}, {"route", route}, {"le", "+Inf"}},
+               static_cast<double>(h.count));
+    out.sample(duration + "_sum", {{"method", method}, {"route", route}}, h.sum);
+    out.sample(duration + "_count", {{"method", method}, {"route", route}}, static_cast<double>(h.count));
   }
   return out.str();
 }

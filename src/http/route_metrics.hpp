@@ -1,6 +1,6 @@
 #pragma once
-// Request counts and latency histograms per route, in Prometheus text format. Routes are recorded by their pattern
-// ("/api/models/:name"), never by the raw path, so label cardinality stays bounded.
+// Request counts and latency histograms per route, in Prometheus text format. Routes are recorded by their readable
+// pattern ("/api/deployments/:id"), never by the raw path, so label cardinality stays bounded.
 #include <array>
 #include <map>
 #include <mutex>

@@ -1,6 +1,8 @@
 #include "onnx/model_format.hpp"
 
 #include <cstdint>
+#include <fstream>
+#include <stdexcept>
 
 namespace edgeml::onnx {
 
@@ -75,6 +77,49 @@ ModelFormat detect_format(std::string_view b) {
   uint64_t ir = 0;
   if (b.size() >= 2 && static_cast<uint8_t>(b[0]) == 0x08 && read_varint(b, 1, ir) && ir >= 1 && ir <= 64)
     return ModelFormat::onnx;
+  return ModelFormat::unknown;
+}
+
+namespace {
+std::string read_range(std::ifstream& in, std::uint64_t offset, std::uint64_t length) {
+  std::string buf(length, '\0');
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(buf.data(), static_cast<std::streamsize>(length));
+  buf.resize(static_cast<size_t>(in.gcount()));
+  return buf;
+}
+}  // namespace
+
+ModelFormat detect_file_format(const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (ec || !in) throw std::runtime_error("cannot read " + path.string());
+  constexpr std::uint64_t kWhole = 1u << 20;
+  if (size <= kWhole) return detect_format(read_range(in, 0, size));
+  std::string head = read_range(in, 0, 64);
+  if (head.size() < 4 || head.substr(0, 4) != std::string_view("PK\x03\x04", 4)) return detect_format(head);
+  // A zip: find the end-of-central-directory record in the last 64 KiB + 22 bytes, then read the central directory
+  // it points to, and hand detect_format a buffer laid out as the offsets expect (zeros where nothing was read).
+  constexpr std::uint64_t kEocdSize = 22, kMaxComment = 65535;
+  const std::uint64_t tail_start = size > kEocdSize + kMaxComment ? size - kEocdSize - kMaxComment : 0;
+  std::string tail = read_range(in, tail_start, size - tail_start);
+  for (size_t at = tail.size() >= kEocdSize ? tail.size() - kEocdSize + 1 : 0; at-- > 0;) {
+    if (tail.compare(at, 4, "PK\x05\x06") != 0) continue;
+    std::uint64_t cd_size = le32(tail, at + 12), cd_offset = le32(tail, at + 16);
+    if (cd_offset + cd_size > size || cd_size > (64u << 20)) return ModelFormat::unknown;
+    std::string cd = read_range(in, cd_offset, cd_size);
+    // Layout: [head][cd at its offset][eocd at the end]. Rebased so that all offsets stay valid in a small buffer.
+    std::string eocd = tail.substr(at, kEocdSize);
+    std::string buf = head;
+    buf.resize(64, '\0');
+    const std::uint32_t new_cd = static_cast<std::uint32_t>(buf.size());
+    buf += cd;
+    for (int i = 0; i < 4; ++i) eocd[16 + i] = static_cast<char>((new_cd >> (8 * i)) & 0xff);
+    buf += eocd;
+    return detect_format(buf);
+  }
   return ModelFormat::unknown;
 }
 

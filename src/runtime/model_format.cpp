@@ -8,9 +8,8 @@
 namespace edgeml::runtime {
 
 std::string detect_format(const std::filesystem::path& model) {
-  // One detector for the whole project (src/onnx): it needs the whole file, since a PyTorch zip is recognised by its
-  // central directory at the end.
-  return edgeml::onnx::to_string(edgeml::onnx::detect_format(edgeml::read_file(model)));
+  // One detector for the whole project (src/onnx), reading only the parts of the file that decide the format.
+  return edgeml::onnx::to_string(edgeml::onnx::detect_file_format(model));
 }
 
 void require_onnx(const std::filesystem::path& model) {

@@ -13,7 +13,6 @@
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "fetch/downloader.hpp"
-#include "fetch/http_get.hpp"
 #include "fetch/model_sources.hpp"
 
 namespace fs = std::filesystem;
