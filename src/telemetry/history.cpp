@@ -37,6 +37,34 @@ void for_each_number(S& s, F&& f) {
   f(s.power.total_watts);
   f(s.power.energy_counter_joules);
   f(s.energy.total_joules);
+  for (auto& c : s.cpu_frequency.cores) {
+    f(c.hz);
+    f(c.min_hz);
+    f(c.max_hz);
+  }
+  f(s.gpu.load_ratio);
+  f(s.gpu.freq_hz);
+  f(s.gpu.min_freq_hz);
+  f(s.gpu.max_freq_hz);
+  f(s.emc.freq_hz);
+  f(s.emc.min_freq_hz);
+  f(s.emc.max_freq_hz);
+  f(s.emc.load_ratio);
+  for (auto& x : s.fans.fans) {
+    f(x.pwm_ratio);
+    f(x.rpm);
+  }
+  for (auto& x : s.throttle.flags) f(x.events);
+  for (auto& b : s.power_supply.batteries) {
+    f(b.capacity_percent);
+    f(b.energy_now_wh);
+    f(b.energy_full_wh);
+    f(b.charge_now_ah);
+    f(b.charge_full_ah);
+    f(b.volts);
+    f(b.amps);
+    f(b.watts);
+  }
 }
 
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // readers never produce NaN
@@ -74,7 +102,8 @@ History::History(size_t capacity) : capacity_(capacity) {
 void History::push(Snapshot s) {
   Entry e;
   e.timestamp_s = s.timestamp_s;
-  e.numbers.reserve(24 + s.cpu.per_core_ratio.size() + s.thermal.readings.size() + 3 * s.power.rails.size());
+  e.numbers.reserve(40 + s.cpu.per_core_ratio.size() + s.thermal.readings.size() + 3 * s.power.rails.size() +
+                    3 * s.cpu_frequency.cores.size() + 2 * s.fans.fans.size() + 8 * s.power_supply.batteries.size());
   for_each_number(std::as_const(s), Pack{e.numbers});
   e.numbers.shrink_to_fit();
   for_each_number(s, Clear{});
