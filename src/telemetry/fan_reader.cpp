@@ -39,9 +39,12 @@ class FanReader final : public Reader {
     FanSection& s = out.fans;
     std::vector<FanReading> tach_only;
     for (const auto& chip : find_hwmon_chips(sysfs_)) {
-      std::set<int> channels;
-      for (int n : hwmon_channels(chip.dir, "pwm", "")) channels.insert(n);
-      for (int n : hwmon_channels(chip.dir, "fan", "_input")) channels.insert(n);
+      std::set<int> channels;  // pwmN and fanN_input, from one listing of the chip's folder
+      for (const auto& file : list_entries(chip.dir, "")) {
+        std::string f = file.filename().string();
+        if (auto n = channel_number(f, "pwm", "")) channels.insert(*n);
+        if (auto n = channel_number(f, "fan", "_input")) channels.insert(*n);
+      }
       for (int n : channels) {
         std::string N = std::to_string(n);
         FanReading f;

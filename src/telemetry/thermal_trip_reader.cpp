@@ -12,6 +12,8 @@ namespace edgeml::telemetry {
 
 namespace {
 
+constexpr int kMaxTrips = 32;  // a zone has a handful; a bound in case a driver misbehaves
+
 bool throttling_trip(const std::string& type) { return type == "passive" || type == "hot" || type == "critical"; }
 
 class ThermalTripReader final : public Reader {
@@ -29,16 +31,18 @@ class ThermalTripReader final : public Reader {
       if (!milli || !valid_celsius(*milli / 1000.0)) continue;
       std::optional<double> crossed;  // m°C of the highest crossed trip
       std::string crossed_type;
-      for (const auto& trip : list_entries(zone, "trip_point_")) {
-        auto n = channel_number(trip.filename().string(), "trip_point_", "_temp");
-        if (!n) continue;
-        auto trip_type = read_text(zone / ("trip_point_" + std::to_string(*n) + "_type")).value_or("");
-        auto trip_milli = read_number(trip);
-        if (!throttling_trip(trip_type) || !trip_milli || *trip_milli <= 0) continue;
+      // Trip points are numbered from 0 without gaps: probing stops at the first missing one, which costs less per
+      // sample than listing the zone's folder.
+      for (int n = 0; n < kMaxTrips; ++n) {
+        std::string N = std::to_string(n);
+        auto trip_type = read_text(zone / ("trip_point_" + N + "_type"));
+        if (!trip_type) break;
+        auto trip_milli = read_number(zone / ("trip_point_" + N + "_temp"));
+        if (!throttling_trip(*trip_type) || !trip_milli || *trip_milli <= 0) continue;
         watched = true;
         if (*milli >= *trip_milli && (!crossed || *trip_milli > *crossed)) {
           crossed = trip_milli;
-          crossed_type = trip_type;
+          crossed_type = *trip_type;
         }
       }
       if (crossed)
