@@ -69,6 +69,10 @@ class FanReader final : public Reader {
     else
       s.fans.insert(s.fans.end(), tach_only.begin(), tach_only.end());
 
+    for (const auto& f : s.fans) {  // a fan without one of its two series says why
+      if (!f.rpm) s.unavailable_series[f.fan + " rpm"] = "no tachometer (fanN_input, rpm or rpm_measured)";
+      if (!f.pwm_ratio) s.unavailable_series[f.fan + " pwm_ratio"] = "no PWM control (pwmN): a tachometer only";
+    }
     if (s.fans.empty()) {
       s.available = false;
       s.reason = "no fan: no hwmon pwmN, fanN_input or rpm under " + (sysfs_ / "class" / "hwmon").string() + ", no " +

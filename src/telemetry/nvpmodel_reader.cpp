@@ -6,7 +6,7 @@
 // the source says which case it is. Mode ids are not ordered by speed (Orin Nano Super: 15W=0, 25W=1, MAXN_SUPER=2,
 // 7W=3): the name is what identifies a mode.
 #include <map>
-#include <regex>
+#include <vector>
 
 #include "common/strings.hpp"
 #include "telemetry/readers.hpp"
@@ -29,21 +29,38 @@ std::optional<int> small_int(const std::string& s) {
   return static_cast<int>(*v);
 }
 
+// "KEY=value" among the tokens of a "< ... >" line.
+std::optional<std::string> field(const std::vector<std::string>& tokens, const std::string& key) {
+  for (const auto& t : tokens)
+    if (t.size() > key.size() && t.compare(0, key.size() + 1, key + "=") == 0) return t.substr(key.size() + 1);
+  return std::nullopt;
+}
+
+// Plain token parsing rather than std::regex: libstdc++'s regex recurses per character, and a configuration file is
+// input that may be damaged.
 NvpmodelConf parse_conf(const std::string& text) {
-  static const std::regex power_model(R"(^<\s*POWER_MODEL\s+ID=(\d+)\s+NAME=(\S+?)\s*>)");
-  static const std::regex pm_config(R"(^<\s*PM_CONFIG\s+DEFAULT=(\d+)\s*>)");
   NvpmodelConf conf;
   for (const auto& raw : split(text, '\n')) {
-    std::string line(trim(raw));
-    if (line.empty() || line[0] != '<') continue;  // parameter lines and # comments
-    std::smatch m;
-    if (std::regex_search(line, m, power_model)) {
-      if (auto id = small_int(m[1])) conf.modes[*id] = m[2];
-    } else if (std::regex_search(line, m, pm_config)) {
-      conf.default_id = small_int(m[1]);
+    std::string_view line = trim(raw);
+    if (line.size() < 2 || line.front() != '<' || line.back() != '>') continue;  // parameter lines, # comments
+    auto tokens = split_whitespace(line.substr(1, line.size() - 2));
+    if (tokens.empty()) continue;
+    if (tokens[0] == "POWER_MODEL") {
+      auto id = field(tokens, "ID");
+      auto name = field(tokens, "NAME");
+      if (auto n = id ? small_int(*id) : std::nullopt; n && name) conf.modes[*n] = *name;
+    } else if (tokens[0] == "PM_CONFIG") {
+      if (auto d = field(tokens, "DEFAULT")) conf.default_id = small_int(*d);
     }
   }
   return conf;
+}
+
+// "pmode:0002 fmode:quiet" -> 2
+std::optional<int> status_mode(const std::string& status) {
+  for (const auto& t : split_whitespace(status))
+    if (t.rfind("pmode:", 0) == 0) return small_int(t.substr(6));
+  return std::nullopt;
 }
 
 class NvpmodelReader final : public Reader {
@@ -65,9 +82,7 @@ class NvpmodelReader final : public Reader {
     NvpmodelConf conf = conf_text.text ? parse_conf(*conf_text.text) : NvpmodelConf{};
     p.default_id = conf.default_id;
 
-    std::smatch m;
-    static const std::regex pmode(R"(pmode:(\d+))");
-    if (status && std::regex_search(*status, m, pmode) && (p.id = small_int(m[1]))) {
+    if (status && (p.id = status_mode(*status))) {
       p.source = "nvpmodel status";
     } else if (conf.default_id) {
       p.id = conf.default_id;

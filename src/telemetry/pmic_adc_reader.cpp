@@ -19,6 +19,8 @@ namespace edgeml::telemetry {
 
 namespace {
 
+constexpr size_t kMaxLineChars = 200;
+
 class PmicAdcReader final : public Reader {
  public:
   explicit PmicAdcReader(const Roots& roots) : command_(roots.vcgencmd) {}
@@ -43,7 +45,9 @@ class PmicAdcReader final : public Reader {
       std::smatch m;
       std::string l = text.substr(start, end - start);
       std::optional<double> v;
-      if (std::regex_match(l, m, line) && (v = parse_double(m[3].str()))) {  // "1..2" matches [0-9.]+ but is no number
+      // Real lines are ~40 characters; libstdc++'s regex recurses per character, so longer ones are not tried.
+      if (l.size() <= kMaxLineChars && std::regex_match(l, m, line) &&
+          (v = parse_double(m[3].str()))) {  // "1..2" matches [0-9.]+ but is no number
         PowerRail& r = rails[m[1]];
         r.rail = m[1];
         (m[2] == "A" ? r.amps : r.volts) = *v;

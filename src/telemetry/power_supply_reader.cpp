@@ -68,6 +68,14 @@ class PowerSupplyReader final : public Reader {
     }
     s.available = true;
     s.source = "sysfs power_supply";
+    for (const auto& b : s.batteries) {  // what a rule on this battery cannot use, and why
+      if (!b.capacity_percent) s.unavailable_series[b.name + " capacity_percent"] = "no capacity (0..100) file";
+      if (!b.energy_now_wh && !b.charge_now_ah)
+        s.unavailable_series[b.name + " energy_now_wh"] = "the driver reports neither energy_now nor charge_now";
+      if (!b.watts)
+        s.unavailable_series[b.name + " watts"] =
+            "the driver reports neither power_now nor voltage_now and current_now";
+    }
     bool any_online = false, any_listed = false;
     for (const auto& e : s.external) {
       if (!e.online) continue;

@@ -9,6 +9,7 @@
 #include "common/strings.hpp"
 #include "telemetry/command.hpp"
 #include "telemetry/readers.hpp"
+#include "telemetry/sysfs.hpp"
 
 namespace edgeml::telemetry {
 
@@ -51,7 +52,7 @@ class RpiThrottledReader final : public Reader {
     auto bits = parse_throttled(*run.text);
     if (!bits) {
       t.unavailable_series[kSource] =
-          "unexpected answer \"" + std::string(trim(run.text->substr(0, 80))) + "\" (expected throttled=0x<hex>)";
+          "unexpected answer \"" + printable(trim(*run.text)) + "\" (expected throttled=0x<hex>)";
       return;
     }
     for (const auto& b : kBits) {

@@ -48,11 +48,18 @@ std::optional<double> read_number(const fs::path& path) {
   return parse_double(*text);
 }
 
+std::string printable(std::string_view text, size_t max_chars) {
+  std::string out(text.substr(0, max_chars));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
+
 NumberRead read_number_or_problem(const fs::path& path) {
   auto a = read_attribute(path);
   if (!a.text) return {std::nullopt, read_problem(path, a.error)};
   if (auto v = parse_double(*a.text)) return {v, ""};
-  return {std::nullopt, path.string() + " holds \"" + a.text->substr(0, 40) + "\", not a number"};
+  return {std::nullopt, path.string() + " holds \"" + printable(*a.text, 40) + "\", not a number"};
 }
 
 namespace {

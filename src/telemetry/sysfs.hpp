@@ -24,6 +24,10 @@ std::optional<std::string> read_text(const std::filesystem::path& path);
 // Whole-file number, or nullopt when missing, unreadable or not a number ("N/A", "", "12abc").
 std::optional<double> read_number(const std::filesystem::path& path);
 
+// Text from a file or a command, made safe to put in a reason: at most max_chars, bytes outside printable ASCII
+// replaced by '?' (a JSON dump of invalid UTF-8 would fail).
+std::string printable(std::string_view text, size_t max_chars = 80);
+
 // A number with the reason it is missing, for series that must say why they are unavailable.
 struct NumberRead {
   std::optional<double> value;

@@ -22,6 +22,11 @@ TEST(TelemetryFanReader, OrinPwmAndItsSeparateTachometerAreOneFan) {
   EXPECT_EQ(s.fans.fans[0].fan, "pwmfan");
   EXPECT_DOUBLE_EQ(*s.fans.fans[0].pwm_ratio, 80.0 / 255.0);
   EXPECT_DOUBLE_EQ(*s.fans.fans[0].rpm, 1925.0);  // from the pwm_tach chip's rpm
+  EXPECT_TRUE(s.fans.unavailable_series.empty());
+  tree.remove("sys/class/hwmon/hwmon3");  // a carrier board without the tachometer wire
+  auto untached = read_once(*make_fan_reader(tree.roots()));
+  EXPECT_FALSE(untached.fans.fans[0].rpm.has_value());
+  EXPECT_NE(untached.fans.unavailable_series["pwmfan rpm"].find("no tachometer"), std::string::npos);
 }
 
 TEST(TelemetryFanReader, Pi5FanFollowsTheFilesBetweenSamples) {
@@ -68,6 +73,8 @@ TEST(TelemetryFanReader, ABoardChipWithSeveralChannelsNamesEach) {
   EXPECT_EQ(s.fans.fans[1].fan, "nct6775/2");
   EXPECT_FALSE(s.fans.fans[1].pwm_ratio.has_value());
   EXPECT_DOUBLE_EQ(*s.fans.fans[1].rpm, 0.0);
+  EXPECT_EQ(s.fans.unavailable_series["nct6775/2 pwm_ratio"], "no PWM control (pwmN): a tachometer only");
+  EXPECT_EQ(s.fans.unavailable_series.count("nct6775/1 rpm"), 0u);
 }
 
 TEST(TelemetryFanReader, NoFanIsUnavailableWithTheReason) {

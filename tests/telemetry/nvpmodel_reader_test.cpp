@@ -66,6 +66,17 @@ TEST(TelemetryNvpmodelReader, AModeMissingFromTheConfigurationHasNoNameAndSaysWh
   EXPECT_NE(s.power_mode.unavailable_series["name"].find("mode 7 is not a POWER_MODEL"), std::string::npos);
 }
 
+TEST(TelemetryNvpmodelReader, ADamagedConfigurationIsReadAsFarAsItMakesSense) {
+  FixtureTree tree("jetson_nano_l4t32");
+  std::string conf = "< POWER_MODEL ID=0 NAME=MAXN >\n< POWER_MODEL ID=x NAME=BAD >\n< POWER_MODEL NAME=NOID >\n";
+  conf += "< PM_CONFIG DEFAULT=0 >\n<" + std::string(2 << 20, 'A') + "\n";  // a 2 MiB line with no end
+  tree.write("etc/nvpmodel.conf", conf);
+  auto s = read_once(*make_nvpmodel_reader(tree.roots()));
+  ASSERT_TRUE(s.power_mode.available);
+  EXPECT_EQ(s.power_mode.name, "MAXN");
+  EXPECT_EQ(s.power_mode.default_id, 0);
+}
+
 TEST(TelemetryNvpmodelReader, NotAJetsonIsUnavailableWithTheReason) {
   for (const char* t : {"rpi5", "bare_vm"}) {
     FixtureTree tree(t);

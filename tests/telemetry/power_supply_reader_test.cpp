@@ -35,6 +35,18 @@ TEST(TelemetryPowerSupplyReader, LaptopOnBatteryInBaseUnits) {
   EXPECT_EQ(s.power_supply.external[0].type, "Mains");
   EXPECT_EQ(s.power_supply.external[0].online, false);
   EXPECT_EQ(s.power_supply.on_battery, true);
+  EXPECT_TRUE(s.power_supply.unavailable_series.empty());
+}
+
+TEST(TelemetryPowerSupplyReader, ABatteryWithoutSomeFilesSaysWhatIsMissing) {
+  FixtureTree tree("laptop_battery");
+  for (const char* f : {"capacity", "power_now", "energy_now"}) tree.remove(kBat + f);
+  auto s = read_once(*make_power_supply_reader(tree.roots()));
+  ASSERT_TRUE(s.power_supply.available);
+  EXPECT_EQ(s.power_supply.unavailable_series["BAT0 capacity_percent"], "no capacity (0..100) file");
+  EXPECT_NE(s.power_supply.unavailable_series["BAT0 energy_now_wh"].find("neither energy_now nor charge_now"),
+            std::string::npos);
+  EXPECT_NE(s.power_supply.unavailable_series["BAT0 watts"].find("neither power_now"), std::string::npos);
 }
 
 TEST(TelemetryPowerSupplyReader, CapacityFallsThenChargingOnMains) {

@@ -137,6 +137,17 @@ TEST(TelemetryJson, AnUnreadableSeriesOfAnAvailableSectionIsNullWithItsReason) {
   EXPECT_FALSE(j["cpu"].contains("unavailable")) << "sections with every series have no such member";
 }
 
+TEST(TelemetryJson, BinaryGarbageInAFileStillGivesValidJson) {
+  FixtureTree tree("jetson_orin_jp5");
+  tree.write("sys/class/devfreq/17000000.ga10b/device/load", std::string("\xff\xfe\x01load", 7));
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  std::string reason = j["gpu"]["unavailable"]["load_ratio"];
+  EXPECT_NE(reason.find("holds \"???load\""), std::string::npos) << reason;
+  EXPECT_NO_THROW(j.dump());
+}
+
 TEST(TelemetryJson, BatteryAndMains) {
   FixtureTree tree("laptop_battery");
   ManualClock clock;
