@@ -1,4 +1,6 @@
-// Collector::sample() on fixture copies of a Jetson Nano (iio rails) and an Orin (hwmon ina3221), the JSON and
+// Collector::sample() on fixture copies of a Jetson Nano (iio rails), an Orin (hwmon ina3221), an x86 host, a VM, a
+// Raspberry Pi 5 (two vcgencmd runs per sample: pmic_read_adc, get_throttled; the stand-in is a shell script, so
+// this measures fork/exec of /bin/sh, of the order of the real vcgencmd) and a laptop on battery; the JSON and
 // Prometheus renderings, and the heap held by a full History.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -26,10 +28,15 @@ struct Tree {
     fs::copy(fs::path(EDGEML_FIXTURES_DIR) / name, dir, fs::copy_options::recursive);
   }
   ~Tree() { fs::remove_all(dir); }
-  Roots roots() const { return {dir / "sys", dir / "proc", dir}; }
+  Roots roots() const {
+    Roots r{dir / "sys", dir / "proc", dir};
+    r.vcgencmd = dir / "bin" / "vcgencmd";  // only the rpi5 tree has one
+    r.rootfs = dir;                         // nvpmodel files of the Jetson trees
+    return r;
+  }
 };
 
-const char* kTrees[] = {"jetson_nano_l4t32", "jetson_orin_jp5", "x86_rapl", "bare_vm"};
+const char* kTrees[] = {"jetson_nano_l4t32", "jetson_orin_jp5", "x86_rapl", "bare_vm", "rpi5", "laptop_battery"};
 
 void BM_CollectorSample(benchmark::State& state) {
   Tree tree(kTrees[state.range(0)]);
@@ -38,7 +45,7 @@ void BM_CollectorSample(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(c.sample());
   state.SetLabel(kTrees[state.range(0)]);
 }
-BENCHMARK(BM_CollectorSample)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CollectorSample)->DenseRange(0, 5)->Unit(benchmark::kMicrosecond);
 
 void BM_ToJsonDump(benchmark::State& state) {
   Tree tree("jetson_orin_jp5");
@@ -58,7 +65,8 @@ void BM_ToPrometheus(benchmark::State& state) {
 }
 BENCHMARK(BM_ToPrometheus)->Unit(benchmark::kMicrosecond);
 
-// Heap held by a full default History (2 h at 1 Hz) of Orin snapshots (9 zones, 3 rails): the agent's RSS budget.
+// Heap held by a full default History (2 h at 1 Hz) of Orin snapshots (9 zones, 3 rails, 6 cores, GPU, EMC, fan,
+// power mode, 3 over-current flags): the agent's RSS budget.
 void BM_HistoryFullHeap(benchmark::State& state) {
   Tree tree("jetson_orin_jp5");
   edgeml::SystemClock clock;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.hpp"
+#include "telemetry/jetson_clocks.hpp"
 #include "telemetry/readers.hpp"
 
 namespace edgeml::telemetry {
@@ -15,6 +16,15 @@ Collector::Collector(Roots roots, const edgeml::Clock& clock, ExternalMeterOptio
   readers_.push_back(make_storage_reader(roots_));
   readers_.push_back(make_thermal_zone_reader(roots_));
   readers_.push_back(make_hwmon_temp_reader(roots_));
+  readers_.push_back(make_cpufreq_reader(roots_));
+  readers_.push_back(make_jetson_gpu_reader(roots_));
+  readers_.push_back(make_jetson_emc_reader(roots_));
+  readers_.push_back(make_fan_reader(roots_));
+  readers_.push_back(make_nvpmodel_reader(roots_));
+  readers_.push_back(make_thermal_trip_reader(roots_));
+  readers_.push_back(make_soctherm_oc_reader(roots_));
+  readers_.push_back(make_rpi_throttled_reader(roots_));
+  readers_.push_back(make_power_supply_reader(roots_));
   power_readers_.push_back(make_ina3221x_reader(roots_));
   power_readers_.push_back(make_hwmon_power_reader(roots_));
   power_readers_.push_back(make_rapl_reader(roots_));
@@ -29,6 +39,17 @@ void run(Reader& r, Snapshot& s, double now) {
   } catch (const std::exception& e) {
     log::warn("telemetry", "reader " + r.name() + " failed: " + e.what());
   }
+}
+
+// Several readers add to the throttle section; the verdict and the reason for its absence are given once, here.
+void finish_throttle(ThrottleSection& t) {
+  if (t.available) {
+    t.throttled_now = std::any_of(t.flags.begin(), t.flags.end(), [](const ThrottleFlag& f) { return f.active_now; });
+    return;
+  }
+  t.reason = kNoThrottleReason;
+  for (const auto& [source, why] : t.unavailable_series) t.reason += "; " + source + ": " + why;
+  t.unavailable_series.clear();
 }
 }  // namespace
 
@@ -45,6 +66,8 @@ Snapshot Collector::sample() {
   } else {
     s.thermal.reason = kNoTemperatureReason;
   }
+  finish_throttle(s.throttle);
+  fill_jetson_clocks(s);
 
   // Every power reader runs; the first available one (meter first) is reported. Reasons of sources that exist but
   // cannot be used (RAPL without root, a silent meter) are kept for the unavailable answer.

@@ -37,6 +37,26 @@ void for_each_number(S& s, F&& f) {
   f(s.power.total_watts);
   f(s.power.energy_counter_joules);
   f(s.energy.total_joules);
+  // Limits that change only with the power mode (min/max clocks, a battery's full capacity) stay in the shape: they
+  // are shared by every entry until they change, instead of costing 8 bytes per entry each.
+  for (auto& c : s.cpu_frequency.cores) f(c.hz);
+  f(s.gpu.load_ratio);
+  f(s.gpu.freq_hz);
+  f(s.emc.freq_hz);
+  f(s.emc.load_ratio);
+  for (auto& x : s.fans.fans) {
+    f(x.pwm_ratio);
+    f(x.rpm);
+  }
+  for (auto& x : s.throttle.flags) f(x.events);
+  for (auto& b : s.power_supply.batteries) {
+    f(b.capacity_percent);
+    f(b.energy_now_wh);
+    f(b.charge_now_ah);
+    f(b.volts);
+    f(b.amps);
+    f(b.watts);
+  }
 }
 
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // readers never produce NaN
@@ -74,7 +94,8 @@ History::History(size_t capacity) : capacity_(capacity) {
 void History::push(Snapshot s) {
   Entry e;
   e.timestamp_s = s.timestamp_s;
-  e.numbers.reserve(24 + s.cpu.per_core_ratio.size() + s.thermal.readings.size() + 3 * s.power.rails.size());
+  e.numbers.reserve(40 + s.cpu.per_core_ratio.size() + s.thermal.readings.size() + 3 * s.power.rails.size() +
+                    s.cpu_frequency.cores.size() + 2 * s.fans.fans.size() + 6 * s.power_supply.batteries.size());
   for_each_number(std::as_const(s), Pack{e.numbers});
   e.numbers.shrink_to_fit();
   for_each_number(s, Clear{});

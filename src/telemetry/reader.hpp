@@ -15,6 +15,9 @@ struct Roots {
   // Raspberry Pi 5: its PMIC's ADCs are read by running `vcgencmd pmic_read_adc` (there is no sysfs route). Absent
   // file = no such source; tests point it at a fixture script.
   std::filesystem::path vcgencmd = "/usr/bin/vcgencmd";
+  // The root file system, for state and configuration files outside /sys and /proc: the Jetson power mode lives in
+  // <rootfs>/etc/nvpmodel.conf and <rootfs>/var/lib/nvpmodel/status. Tests point it at a fixture tree.
+  std::filesystem::path rootfs = "/";
 };
 
 class Reader {

@@ -12,6 +12,9 @@ struct Availability {
   bool available = false;
   std::string reason;  // why not, when !available ("no /proc/stat", "no power sensor found: ...")
   std::string source;  // where from, when available ("procfs", "ina3221x", "hwmon:ina3221", "rapl", "external")
+  // Series of an available section that could not be read, each with its reason: a GPU whose frequency is readable
+  // but whose load file is not, an EMC clock without its activity monitor. Their numbers stay empty, never 0.
+  std::map<std::string, std::string> unavailable_series;
   bool operator==(const Availability&) const = default;
 };
 
@@ -71,6 +74,102 @@ struct EnergySection : Availability {
   bool operator==(const EnergySection&) const = default;
 };
 
+// Per-core cpufreq (/sys/devices/system/cpu/cpuN/cpufreq, kHz as read, Hz here).
+struct CoreFrequency {
+  int core = 0;  // N of cpuN
+  bool online = true;
+  std::optional<double> hz, min_hz, max_hz;  // scaling_cur_freq and the governor's current scaling_min/max_freq
+  std::string governor;
+  bool operator==(const CoreFrequency&) const = default;
+};
+
+struct CpuFrequencySection : Availability {
+  std::vector<CoreFrequency> cores;  // by core number
+  bool operator==(const CpuFrequencySection&) const = default;
+};
+
+// The Jetson integrated GPU, found the way jtop finds it: the devfreq node whose device tree name is a Tegra GPU.
+struct GpuSection : Availability {
+  std::string name;                  // devfreq node, "57000000.gpu", "17000000.ga10b"
+  std::optional<double> load_ratio;  // 0..1, the driver's `load` (permille) / 1000
+  std::optional<double> freq_hz, min_freq_hz, max_freq_hz;
+  std::string governor;  // "nvhost_podgov"
+  bool operator==(const GpuSection&) const = default;
+};
+
+// The Jetson external memory controller (EMC): its clock and how busy it is, as tegrastats' EMC_FREQ x%@f.
+struct EmcSection : Availability {
+  std::optional<double> freq_hz, min_freq_hz, max_freq_hz;
+  std::optional<double> load_ratio;  // 0..1: actmon memory-controller activity / the EMC clock
+  bool operator==(const EmcSection&) const = default;
+};
+
+struct FanReading {
+  std::string fan;                  // "pwmfan", "pwm-fan", "nct6775/2"
+  std::optional<double> pwm_ratio;  // duty cycle 0..1 (PWM 0..255, or the driver's pwm_cap)
+  std::optional<double> rpm;        // tachometer, where the fan has one
+  bool operator==(const FanReading&) const = default;
+};
+
+struct FanSection : Availability {
+  std::vector<FanReading> fans;
+  bool operator==(const FanSection&) const = default;
+};
+
+// Jetson power mode (nvpmodel) and whether jetson_clocks pinned the clocks.
+struct PowerModeSection : Availability {
+  std::optional<int> id;          // POWER_MODEL ID
+  std::string name;               // "MAXN", "5W", "15W"
+  std::optional<int> default_id;  // PM_CONFIG DEFAULT of nvpmodel.conf
+  // jetson_clocks as jtop defines it: every online core and the GPU at min == max == current frequency.
+  std::optional<bool> jetson_clocks_active;
+  bool operator==(const PowerModeSection&) const = default;
+};
+
+// One cause of slowing down, current or past.
+struct ThrottleFlag {
+  std::string flag;    // "under_voltage", "frequency_capped", "throttled", "soft_temperature_limit", "thermal_trip",
+                       // "over_current"
+  std::string source;  // "vcgencmd get_throttled", "thermal_zone0 cpu-thermal passive trip 99 C", "soctherm_oc oc1"
+  bool active_now = false;
+  bool occurred = false;         // since boot (the Pi's sticky bits, a non-zero over-current counter), or now
+  std::optional<double> events;  // count since boot, where the source counts (soctherm_oc)
+  bool operator==(const ThrottleFlag&) const = default;
+};
+
+struct ThrottleSection : Availability {
+  std::optional<bool> throttled_now;  // any flag active now
+  std::vector<ThrottleFlag> flags;
+  bool operator==(const ThrottleSection&) const = default;
+};
+
+// /sys/class/power_supply/<name> of type Battery (sysfs-class-power ABI: uWh, uAh, uV, uA, uW converted here).
+struct BatteryReading {
+  std::string name;    // "BAT0"
+  std::string status;  // "Charging", "Discharging", "Not charging", "Full", "Unknown"
+  std::optional<double> capacity_percent;
+  std::optional<double> energy_now_wh, energy_full_wh;  // drivers report energy_* or charge_*, rarely both
+  std::optional<double> charge_now_ah, charge_full_ah;
+  std::optional<double> volts;
+  std::optional<double> amps, watts;  // sign as the driver reports it (ABI: negative = discharging; ACPI: always +)
+  bool operator==(const BatteryReading&) const = default;
+};
+
+// Mains, USB, wireless chargers: what feeds the device when it is not on battery.
+struct ExternalSupply {
+  std::string name;  // "AC", "ucsi-source-psy-USBC000:001"
+  std::string type;  // "Mains", "USB"
+  std::optional<bool> online;
+  bool operator==(const ExternalSupply&) const = default;
+};
+
+struct PowerSupplySection : Availability {
+  std::vector<BatteryReading> batteries;
+  std::vector<ExternalSupply> external;
+  std::optional<bool> on_battery;  // no external supply online (or, without any listed, a battery discharging)
+  bool operator==(const PowerSupplySection&) const = default;
+};
+
 struct Snapshot {
   double timestamp_s = 0;  // Unix seconds
   std::optional<double> uptime_s;
@@ -80,6 +179,13 @@ struct Snapshot {
   ThermalSection thermal;
   PowerSection power;
   EnergySection energy;
+  CpuFrequencySection cpu_frequency;
+  GpuSection gpu;
+  EmcSection emc;
+  FanSection fans;
+  PowerModeSection power_mode;
+  ThrottleSection throttle;
+  PowerSupplySection power_supply;
   bool operator==(const Snapshot&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 
 #include "common/strings.hpp"
 
@@ -31,7 +32,12 @@ FileText read_attribute(const fs::path& path) {
     if (content.size() > (1u << 20)) break;  // attribute files are tiny; /proc/stat on 256 cores is ~30 KB
   }
   ::close(fd);
+  while (!content.empty() && content.back() == '\0') content.pop_back();
   return {std::string(trim(content)), 0};
+}
+
+std::string read_problem(const fs::path& path, int error) {
+  return "cannot read " + path.string() + ": " + std::strerror(error);
 }
 
 std::optional<std::string> read_text(const fs::path& path) { return read_attribute(path).text; }
@@ -40,6 +46,20 @@ std::optional<double> read_number(const fs::path& path) {
   auto text = read_text(path);
   if (!text) return std::nullopt;
   return parse_double(*text);
+}
+
+std::string printable(std::string_view text, size_t max_chars) {
+  std::string out(text.substr(0, max_chars));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
+
+NumberRead read_number_or_problem(const fs::path& path) {
+  auto a = read_attribute(path);
+  if (!a.text) return {std::nullopt, read_problem(path, a.error)};
+  if (auto v = parse_double(*a.text)) return {v, ""};
+  return {std::nullopt, path.string() + " holds \"" + printable(*a.text, 40) + "\", not a number"};
 }
 
 namespace {

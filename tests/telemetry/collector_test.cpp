@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "common/clock.hpp"
 #include "fixture_tree.hpp"
 
@@ -37,16 +39,83 @@ TEST(TelemetryCollector, BareVmSaysPowerAndTemperatureAreUnavailableAndWhy) {
   EXPECT_FALSE(s.thermal.max_celsius.has_value());
 }
 
-TEST(TelemetryCollector, Rpi5HasTemperaturesButNoPower) {
-  FixtureTree tree("rpi5");
+TEST(TelemetryCollector, Rpi5TemperaturesPmicPowerFanAndFirmwareThrottleFlags) {
+  FixtureTree tree("rpi5");  // with its vcgencmd stand-in
   ManualClock clock;
   Collector c(tree.roots(), clock);
   Snapshot s = c.sample();
   ASSERT_TRUE(s.thermal.available);
   EXPECT_EQ(s.thermal.readings.size(), 3u);  // thermal_zone0, hwmon cpu_thermal, hwmon rp1_adc
   EXPECT_DOUBLE_EQ(*s.thermal.max_celsius, 55.428);
-  EXPECT_FALSE(s.power.available);
-  EXPECT_FALSE(s.energy.available);
+  EXPECT_EQ(s.power.source, "pmic_adc");
+  EXPECT_TRUE(s.energy.available);
+  ASSERT_EQ(s.cpu_frequency.cores.size(), 4u);
+  ASSERT_EQ(s.fans.fans.size(), 1u);
+  ASSERT_TRUE(s.throttle.available);
+  EXPECT_EQ(s.throttle.source, "thermal trip points, vcgencmd get_throttled");
+  EXPECT_EQ(s.throttle.throttled_now, false);
+  tree.write("bin/get_throttled.txt", "throttled=0x50005");
+  EXPECT_EQ(c.sample().throttle.throttled_now, true);
+  // Not a Jetson: each Jetson section says so.
+  EXPECT_FALSE(s.gpu.available);
+  EXPECT_FALSE(s.emc.available);
+  EXPECT_FALSE(s.power_mode.available);
+  EXPECT_FALSE(s.power_supply.available);
+}
+
+TEST(TelemetryCollector, BareVmGivesTheReasonForEverySectionItLacks) {
+  FixtureTree tree("bare_vm");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot s = c.sample();
+  const Availability* lacking[] = {&s.cpu_frequency, &s.gpu,      &s.emc,         &s.fans,
+                                   &s.power_mode,    &s.throttle, &s.power_supply};
+  for (const Availability* a : lacking) {
+    EXPECT_FALSE(a->available);
+    EXPECT_FALSE(a->reason.empty());
+  }
+  EXPECT_EQ(s.throttle.reason, kNoThrottleReason);
+  EXPECT_FALSE(s.throttle.throttled_now.has_value());
+}
+
+TEST(TelemetryCollector, OrinShowsWhatJtopShows) {
+  FixtureTree tree("jetson_orin_jp5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot s = c.sample();
+  EXPECT_EQ(s.cpu_frequency.cores.size(), 6u);
+  EXPECT_DOUBLE_EQ(*s.gpu.load_ratio, 0.127);
+  EXPECT_DOUBLE_EQ(*s.emc.load_ratio, 0.05);
+  EXPECT_DOUBLE_EQ(*s.fans.fans[0].rpm, 1925.0);
+  EXPECT_EQ(s.power_mode.name, "15W");
+  EXPECT_EQ(s.power_mode.jetson_clocks_active, false);
+  EXPECT_EQ(s.throttle.source, "thermal trip points, soctherm_oc");
+  EXPECT_EQ(s.throttle.throttled_now, false);
+  tree.write("sys/class/hwmon/hwmon4/oc2_event_cnt", 1);
+  clock.advance(1);
+  Snapshot t = c.sample();
+  EXPECT_EQ(t.throttle.throttled_now, true);
+  tree.write("sys/class/thermal/thermal_zone1/temp", 99500);  // gpu-thermal over its passive trip
+  clock.advance(1);
+  Snapshot u = c.sample();
+  EXPECT_EQ(u.throttle.throttled_now, true) << "the over-current alarm is quiet again, the GPU zone is hot";
+  ASSERT_EQ(u.throttle.flags.size(), 4u);
+  EXPECT_EQ(u.throttle.flags[0].source, "thermal_zone1 gpu-thermal passive trip 99 C");
+}
+
+TEST(TelemetryCollector, AFailingThrottleSourceIsPartOfTheReasonOrOfTheSection) {
+  FixtureTree tree("rpi5");
+  std::filesystem::remove(tree.path("bin/get_throttled.txt"));  // the stand-in's cat fails: exit status 1
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  Snapshot with_trips = c.sample();
+  ASSERT_TRUE(with_trips.throttle.available) << "the thermal trip points still watch";
+  EXPECT_NE(with_trips.throttle.unavailable_series["vcgencmd get_throttled"].find("exit status 1"), std::string::npos);
+  for (int i = 0; i < 5; ++i) tree.remove("sys/class/thermal/thermal_zone0/trip_point_" + std::to_string(i) + "_temp");
+  Snapshot without = c.sample();
+  EXPECT_FALSE(without.throttle.available);
+  EXPECT_EQ(without.throttle.reason.rfind(kNoThrottleReason, 0), 0u) << without.throttle.reason;
+  EXPECT_NE(without.throttle.reason.find("; vcgencmd get_throttled: "), std::string::npos) << without.throttle.reason;
 }
 
 TEST(TelemetryCollector, NanoCpuPowerAndTrapezoidEnergyAcrossSamples) {

@@ -27,7 +27,14 @@ class FixtureTree {
   FixtureTree(const FixtureTree&) = delete;
   FixtureTree& operator=(const FixtureTree&) = delete;
 
-  Roots roots() const { return Roots{dir_ / "sys", dir_ / "proc", dir_}; }
+  // Every root inside the copy, so no test reads the host: the vcgencmd stand-in exists only in the rpi5 tree
+  // (elsewhere it is absent, as on those devices) and <tree>/etc, <tree>/var hold the Jetson nvpmodel files.
+  Roots roots() const {
+    Roots r{dir_ / "sys", dir_ / "proc", dir_};
+    r.vcgencmd = dir_ / "bin" / "vcgencmd";
+    r.rootfs = dir_;
+    return r;
+  }
   std::filesystem::path path(const std::string& rel) const { return dir_ / rel; }
 
   // Writes like sysfs does: the value and a newline. Creates parent folders for new files.

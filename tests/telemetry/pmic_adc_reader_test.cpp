@@ -31,6 +31,7 @@ struct PiFixture {
     r.procfs = dir / "proc";
     r.storage = dir;
     r.vcgencmd = dir / "bin" / "vcgencmd";
+    r.rootfs = dir;  // the Collector test reads nvpmodel files: from the copy, never the host
     return r;
   }
   void write_adc(const std::string& text) const { std::ofstream(dir / "bin" / "pmic_read_adc.txt") << text; }

@@ -93,6 +93,130 @@ TEST(TelemetryPrometheus, LabelValuesAreEscaped) {
   EXPECT_TRUE(has_line(text, R"(edgeml_temperature_celsius{sensor="zone\"1",type="a\\b\nc"} 40)")) << text;
 }
 
+TEST(TelemetryJson, OrinJetsonSectionsWithUnitsInTheirNames) {
+  FixtureTree tree("jetson_orin_jp5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  EXPECT_EQ(j["gpu"]["source"], "devfreq:17000000.ga10b");
+  EXPECT_DOUBLE_EQ(j["gpu"]["load_ratio"].get<double>(), 0.127);
+  EXPECT_DOUBLE_EQ(j["gpu"]["freq_hz"].get<double>(), 306e6);
+  EXPECT_DOUBLE_EQ(j["emc"]["freq_hz"].get<double>(), 2.133e9);
+  EXPECT_DOUBLE_EQ(j["emc"]["load_ratio"].get<double>(), 0.05);
+  EXPECT_EQ(j["fans"]["fans"][0]["fan"], "pwmfan");
+  EXPECT_DOUBLE_EQ(j["fans"]["fans"][0]["rpm"].get<double>(), 1925.0);
+  EXPECT_EQ(j["power_mode"]["name"], "15W");
+  EXPECT_EQ(j["power_mode"]["id"], 0);
+  EXPECT_EQ(j["power_mode"]["jetson_clocks_active"], false);
+  EXPECT_EQ(j["throttle"]["throttled_now"], false);
+  EXPECT_EQ(j["throttle"]["flags"].size(), 3u);
+  EXPECT_EQ(j["throttle"]["flags"][0]["events"], 0.0);
+  ASSERT_EQ(j["cpu_frequency"]["cores"].size(), 6u);
+  EXPECT_DOUBLE_EQ(j["cpu_frequency"]["cores"][5]["hz"].get<double>(), 729.6e6);
+  EXPECT_EQ(j["power_supply"]["available"], false);
+  EXPECT_FALSE(j["power_supply"]["reason"].get<std::string>().empty());
+  // Every rail, with its name and its units.
+  ASSERT_EQ(j["power"]["rails"].size(), 3u);
+  for (const auto& r : j["power"]["rails"]) {
+    EXPECT_FALSE(r["rail"].get<std::string>().empty());
+    EXPECT_TRUE(r["watts"].is_number() && r["volts"].is_number() && r["amps"].is_number()) << r.dump();
+  }
+}
+
+TEST(TelemetryJson, AnUnreadableSeriesOfAnAvailableSectionIsNullWithItsReason) {
+  FixtureTree tree("jetson_nano_l4t32");
+  tree.remove("sys/kernel/debug/cactmon");
+  tree.remove("sys/class/devfreq/57000000.gpu/device/load");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  EXPECT_TRUE(j["emc"]["load_ratio"].is_null());
+  EXPECT_TRUE(j["emc"]["unavailable"]["load_ratio"].is_string());
+  EXPECT_TRUE(j["gpu"]["load_ratio"].is_null());
+  EXPECT_NE(j["gpu"]["unavailable"]["load_ratio"].get<std::string>().find("No such file"), std::string::npos);
+  EXPECT_FALSE(j["cpu"].contains("unavailable")) << "sections with every series have no such member";
+}
+
+TEST(TelemetryJson, BinaryGarbageInAFileStillGivesValidJson) {
+  FixtureTree tree("jetson_orin_jp5");
+  tree.write("sys/class/devfreq/17000000.ga10b/device/load", std::string("\xff\xfe\x01load", 7));
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  std::string reason = j["gpu"]["unavailable"]["load_ratio"];
+  EXPECT_NE(reason.find("holds \"???load\""), std::string::npos) << reason;
+  EXPECT_NO_THROW(j.dump());
+}
+
+TEST(TelemetryJson, BatteryAndMains) {
+  FixtureTree tree("laptop_battery");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  auto j = to_json(c.sample());
+  const auto& ps = j["power_supply"];
+  EXPECT_EQ(ps["on_battery"], true);
+  EXPECT_EQ(ps["batteries"][0]["name"], "BAT0");
+  EXPECT_EQ(ps["batteries"][0]["status"], "Discharging");
+  EXPECT_DOUBLE_EQ(ps["batteries"][0]["capacity_percent"].get<double>(), 87.0);
+  EXPECT_DOUBLE_EQ(ps["batteries"][0]["energy_now_wh"].get<double>(), 43.84);
+  EXPECT_TRUE(ps["batteries"][0]["charge_now_ah"].is_null());
+  EXPECT_EQ(ps["external"][0]["name"], "AC");
+  EXPECT_EQ(ps["external"][0]["online"], false);
+}
+
+TEST(TelemetryPrometheus, JetsonGpuEmcFanPowerModeAndThrottle) {
+  FixtureTree tree("jetson_orin_jp5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  std::string text = to_prometheus(c.sample());
+  EXPECT_TRUE(has_line(text, R"(edgeml_gpu_load_ratio{gpu="17000000.ga10b"} 0.127)")) << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_gpu_frequency_hertz{gpu="17000000.ga10b"} 306000000)")) << text;
+  EXPECT_TRUE(has_line(text, "edgeml_emc_frequency_hertz 2133000000")) << text;
+  EXPECT_TRUE(has_line(text, "edgeml_emc_load_ratio 0.050000000000000003")) << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_fan_rpm{fan="pwmfan"} 1925)")) << text;
+  EXPECT_TRUE(has_line(text, R"(node_cpu_scaling_frequency_hertz{cpu="5"} 729600000)")) << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_power_mode_info{id="0",name="15W"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, "edgeml_jetson_clocks_active 0")) << text;
+  EXPECT_TRUE(has_line(text, "edgeml_throttled 0")) << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_throttle_events_total{flag="over_current",source="soctherm_oc oc3"} 0)"))
+      << text;
+  EXPECT_NE(text.find("# TYPE edgeml_throttle_events_total counter"), std::string::npos);
+  // Every rail with its name: watts, volts and amps.
+  for (const char* rail : {"VDD_IN", "VDD_CPU_GPU_CV", "VDD_SOC"}) {
+    for (const char* family :
+         {"edgeml_power_watts{rail=\"", "edgeml_power_rail_volts{rail=\"", "edgeml_power_rail_amps{rail=\""})
+      EXPECT_NE(text.find(std::string(family) + rail + "\""), std::string::npos) << family << rail;
+  }
+}
+
+TEST(TelemetryPrometheus, PiRailsWithoutPowerStillShowTheirVoltage) {
+  FixtureTree tree("rpi5");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  std::string text = to_prometheus(c.sample());
+  EXPECT_TRUE(has_line(text, R"(edgeml_power_rail_volts{rail="EXT5V",source="pmic_adc"} 5.1147799999999997)")) << text;
+  EXPECT_EQ(text.find(R"(edgeml_power_watts{rail="EXT5V")"), std::string::npos) << "no current: no power figure";
+  EXPECT_TRUE(has_line(text, R"(edgeml_throttle_occurred{flag="under_voltage",source="vcgencmd get_throttled"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(edgeml_throttle_active{flag="under_voltage",source="vcgencmd get_throttled"} 0)"));
+  EXPECT_EQ(text.find("edgeml_gpu_"), std::string::npos) << "no Jetson GPU: no GPU series, not zeros";
+}
+
+TEST(TelemetryPrometheus, PowerSupplyWithNodeExporterNames) {
+  FixtureTree tree("laptop_battery");
+  ManualClock clock;
+  Collector c(tree.roots(), clock);
+  std::string text = to_prometheus(c.sample());
+  EXPECT_TRUE(has_line(text, R"(node_power_supply_capacity{power_supply="BAT0"} 87)")) << text;
+  EXPECT_TRUE(has_line(text, R"(node_power_supply_energy_watthour{power_supply="BAT0"} 43.840000000000003)")) << text;
+  EXPECT_TRUE(has_line(text, R"(node_power_supply_power_watt{power_supply="BAT0"} 8.7170000000000005)")) << text;
+  EXPECT_TRUE(has_line(text, R"(node_power_supply_online{power_supply="AC"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(node_power_supply_info{power_supply="BAT0",status="Discharging",type="Battery"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, "edgeml_on_battery 1")) << text;
+  EXPECT_EQ(text.find("node_power_supply_charge_ampere"), std::string::npos) << "an energy-reporting battery";
+}
+
 Snapshot at(double t) {
   Snapshot s;
   s.timestamp_s = t;
@@ -125,7 +249,7 @@ TEST(TelemetryHistory, GivesBackExactlyTheSnapshotsPushed) {
   // of shape (first sample without ratios, a rail appearing, a sensor going offline).
   History h(100);
   std::vector<Snapshot> pushed;
-  for (const char* name : {"jetson_nano_l4t32", "x86_rapl", "bare_vm", "jetson_orin_jp5"}) {
+  for (const char* name : {"jetson_nano_l4t32", "x86_rapl", "bare_vm", "jetson_orin_jp5", "rpi5", "laptop_battery"}) {
     FixtureTree tree(name);
     ManualClock clock(1'700'000'000.0 + double(pushed.size()) * 10);
     Collector c(tree.roots(), clock);
