@@ -1,5 +1,7 @@
 #include "tflite/importer.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -58,6 +60,34 @@ void count_weight_notes(const Model& m, ImportResult& r) {
   if (half > 0) r.notes.push_back("widened " + std::to_string(half) + " float16 weight tensors to float32");
 }
 
+// A model that rescales its own input (Keras Rescaling: MUL by a small scalar, then usually ADD) takes raw 0..255
+// pixel values; feeding it pre-scaled values squashes the image to a near-constant inside the model.
+void find_input_convention(const Model& m, ImportResult& r) {
+  for (const auto& md : m.metadata)
+    if (md.name == "edgeml.preprocess") {
+      r.convention = std::string(md.data.substr(0, md.data.find('\0')));
+      r.convention_source = "model metadata (edgeml.preprocess)";
+      return;
+    }
+  const int32_t input = m.inputs.at(0);
+  for (const auto& op : m.operators) {
+    if (std::find(op.inputs.begin(), op.inputs.end(), input) == op.inputs.end()) continue;
+    if (op.builtin_code != schema::builtin::mul || op.inputs.size() != 2) return;
+    const Tensor& other = m.tensors[static_cast<size_t>(op.inputs[0] == input ? op.inputs[1] : op.inputs[0])];
+    if (other.type != TensorType::float32 || m.data_of(other).size() != sizeof(float)) return;
+    float scale;
+    std::memcpy(&scale, m.data_of(other).data(), sizeof scale);
+    if (scale > 0 && scale <= 1.0f / 100) {
+      r.convention = "raw_0_255";
+      char text[128];
+      std::snprintf(text, sizeof text, "model graph: MUL by %.6g on the input (built-in rescaling of 0..255 pixels)",
+                    static_cast<double>(scale));
+      r.convention_source = text;
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 std::map<std::string, int64_t> unsupported_operators(const Model& model) {
@@ -100,6 +130,7 @@ ImportResult import_model(const Model& model) {
     }
   }
   count_weight_notes(model, r);
+  find_input_convention(model, r);
   r.notes.insert(r.notes.end(), t.notes().begin(), t.notes().end());
   r.onnx = t.graph().serialize(model.description.empty() ? "tflite" : model.description,
                                {{"source_format", "tflite"}, {"input_layout", r.input_layout}});

@@ -29,6 +29,11 @@ struct ImportResult {
   std::string input_layout;          // "NHWC" for a 4-D input, "flat" otherwise
   std::string output_name;
   std::vector<int64_t> output_shape;
+  // How the model treats its input pixels, when its graph or metadata says so: "raw_0_255" when the first operation
+  // on the input rescales it (a Keras Rescaling layer: MUL by 1/127.5 or 1/255), or the value of an
+  // "edgeml.preprocess" metadata entry. Empty when the model does not say.
+  std::string convention;
+  std::string convention_source;  // why: "model graph: MUL by 0.00784 on the input (built-in rescaling)", ...
   std::vector<std::string> notes;  // what the translation did that a user may want to know (dequantized weights ...)
 };
 
