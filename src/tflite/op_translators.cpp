@@ -433,8 +433,8 @@ void pad(Translation& t, const Operator& op) {
   std::vector<int64_t> pads;
   for (size_t k : order) pads.push_back(paddings.ints[2 * k]);
   for (size_t k : order) pads.push_back(paddings.ints[2 * k + 1]);
-  std::string y = t.graph().node("Pad", {nchw ? t.as_nchw(x) : t.as_native(x), t.graph().int64s("pads", pads)},
-                                 {GraphBuilder::int_attr("mode", 0)});
+  // mode defaults to "constant" with value 0, TFLite PAD's behaviour.
+  std::string y = t.graph().node("Pad", {nchw ? t.as_nchw(x) : t.as_native(x), t.graph().int64s("pads", pads)});
   t.set_output(op, 0, nchw ? nchw_value(out, y) : native_value(out, y));
 }
 
