@@ -138,14 +138,10 @@ ImportResult import_model(const Model& model) {
 }
 
 ImportResult import(std::string_view bytes) {
-  // FlatBuffer scalars are read in place: give the reader an 8-byte aligned copy when the caller's bytes are not.
-  std::unique_ptr<uint64_t[]> aligned;
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % 8 != 0) {
-    aligned.reset(new uint64_t[(bytes.size() + 7) / 8]);
-    std::memcpy(aligned.get(), bytes.data(), bytes.size());
-    bytes = std::string_view(reinterpret_cast<const char*>(aligned.get()), bytes.size());
-  }
-  return import_model(read_model(bytes));
+  // FlatBuffer scalars are read in place: the reader gets an 8-byte aligned copy when the caller's bytes are not.
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % 8 == 0) return import_model(read_model(bytes));
+  const ModelFile file(bytes);
+  return import_model(file.model());
 }
 
 }  // namespace edgeml::tflite

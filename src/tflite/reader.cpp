@@ -2,6 +2,7 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <climits>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -275,6 +276,9 @@ void check_references(const Model& m, size_t opcode_count) {
       if (!q.zero_point.empty() && q.zero_point.size() != q.scale.size())
         fail(where, "quantization has " + std::to_string(q.scale.size()) + " scales but " +
                         std::to_string(q.zero_point.size()) + " zero points");
+      for (int64_t zero : q.zero_point)
+        if (zero < INT32_MIN || zero > INT32_MAX)
+          fail(where, "zero point " + std::to_string(zero) + " outside the 32-bit range of any quantized type");
       if (q.scale.size() > 1) {
         if (q.quantized_dimension < 0 || static_cast<size_t>(q.quantized_dimension) >= t.shape.size())
           fail(where, "quantized_dimension " + std::to_string(q.quantized_dimension) + " outside the tensor's rank " +
@@ -302,6 +306,13 @@ void check_references(const Model& m, size_t opcode_count) {
 }
 
 }  // namespace
+
+ModelFile::ModelFile(std::string_view bytes, const ReadLimits& limits) {
+  if (bytes.size() > limits.max_bytes) read_model(bytes, limits);  // throws too_large before copying
+  storage_.reset(new uint64_t[(bytes.size() + 7) / 8 + 1]);
+  std::memcpy(storage_.get(), bytes.data(), bytes.size());
+  model_ = read_model(std::string_view(reinterpret_cast<const char*>(storage_.get()), bytes.size()), limits);
+}
 
 Model read_model(std::string_view bytes, const ReadLimits& limits) {
   if (bytes.size() > limits.max_bytes)

@@ -57,6 +57,8 @@ std::vector<float> real_values(const Model& m, const Tensor& t, const std::strin
   if (!t.quantization || t.quantization->scale.empty())
     refuse(where, type_name(t.type) + " tensor '" + t.name + "' has no quantization scale, so its real values are unknown");
   const Quantization& q = *t.quantization;
+  for (float s : q.scale)
+    if (!std::isfinite(s)) refuse(where, "tensor '" + t.name + "' has a non-finite quantization scale");
   // Per-channel: scale index = position along quantized_dimension; inner = elements after that axis.
   size_t inner = 1, axis_len = 1;
   if (q.scale.size() > 1) {
@@ -82,10 +84,8 @@ std::vector<float> real_values(const Model& m, const Tensor& t, const std::strin
         raw = load<int32_t>(data, i);
         break;
     }
-    out[i] = static_cast<float>(static_cast<double>(q.scale[c]) * static_cast<double>(raw - zero));
+    out[i] = static_cast<float>(static_cast<double>(q.scale[c]) * (static_cast<double>(raw) - static_cast<double>(zero)));
   }
-  for (float s : q.scale)
-    if (!std::isfinite(s)) refuse(where, "tensor '" + t.name + "' has a non-finite quantization scale");
   return out;
 }
 
