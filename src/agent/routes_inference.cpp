@@ -18,9 +18,9 @@ void add_inference_routes(httplib::Server&, http::Router& router, AgentParts& p)
       throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + norm_name + "'");
     auto active = p.host.active();
     if (!active) throw Error(ErrorKind::conflict, "no model is active");
-    auto input = tensor_from_body(req.get_header_value("Content-Type"), req.body, active->input,
-                                  norm_name == "none" ? Normalization::none : Normalization::imagenet);
-    auto result = p.host.run(input);
+    auto input = tensor_from_body(req.get_header_value("Content-Type"), req.body, active->input, active->input_spec,
+                                  req.has_param("normalize") ? std::optional(norm_name) : std::nullopt);
+    auto result = p.host.run(input.values);
     p.request_stats.record(result.latency_s, p.clock.now_s());
     nlohmann::json top = nlohmann::json::array();
     for (const auto& t : top_k(result.output, static_cast<size_t>(k)))
