@@ -96,6 +96,10 @@ class GraphBuilder {
   void declare_output(const std::string& name, const std::vector<int64_t>& dims);  // float
   // A float initializer holding exactly `values` (row-major over dims); returns its name.
   std::string weights(const std::string& prefix, const std::vector<int64_t>& dims, const std::vector<float>& values);
+  // Seeded placeholder weights, uniform in [-bound, bound) (for architectures written with the generic calls).
+  std::string seeded_weights(const std::string& prefix, const std::vector<int64_t>& dims, float bound) {
+    return add_weight(prefix, dims, bound);
+  }
   // A 1-D int64 initializer (shapes, axes, pads); returns its name.
   std::string int64s(const std::string& prefix, const std::vector<int64_t>& values);
   // A scalar int8 or uint8 initializer: the zero point of QuantizeLinear/DequantizeLinear, whose type sets theirs.

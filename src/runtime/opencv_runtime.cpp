@@ -70,6 +70,18 @@ class OpenCvRuntime final : public Runtime {
     threads_ = options.threads;
     run_shape_.clear();
     for (int64_t d : input_.shape) run_shape_.push_back(d > 0 ? static_cast<int>(d) : 1);
+    // Some graphs load but cannot run in 4.6 (e.g. a transformer's per-feature constants on a 2-D or 3-D token
+    // tensor fail its shape checks at the first forward). One forward on zeros here turns that into a refusal at
+    // load, where the caller expects it, instead of an error on every request.
+    try {
+      std::vector<float> zeros(input_.element_count(), 0.0f);
+      net_.setInput(cv::Mat(static_cast<int>(run_shape_.size()), run_shape_.data(), CV_32F, zeros.data()),
+                    input_.name);
+      net_.forward(output_.name);
+    } catch (const cv::Exception& e) {
+      net_ = cv::dnn::Net();
+      throw RuntimeRefusal("OpenCV 4.6 loads this model but cannot run it: " + e.err);
+    }
   }
 
   TensorInfo input() const override { return input_; }
