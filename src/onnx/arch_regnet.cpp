@@ -60,7 +60,8 @@ void build_regnet(GraphBuilder& g, const RegNetParams& p) {
   Tensor x = g.input(3, 224, 224);
   x = conv_bn_act(g, x, 32, 3, 2, Act::relu);
   for (const auto& stage : generate(p))
-    for (int d = 0; d < stage.depth; ++d) x = bottleneck(g, x, stage.width, d == 0 ? 2 : 1, stage.group_size, p.se_ratio);
+    for (int d = 0; d < stage.depth; ++d)
+      x = bottleneck(g, x, stage.width, d == 0 ? 2 : 1, stage.group_size, p.se_ratio);
   x = g.global_avg_pool(x);
   g.classifier(x, 1000);
 }

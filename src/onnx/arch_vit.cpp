@@ -28,8 +28,8 @@ struct Vit {
                       {A::ints_attr("axes", {-1}), A::int_attr("keepdims", 1)});
     auto normed = g.node("Div", {centred, g.node("Sqrt", {g.node("Add", {var, scalar(1e-6f)})})});
     std::vector<float> ones(static_cast<size_t>(width), 1.0f), zeros(static_cast<size_t>(width), 0.0f);
-    return g.node("Add", {g.node("Mul", {normed, g.weights("ln_gamma", {width}, ones)}),
-                          g.weights("ln_beta", {width}, zeros)});
+    return g.node(
+        "Add", {g.node("Mul", {normed, g.weights("ln_gamma", {width}, ones)}), g.weights("ln_beta", {width}, zeros)});
   }
 
   // x [tokens, in] -> x W^T + b, W [out, in] as torch nn.Linear stores it (and its default init range).
@@ -42,8 +42,8 @@ struct Vit {
   // [tokens, width] -> [heads, tokens, head_dim] (or [heads, head_dim, tokens] for keys).
   std::string split_heads(const std::string& x, bool transposed) {
     auto r = g.node("Reshape", {x, g.int64s("shape", {tokens, heads, width / heads})});
-    return g.node("Transpose", {r}, {A::ints_attr("perm", transposed ? std::vector<int64_t>{1, 2, 0}
-                                                                     : std::vector<int64_t>{1, 0, 2})});
+    return g.node("Transpose", {r},
+                  {A::ints_attr("perm", transposed ? std::vector<int64_t>{1, 2, 0} : std::vector<int64_t>{1, 0, 2})});
   }
 
   std::string attention(const std::string& x) {
@@ -51,7 +51,8 @@ struct Vit {
     auto k = split_heads(linear(x, width, width), true);
     auto v = split_heads(linear(x, width, width), false);
     const float scale = 1.0f / std::sqrt(static_cast<float>(width / heads));
-    auto attn = g.node("Softmax", {g.node("Mul", {g.node("MatMul", {q, k}), scalar(scale)})}, {A::int_attr("axis", -1)});
+    auto attn =
+        g.node("Softmax", {g.node("Mul", {g.node("MatMul", {q, k}), scalar(scale)})}, {A::int_attr("axis", -1)});
     auto out = g.node("Transpose", {g.node("MatMul", {attn, v})}, {A::ints_attr("perm", {1, 0, 2})});
     out = g.node("Reshape", {out, g.int64s("shape", {tokens, width})});
     return linear(out, width, width);

@@ -37,8 +37,8 @@ struct InspectResult {
       0;  // elements of stored weights; BN running mean/var, shapes, scalars and quantization params excluded
   double macs = 0, flops = 0;
   std::string input_name;
-  std::vector<int64_t> input_shape;  // -1 for a dimension the file leaves open
-  std::string input_type;            // "float32", "int8", ...
+  std::vector<int64_t> input_shape;                // -1 for a dimension the file leaves open
+  std::string input_type;                          // "float32", "int8", ...
   std::map<std::string, int64_t> weight_types;     // storage type of the counted parameters -> elements
   std::map<std::string, int64_t> unsupported_ops;  // operators this build cannot run -> count
   std::string refusal;                             // why the runtimes will not run this file ("" when they can)

@@ -58,13 +58,28 @@ std::string_view zip_entry_ending_with(std::string_view b, std::string_view suff
 struct Value;
 using Ptr = std::shared_ptr<Value>;
 struct Value {
-  enum class Kind { none, boolean, integer, real, text, bytes, tuple, list, dict, global, object, storage, tensor, mark };
+  enum class Kind {
+    none,
+    boolean,
+    integer,
+    real,
+    text,
+    bytes,
+    tuple,
+    list,
+    dict,
+    global,
+    object,
+    storage,
+    tensor,
+    mark
+  };
   Kind kind = Kind::none;
   int64_t i = 0;
-  std::string s;                               // text, bytes, global "module.name", storage dtype, object class
-  std::vector<Ptr> items;                      // tuple, list, object state
-  std::vector<std::pair<Ptr, Ptr>> entries;    // dict
-  std::vector<int64_t> shape;                  // tensor
+  std::string s;                             // text, bytes, global "module.name", storage dtype, object class
+  std::vector<Ptr> items;                    // tuple, list, object state
+  std::vector<std::pair<Ptr, Ptr>> entries;  // dict
+  std::vector<int64_t> shape;                // tensor
 };
 
 Ptr make(Value::Kind k) {
@@ -75,11 +90,13 @@ Ptr make(Value::Kind k) {
 
 std::string storage_dtype(const std::string& type) {
   static const std::map<std::string, std::string> names = {
-      {"FloatStorage", "float32"},   {"HalfStorage", "float16"}, {"BFloat16Storage", "bfloat16"},
-      {"DoubleStorage", "float64"},  {"CharStorage", "int8"},    {"ByteStorage", "uint8"},
-      {"ShortStorage", "int16"},     {"IntStorage", "int32"},    {"LongStorage", "int64"},
-      {"BoolStorage", "bool"},       {"QInt8Storage", "qint8"},  {"QUInt8Storage", "quint8"},
-      {"QInt32Storage", "qint32"},   {"ComplexFloatStorage", "complex64"}};
+      {"FloatStorage", "float32"},     {"HalfStorage", "float16"},
+      {"BFloat16Storage", "bfloat16"}, {"DoubleStorage", "float64"},
+      {"CharStorage", "int8"},         {"ByteStorage", "uint8"},
+      {"ShortStorage", "int16"},       {"IntStorage", "int32"},
+      {"LongStorage", "int64"},        {"BoolStorage", "bool"},
+      {"QInt8Storage", "qint8"},       {"QUInt8Storage", "quint8"},
+      {"QInt32Storage", "qint32"},     {"ComplexFloatStorage", "complex64"}};
   const auto dot = type.rfind('.');
   auto it = names.find(dot == std::string::npos ? type : type.substr(dot + 1));
   return it == names.end() ? "unknown(" + type + ")" : it->second;
@@ -98,34 +115,96 @@ class Unpickler {
       if (++ops_ > kMaxOps) bad("pickle stream too long");
       const uint8_t op = byte();
       switch (op) {
-        case 0x80: byte(); break;                      // PROTO
-        case 0x95: take(8); break;                     // FRAME
-        case '}': push(make(Value::Kind::dict)); break;
-        case ']': push(make(Value::Kind::list)); break;
-        case ')': push(make(Value::Kind::tuple)); break;
-        case 0x8f: push(make(Value::Kind::list)); break;  // EMPTY_SET (kept as a list)
-        case '(': marks_.push_back(stack_.size()); break;
-        case 'N': push(make(Value::Kind::none)); break;
-        case 0x88: case 0x89: { auto v = make(Value::Kind::boolean); v->i = op == 0x88; push(v); break; }
-        case 'K': integer(static_cast<int64_t>(le(b_, advance(1), 1))); break;
-        case 'M': integer(static_cast<int64_t>(le(b_, advance(2), 2))); break;
-        case 'J': integer(static_cast<int32_t>(le(b_, advance(4), 4))); break;
-        case 0x8a: long_int(static_cast<size_t>(le(b_, advance(1), 1))); break;
-        case 0x8b: long_int(static_cast<size_t>(le(b_, advance(4), 4))); break;
-        case 'G': { take(8); push(make(Value::Kind::real)); break; }
-        case 'X': text(Value::Kind::text, le(b_, advance(4), 4)); break;
-        case 0x8c: text(Value::Kind::text, le(b_, advance(1), 1)); break;
-        case 0x8d: text(Value::Kind::text, le(b_, advance(8), 8)); break;
-        case 'T': text(Value::Kind::bytes, le(b_, advance(4), 4)); break;
-        case 'U': text(Value::Kind::bytes, le(b_, advance(1), 1)); break;
-        case 'B': text(Value::Kind::bytes, le(b_, advance(4), 4)); break;
-        case 'C': text(Value::Kind::bytes, le(b_, advance(1), 1)); break;
-        case 0x8e: text(Value::Kind::bytes, le(b_, advance(8), 8)); break;
-        case 'q': memo_[le(b_, advance(1), 1)] = top(); break;
-        case 'r': memo_[le(b_, advance(4), 4)] = top(); break;
-        case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
-        case 'h': get(le(b_, advance(1), 1)); break;
-        case 'j': get(le(b_, advance(4), 4)); break;
+        case 0x80:
+          byte();
+          break;  // PROTO
+        case 0x95:
+          take(8);
+          break;  // FRAME
+        case '}':
+          push(make(Value::Kind::dict));
+          break;
+        case ']':
+          push(make(Value::Kind::list));
+          break;
+        case ')':
+          push(make(Value::Kind::tuple));
+          break;
+        case 0x8f:
+          push(make(Value::Kind::list));
+          break;  // EMPTY_SET (kept as a list)
+        case '(':
+          marks_.push_back(stack_.size());
+          break;
+        case 'N':
+          push(make(Value::Kind::none));
+          break;
+        case 0x88:
+        case 0x89: {
+          auto v = make(Value::Kind::boolean);
+          v->i = op == 0x88;
+          push(v);
+          break;
+        }
+        case 'K':
+          integer(static_cast<int64_t>(le(b_, advance(1), 1)));
+          break;
+        case 'M':
+          integer(static_cast<int64_t>(le(b_, advance(2), 2)));
+          break;
+        case 'J':
+          integer(static_cast<int32_t>(le(b_, advance(4), 4)));
+          break;
+        case 0x8a:
+          long_int(static_cast<size_t>(le(b_, advance(1), 1)));
+          break;
+        case 0x8b:
+          long_int(static_cast<size_t>(le(b_, advance(4), 4)));
+          break;
+        case 'G': {
+          take(8);
+          push(make(Value::Kind::real));
+          break;
+        }
+        case 'X':
+          text(Value::Kind::text, le(b_, advance(4), 4));
+          break;
+        case 0x8c:
+          text(Value::Kind::text, le(b_, advance(1), 1));
+          break;
+        case 0x8d:
+          text(Value::Kind::text, le(b_, advance(8), 8));
+          break;
+        case 'T':
+          text(Value::Kind::bytes, le(b_, advance(4), 4));
+          break;
+        case 'U':
+          text(Value::Kind::bytes, le(b_, advance(1), 1));
+          break;
+        case 'B':
+          text(Value::Kind::bytes, le(b_, advance(4), 4));
+          break;
+        case 'C':
+          text(Value::Kind::bytes, le(b_, advance(1), 1));
+          break;
+        case 0x8e:
+          text(Value::Kind::bytes, le(b_, advance(8), 8));
+          break;
+        case 'q':
+          memo_[le(b_, advance(1), 1)] = top();
+          break;
+        case 'r':
+          memo_[le(b_, advance(4), 4)] = top();
+          break;
+        case 0x94:
+          memo_[memo_.size()] = top();
+          break;  // MEMOIZE
+        case 'h':
+          get(le(b_, advance(1), 1));
+          break;
+        case 'j':
+          get(le(b_, advance(4), 4));
+          break;
         case 'c': {  // GLOBAL "module\nname\n"
           auto g = make(Value::Kind::global);
           const std::string module = line();  // two statements: the operands of + are unsequenced
@@ -140,15 +219,27 @@ class Unpickler {
           push(g);
           break;
         }
-        case 't': { auto t = make(Value::Kind::tuple); t->items = pop_mark(); push(t); break; }
-        case 0x85: case 0x86: case 0x87: {
+        case 't': {
+          auto t = make(Value::Kind::tuple);
+          t->items = pop_mark();
+          push(t);
+          break;
+        }
+        case 0x85:
+        case 0x86:
+        case 0x87: {
           auto t = make(Value::Kind::tuple);
           t->items.resize(op - 0x84);
           for (size_t k = t->items.size(); k-- > 0;) t->items[k] = pop();
           push(t);
           break;
         }
-        case 'l': { auto l = make(Value::Kind::list); l->items = pop_mark(); push(l); break; }
+        case 'l': {
+          auto l = make(Value::Kind::list);
+          l->items = pop_mark();
+          push(l);
+          break;
+        }
         case 'd': {
           auto items = pop_mark();
           auto d = make(Value::Kind::dict);
@@ -156,18 +247,56 @@ class Unpickler {
           push(d);
           break;
         }
-        case 'a': { Ptr v = pop(); add_items(top(), {v}); break; }
-        case 'e': case 0x90: { auto items = pop_mark(); add_items(top(), items); break; }
-        case 's': { Ptr v = pop(), k = pop(); set_items(top(), {k, v}); break; }
-        case 'u': { auto items = pop_mark(); set_items(top(), items); break; }
-        case 'Q': push(persistent(pop())); break;  // BINPERSID
-        case 'R': { Ptr args = pop(), callable = pop(); push(reduce(callable, args)); break; }
-        case 0x81: { Ptr args = pop(), cls = pop(); push(reduce(cls, args)); break; }  // NEWOBJ
-        case 'b': { Ptr state = pop(); if (top()->kind == Value::Kind::object) top()->items.push_back(state); break; }
-        case '0': pop(); break;
-        case '1': pop_mark(); break;
-        case '2': push(top()); break;
-        case '.': return pop();  // STOP
+        case 'a': {
+          Ptr v = pop();
+          add_items(top(), {v});
+          break;
+        }
+        case 'e':
+        case 0x90: {
+          auto items = pop_mark();
+          add_items(top(), items);
+          break;
+        }
+        case 's': {
+          Ptr v = pop(), k = pop();
+          set_items(top(), {k, v});
+          break;
+        }
+        case 'u': {
+          auto items = pop_mark();
+          set_items(top(), items);
+          break;
+        }
+        case 'Q':
+          push(persistent(pop()));
+          break;  // BINPERSID
+        case 'R': {
+          Ptr args = pop(), callable = pop();
+          push(reduce(callable, args));
+          break;
+        }
+        case 0x81: {
+          Ptr args = pop(), cls = pop();
+          push(reduce(cls, args));
+          break;
+        }  // NEWOBJ
+        case 'b': {
+          Ptr state = pop();
+          if (top()->kind == Value::Kind::object) top()->items.push_back(state);
+          break;
+        }
+        case '0':
+          pop();
+          break;
+        case '1':
+          pop_mark();
+          break;
+        case '2':
+          push(top());
+          break;
+        case '.':
+          return pop();  // STOP
         default: {
           char hex[8];
           std::snprintf(hex, sizeof hex, "0x%02x", op);
@@ -312,7 +441,8 @@ void collect(const Ptr& v, const std::string& prefix, std::vector<TorchTensor>& 
     case Value::Kind::list:
     case Value::Kind::tuple:
     case Value::Kind::object:
-      for (size_t i = 0; i < v->items.size(); ++i) collect(v->items[i], prefix + "[" + std::to_string(i) + "]", out, seen);
+      for (size_t i = 0; i < v->items.size(); ++i)
+        collect(v->items[i], prefix + "[" + std::to_string(i) + "]", out, seen);
       return;
     default:
       return;

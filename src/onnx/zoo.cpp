@@ -38,12 +38,36 @@ const std::map<std::string, ZooEntry>& entries() {
       {"efficientnet_b2", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false, 1.1, 1.2); }}},
       {"efficientnet_b3", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false, 1.2, 1.4); }}},
       {"efficientnet_lite0", {"timm", [](GraphBuilder& g) { build_efficientnet(g, true); }}},
-      {"regnetx_002", {"timm", [](GraphBuilder& g) { build_regnet(g, {24, 36.44, 2.49, 13, 8, 0}); }}},
-      {"regnetx_004", {"timm", [](GraphBuilder& g) { build_regnet(g, {24, 24.48, 2.54, 22, 16, 0}); }}},
-      {"regnety_002", {"timm", [](GraphBuilder& g) { build_regnet(g, {24, 36.44, 2.49, 13, 8, 0.25}); }}},
-      {"regnety_004", {"timm", [](GraphBuilder& g) { build_regnet(g, {48, 27.89, 2.09, 16, 8, 0.25}); }}},
-      {"regnety_006", {"timm", [](GraphBuilder& g) { build_regnet(g, {48, 32.54, 2.32, 15, 16, 0.25}); }}},
-      {"regnety_008", {"timm", [](GraphBuilder& g) { build_regnet(g, {56, 38.84, 2.4, 14, 16, 0.25}); }}},
+      {"regnetx_002",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 36.44, 2.49, 13, 8, 0});
+        }}},
+      {"regnetx_004",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 24.48, 2.54, 22, 16, 0});
+        }}},
+      {"regnety_002",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 36.44, 2.49, 13, 8, 0.25});
+        }}},
+      {"regnety_004",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {48, 27.89, 2.09, 16, 8, 0.25});
+        }}},
+      {"regnety_006",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {48, 32.54, 2.32, 15, 16, 0.25});
+        }}},
+      {"regnety_008",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {56, 38.84, 2.4, 14, 16, 0.25});
+        }}},
       {"resnet18", {"timm", [](GraphBuilder& g) { build_resnet(g, 18); }}},
       {"resnet34", {"timm", [](GraphBuilder& g) { build_resnet(g, 34); }}},
       {"resnet50", {"timm", [](GraphBuilder& g) { build_resnet(g, 50); }}},

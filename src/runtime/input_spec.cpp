@@ -33,10 +33,11 @@ std::string to_string(Convention c) {
 }
 
 Convention parse_convention(const std::string& text, const std::string& field) {
-  for (Convention c : {Convention::raw_0_255, Convention::unit_0_1, Convention::imagenet_mean_std, Convention::minus1_1})
+  for (Convention c :
+       {Convention::raw_0_255, Convention::unit_0_1, Convention::imagenet_mean_std, Convention::minus1_1})
     if (text == to_string(c)) return c;
-  throw FieldError(field, "'" + field + "' must be one of raw_0_255, unit_0_1, imagenet_mean_std, minus1_1; got '" +
-                              text + "'");
+  throw FieldError(
+      field, "'" + field + "' must be one of raw_0_255, unit_0_1, imagenet_mean_std, minus1_1; got '" + text + "'");
 }
 
 nlohmann::json to_json(const InputSpec& spec) {

@@ -11,9 +11,9 @@
 namespace edgeml::runtime {
 
 struct ModelSource {
-  std::string format;               // "onnx" | "tflite"
-  std::filesystem::path path;       // the file as given
-  std::string translated_onnx;      // the ONNX graph when the file is not ONNX itself; empty for ONNX files
+  std::string format;                // "onnx" | "tflite"
+  std::filesystem::path path;        // the file as given
+  std::string translated_onnx;       // the ONNX graph when the file is not ONNX itself; empty for ONNX files
   std::vector<int64_t> input_shape;  // as the model declares it
   InputSpec input_spec;
   std::vector<std::string> notes;  // what the translation did (e.g. "dequantized 47 int8 weight tensors ...")

@@ -75,8 +75,7 @@ class OpenCvRuntime final : public Runtime {
     // load, where the caller expects it, instead of an error on every request.
     try {
       std::vector<float> zeros(input_.element_count(), 0.0f);
-      net_.setInput(cv::Mat(static_cast<int>(run_shape_.size()), run_shape_.data(), CV_32F, zeros.data()),
-                    input_.name);
+      net_.setInput(cv::Mat(static_cast<int>(run_shape_.size()), run_shape_.data(), CV_32F, zeros.data()), input_.name);
       net_.forward(output_.name);
     } catch (const cv::Exception& e) {
       net_ = cv::dnn::Net();

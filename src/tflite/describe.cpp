@@ -16,14 +16,16 @@ double numel(const Tensor& t) {
 
 bool has_weights(int32_t code) {
   namespace b = schema::builtin;
-  return code == b::conv_2d || code == b::depthwise_conv_2d || code == b::fully_connected || code == 67;  // 67 TRANSPOSE_CONV
+  return code == b::conv_2d || code == b::depthwise_conv_2d || code == b::fully_connected ||
+         code == 67;  // 67 TRANSPOSE_CONV
 }
 
 bool elementwise(int32_t code) {
   namespace b = schema::builtin;
-  static const std::set<int32_t> ops = {b::add, b::sub, b::mul, b::logistic, b::relu, b::relu6, b::hard_swish,
-                                        b::tanh, b::dequantize, b::quantize, 42 /* DIV */, 55 /* MAXIMUM */,
-                                        57 /* MINIMUM */, 98 /* LEAKY_RELU */, 54 /* PRELU */};
+  static const std::set<int32_t> ops = {
+      b::add,       b::sub,           b::mul,           b::logistic,         b::relu,
+      b::relu6,     b::hard_swish,    b::tanh,          b::dequantize,       b::quantize,
+      42 /* DIV */, 55 /* MAXIMUM */, 57 /* MINIMUM */, 98 /* LEAKY_RELU */, 54 /* PRELU */};
   return ops.count(code) > 0;
 }
 
@@ -33,14 +35,16 @@ ModelFacts describe(const Model& m) {
   namespace b = schema::builtin;
   ModelFacts f;
   auto tensor = [&](int32_t index) -> const Tensor* {
-    return index >= 0 && static_cast<size_t>(index) < m.tensors.size() ? &m.tensors[static_cast<size_t>(index)] : nullptr;
+    return index >= 0 && static_cast<size_t>(index) < m.tensors.size() ? &m.tensors[static_cast<size_t>(index)]
+                                                                       : nullptr;
   };
   if (!m.inputs.empty()) {
     const Tensor& in = *tensor(m.inputs[0]);
     f.input_name = in.name;
     f.input_type = type_name(in.type);
     f.input_shape.assign(in.shape.begin(), in.shape.end());
-    if (m.inputs.size() > 1) f.notes.push_back("model has " + std::to_string(m.inputs.size()) + " inputs; the first is shown");
+    if (m.inputs.size() > 1)
+      f.notes.push_back("model has " + std::to_string(m.inputs.size()) + " inputs; the first is shown");
   }
   if (!m.outputs.empty()) {
     const Tensor& out = *tensor(m.outputs[0]);

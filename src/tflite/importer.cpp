@@ -55,8 +55,9 @@ void count_weight_notes(const Model& m, ImportResult& r) {
       if (t.type == TensorType::float16) ++half;
     }
   if (per_channel + per_tensor > 0)
-    r.notes.push_back("dequantized " + std::to_string(per_channel + per_tensor) + " integer weight tensors to float32 (" +
-                      std::to_string(per_channel) + " per-channel, " + std::to_string(per_tensor) + " per-tensor)");
+    r.notes.push_back("dequantized " + std::to_string(per_channel + per_tensor) +
+                      " integer weight tensors to float32 (" + std::to_string(per_channel) + " per-channel, " +
+                      std::to_string(per_tensor) + " per-tensor)");
   if (half > 0) r.notes.push_back("widened " + std::to_string(half) + " float16 weight tensors to float32");
 }
 

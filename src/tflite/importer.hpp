@@ -33,7 +33,7 @@ struct ImportResult {
   // on the input rescales it (a Keras Rescaling layer: MUL by 1/127.5 or 1/255), or the value of an
   // "edgeml.preprocess" metadata entry. Empty when the model does not say.
   std::string convention;
-  std::string convention_source;  // why: "model graph: MUL by 0.00784 on the input (built-in rescaling)", ...
+  std::string convention_source;   // why: "model graph: MUL by 0.00784 on the input (built-in rescaling)", ...
   std::vector<std::string> notes;  // what the translation did that a user may want to know (dequantized weights ...)
 };
 

@@ -23,7 +23,7 @@ struct Tensor {
   std::string name;
   std::vector<int32_t> shape;
   TensorType type = TensorType::float32;
-  uint32_t buffer = 0;       // 0 = no data (an activation)
+  uint32_t buffer = 0;  // 0 = no data (an activation)
   std::optional<Quantization> quantization;
   bool is_variable = false;
   bool sparse = false;

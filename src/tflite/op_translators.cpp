@@ -22,7 +22,8 @@ int64_t numel(const Shape& s) {
 
 Value& activation_input(Translation& t, const Operator& op, size_t i, size_t rank = 0) {
   Value& v = t.input(op, i);
-  if (v.constant) unsupported(t.where(op), "input " + std::to_string(i) + " is a constant; only computed tensors are supported here");
+  if (v.constant)
+    unsupported(t.where(op), "input " + std::to_string(i) + " is a constant; only computed tensors are supported here");
   if (rank && v.shape.size() != rank)
     malformed(t.where(op), "input " + std::to_string(i) + " has shape " + shape_text(v.shape) + ", expected rank " +
                                std::to_string(rank));
@@ -50,7 +51,8 @@ Axis spatial(const Translation& t, const Operator& op, int64_t in, int64_t k, in
     return {(in - effective) / stride + 1, 0, 0};
   }
   if (op.options.padding != schema::Padding::same)
-    malformed(t.where(op), "padding must be SAME or VALID, got " + std::to_string(static_cast<int>(op.options.padding)));
+    malformed(t.where(op),
+              "padding must be SAME or VALID, got " + std::to_string(static_cast<int>(op.options.padding)));
   const int64_t out = (in + stride - 1) / stride;
   const int64_t total = std::max<int64_t>((out - 1) * stride + effective - in, 0);
   return {out, total / 2, total - total / 2};
@@ -67,7 +69,8 @@ std::string bias_or_zeros(Translation& t, const Operator& op, size_t i, int64_t 
   if (!t.has_input(op, i)) return t.graph().weights("zero_bias", {channels}, std::vector<float>(channels, 0.0f));
   Value& bias = constant_input(t, op, i, "biases");
   if (bias.integer || bias.shape != Shape{channels})
-    malformed(t.where(op), "bias has shape " + shape_text(bias.shape) + ", expected [" + std::to_string(channels) + "]");
+    malformed(t.where(op),
+              "bias has shape " + shape_text(bias.shape) + ", expected [" + std::to_string(channels) + "]");
   return t.as_native(bias);
 }
 
@@ -91,7 +94,8 @@ void conv_2d(Translation& t, const Operator& op) {
   if (w.integer || w.shape.size() != 4) malformed(t.where(op), "weights must be a 4-D [O,KH,KW,I] float tensor");
   const int64_t o = w.shape[0], kh = w.shape[1], kw = w.shape[2], i = w.shape[3], in_c = x.shape[3];
   if (i < 1 || in_c % i != 0 || o < 1 || o % (in_c / i) != 0)
-    malformed(t.where(op), "weights " + shape_text(w.shape) + " do not fit " + std::to_string(in_c) + " input channels");
+    malformed(t.where(op),
+              "weights " + shape_text(w.shape) + " do not fit " + std::to_string(in_c) + " input channels");
   const int64_t groups = in_c / i;
   const Axis h = spatial(t, op, x.shape[1], kh, op.options.stride_h, op.options.dilation_h);
   const Axis wd = spatial(t, op, x.shape[2], kw, op.options.stride_w, op.options.dilation_w);
@@ -120,7 +124,8 @@ void depthwise_conv_2d(Translation& t, const Operator& op) {
   if (in_c < 1 || out_c % in_c != 0)
     malformed(t.where(op), std::to_string(out_c) + " output channels are not a multiple of " + std::to_string(in_c));
   if (op.options.depth_multiplier > 0 && op.options.depth_multiplier * in_c != out_c)
-    malformed(t.where(op), "depth_multiplier " + std::to_string(op.options.depth_multiplier) + " does not match the weights");
+    malformed(t.where(op),
+              "depth_multiplier " + std::to_string(op.options.depth_multiplier) + " does not match the weights");
   const Axis h = spatial(t, op, x.shape[1], kh, op.options.stride_h, op.options.dilation_h);
   const Axis wd = spatial(t, op, x.shape[2], kw, op.options.stride_w, op.options.dilation_w);
   std::vector<float> weights(w.reals.size());  // [1,KH,KW,C*M] -> [C*M,1,KH,KW]
@@ -143,7 +148,8 @@ void pool_2d(Translation& t, const Operator& op, const char* onnx_op) {
   const Axis h = spatial(t, op, x.shape[1], op.options.filter_h, op.options.stride_h, 1);
   const Axis w = spatial(t, op, x.shape[2], op.options.filter_w, op.options.stride_w, 1);
   // ONNX AveragePool leaves padding out of the average by default (count_include_pad 0), as TFLite does.
-  std::string y = t.graph().node(onnx_op, {t.as_nchw(x)}, window_attrs(h, w, op.options.filter_h, op.options.filter_w, op));
+  std::string y =
+      t.graph().node(onnx_op, {t.as_nchw(x)}, window_attrs(h, w, op.options.filter_h, op.options.filter_w, op));
   y = t.fused_activation(y, op.options.activation, t.where(op));
   t.set_output(op, 0, nchw_value({x.shape[0], h.out, w.out, x.shape[3]}, y));
 }
@@ -162,8 +168,8 @@ void fully_connected(Translation& t, const Operator& op) {
   const int64_t rows = numel(x.shape) / i;
   std::string flat = t.as_native(x);  // TFLite flattens in its own (NHWC) order
   if (x.shape != Shape{rows, i}) flat = t.graph().node("Reshape", {flat, t.graph().int64s("shape", {rows, i})});
-  std::string y = t.graph().node("Gemm", {flat, t.as_native(w), bias_or_zeros(t, op, 2, o)},
-                                 {GraphBuilder::int_attr("transB", 1)});
+  std::string y =
+      t.graph().node("Gemm", {flat, t.as_native(w), bias_or_zeros(t, op, 2, o)}, {GraphBuilder::int_attr("transB", 1)});
   y = t.fused_activation(y, op.options.activation, t.where(op));
   Shape out{rows, o};
   if (op.options.keep_num_dims) {
@@ -243,9 +249,9 @@ void mean(Translation& t, const Operator& op) {
     y = t.graph().node("Flatten", {y}, {GraphBuilder::int_attr("axis", 1)});  // [N,C,1,1] -> [N,C]
     return t.set_output(op, 0, native_value(out, y));
   }
-  std::string y = t.graph().node("ReduceMean", {t.as_native(x)},
-                                 {GraphBuilder::ints_attr("axes", axes),
-                                  GraphBuilder::int_attr("keepdims", op.options.keep_dims ? 1 : 0)});
+  std::string y = t.graph().node(
+      "ReduceMean", {t.as_native(x)},
+      {GraphBuilder::ints_attr("axes", axes), GraphBuilder::int_attr("keepdims", op.options.keep_dims ? 1 : 0)});
   t.set_output(op, 0, native_value(out, y));
 }
 
@@ -305,7 +311,8 @@ void squeeze(Translation& t, const Operator& op) {
   Shape out;
   for (size_t k = 0; k < x.shape.size(); ++k) {
     const bool listed = std::find(dims.begin(), dims.end(), static_cast<int64_t>(k)) != dims.end();
-    if (listed && x.shape[k] != 1) malformed(t.where(op), "cannot squeeze axis " + std::to_string(k) + " of size " + std::to_string(x.shape[k]));
+    if (listed && x.shape[k] != 1)
+      malformed(t.where(op), "cannot squeeze axis " + std::to_string(k) + " of size " + std::to_string(x.shape[k]));
     if (dims.empty() ? x.shape[k] != 1 : !listed) out.push_back(x.shape[k]);
   }
   reshape_to(t, op, x, out);

@@ -269,8 +269,9 @@ void check_references(const Model& m, size_t opcode_count) {
     const uint64_t n = element_count(t.shape, "not a valid TFLite model: " + where);
     const std::string_view data = m.buffers[t.buffer];
     if (!data.empty() && type_size(t.type) != 0 && data.size() != n * type_size(t.type))
-      fail(where, "buffer " + std::to_string(t.buffer) + " holds " + std::to_string(data.size()) + " bytes, but shape " +
-                      "and type " + type_name(t.type) + " need " + std::to_string(n * type_size(t.type)));
+      fail(where, "buffer " + std::to_string(t.buffer) + " holds " + std::to_string(data.size()) +
+                      " bytes, but shape " + "and type " + type_name(t.type) + " need " +
+                      std::to_string(n * type_size(t.type)));
     if (t.quantization) {
       const Quantization& q = *t.quantization;
       if (!q.zero_point.empty() && q.zero_point.size() != q.scale.size())

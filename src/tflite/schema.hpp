@@ -21,7 +21,7 @@ constexpr uint16_t tensors = slot(0), inputs = slot(1), outputs = slot(2), opera
 namespace buffer {
 // offset/size: data stored after the FlatBuffer (models over 2 GiB), offset from the start of the file.
 constexpr uint16_t data = slot(0), offset = slot(1), size = slot(2);
-}
+}  // namespace buffer
 namespace metadata {
 constexpr uint16_t name = slot(0), buffer = slot(1);
 }
@@ -82,8 +82,7 @@ constexpr uint16_t values_count = slot(0), axis = slot(1);
 // BuiltinOptions union tags of the options tables above.
 namespace options_type {
 constexpr uint8_t conv2d = 1, depthwise = 2, pool2d = 5, fully_connected = 8, softmax = 9, concatenation = 10, add = 11,
-                  reshape = 17, mul = 21, pad = 22, reducer = 27, sub = 28, squeeze = 30, strided_slice = 32,
-                  pack = 59;
+                  reshape = 17, mul = 21, pad = 22, reducer = 27, sub = 28, squeeze = 30, strided_slice = 32, pack = 59;
 }
 
 // TensorType
@@ -104,9 +103,9 @@ enum class TensorType : int8_t {
 // BuiltinOperator values this importer translates (the rest are refused by name).
 namespace builtin {
 constexpr int32_t add = 0, average_pool_2d = 1, concatenation = 2, conv_2d = 3, depthwise_conv_2d = 4, dequantize = 6,
-                  fully_connected = 9, logistic = 14, max_pool_2d = 17, mul = 18, relu = 19, relu6 = 21,
-                  reshape = 22, softmax = 25, custom = 32, pad = 34, tanh = 28, mean = 40, sub = 41, squeeze = 43,
-                  strided_slice = 45, shape = 77, pack = 83, quantize = 114, hard_swish = 117;
+                  fully_connected = 9, logistic = 14, max_pool_2d = 17, mul = 18, relu = 19, relu6 = 21, reshape = 22,
+                  softmax = 25, custom = 32, pad = 34, tanh = 28, mean = 40, sub = 41, squeeze = 43, strided_slice = 45,
+                  shape = 77, pack = 83, quantize = 114, hard_swish = 117;
 }
 
 // Padding and ActivationFunctionType

@@ -55,7 +55,8 @@ std::vector<float> real_values(const Model& m, const Tensor& t, const std::strin
       refuse(where, "tensor '" + t.name + "' of type " + type_name(t.type) + " cannot be used as real numbers");
   }
   if (!t.quantization || t.quantization->scale.empty())
-    refuse(where, type_name(t.type) + " tensor '" + t.name + "' has no quantization scale, so its real values are unknown");
+    refuse(where,
+           type_name(t.type) + " tensor '" + t.name + "' has no quantization scale, so its real values are unknown");
   const Quantization& q = *t.quantization;
   for (float s : q.scale)
     if (!std::isfinite(s)) refuse(where, "tensor '" + t.name + "' has a non-finite quantization scale");
@@ -84,7 +85,8 @@ std::vector<float> real_values(const Model& m, const Tensor& t, const std::strin
         raw = load<int32_t>(data, i);
         break;
     }
-    out[i] = static_cast<float>(static_cast<double>(q.scale[c]) * (static_cast<double>(raw) - static_cast<double>(zero)));
+    out[i] =
+        static_cast<float>(static_cast<double>(q.scale[c]) * (static_cast<double>(raw) - static_cast<double>(zero)));
   }
   return out;
 }

@@ -64,7 +64,8 @@ Value& Translation::input(const Operator& op, size_t i) {
   auto& slot = values_[static_cast<size_t>(op.inputs[i])];
   if (!slot) {
     if (model_.data_of(t).empty())
-      malformed(where(op), "reads tensor '" + t.name + "' before any operator writes it (cyclic or out-of-order graph)");
+      malformed(where(op),
+                "reads tensor '" + t.name + "' before any operator writes it (cyclic or out-of-order graph)");
     slot = constant_value(model_, t, where(op));
   }
   return *slot;
@@ -89,8 +90,9 @@ void Translation::set_output(const Operator& op, size_t i, Value v) {
 // (QuantizeLinear -> DequantizeLinear) reproduces what the integer kernels store.
 void Translation::requantize(const Operator& op, const Tensor& t, Value& v) {
   if (!t.quantization || t.quantization->scale.size() != 1)
-    unsupported(where(op), "activation '" + t.name + "' is " + type_name(t.type) +
-                               " without a single (per-tensor) scale; only per-tensor quantized activations are supported");
+    unsupported(where(op),
+                "activation '" + t.name + "' is " + type_name(t.type) +
+                    " without a single (per-tensor) scale; only per-tensor quantized activations are supported");
   if (t.type == TensorType::int16) unsupported(where(op), "int16 activations are not supported");
   const auto& q = *t.quantization;
   const int64_t zp = q.zero_point.empty() ? 0 : q.zero_point[0];

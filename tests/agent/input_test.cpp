@@ -31,7 +31,8 @@ std::string one_colour_png(int r, int g, int b) {
 
 TEST(ImageInput, NhwcRawKeepsPixelValuesInterleaved) {
   TensorShape shape{"x", {1, 4, 4, 3}, 48};
-  auto in = tensor_from_body("image/png", one_colour_png(255, 0, 128), shape, {Layout::nhwc, Convention::raw_0_255, "t"});
+  auto in =
+      tensor_from_body("image/png", one_colour_png(255, 0, 128), shape, {Layout::nhwc, Convention::raw_0_255, "t"});
   ASSERT_EQ(in.values.size(), 48u);
   for (size_t i = 0; i < 48; i += 3) {
     EXPECT_FLOAT_EQ(in.values[i], 255.0f);
@@ -123,7 +124,7 @@ TEST(DeployPreprocess, ParsedValidatedAndStoredBesideTheModel) {
     store.set_preprocess(ref, "unit_0_1");
     EXPECT_EQ(store.find(ref.name, ref.sha256)->preprocess, "unit_0_1");  // survives: read back from the store
     EXPECT_EQ(store.list().size(), 1u);                                   // the side file is not a model
-    EXPECT_EQ(model_ref_from_json(to_json(ref)).preprocess, "unit_0_1");   // and from the agent state
+    EXPECT_EQ(model_ref_from_json(to_json(ref)).preprocess, "unit_0_1");  // and from the agent state
     store.set_preprocess(ref, "");
     EXPECT_EQ(store.find(ref.name, ref.sha256)->preprocess, "");
   }

@@ -64,9 +64,12 @@ std::string state_dict_pickle() {
   p.global("collections", "OrderedDict");
   p.raw() += std::string(")Rq\x00(", 5);  // OrderedDict(), BINPUT 0, MARK
   const std::vector<std::tuple<std::string, std::string, std::vector<int>>> tensors = {
-      {"conv.weight", "FloatStorage", {4, 1, 3, 3}}, {"bn.weight", "FloatStorage", {4}},
-      {"bn.bias", "FloatStorage", {4}},              {"bn.running_mean", "FloatStorage", {4}},
-      {"bn.running_var", "FloatStorage", {4}},       {"bn.num_batches_tracked", "LongStorage", {}},
+      {"conv.weight", "FloatStorage", {4, 1, 3, 3}},
+      {"bn.weight", "FloatStorage", {4}},
+      {"bn.bias", "FloatStorage", {4}},
+      {"bn.running_mean", "FloatStorage", {4}},
+      {"bn.running_var", "FloatStorage", {4}},
+      {"bn.num_batches_tracked", "LongStorage", {}},
       {"fc.weight", "HalfStorage", {10, 4}}};
   int key = 0;
   for (const auto& [name, storage, shape] : tensors) {
@@ -134,8 +137,8 @@ TEST(PyTorchFiles, InspectorCountsParametersAndRefusesToRun) {
 TEST(PyTorchFiles, LegacyStreamIsReadToo) {
   // Pre-1.6 torch.save: magic number, protocol version, system info, then the object.
   std::string legacy = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.";  // LONG1 magic
-  legacy += std::string("\x80\x02M\xe9\x03.", 6);                                         // 1001
-  legacy += std::string("\x80\x02}q\x00.", 6);                                          // {}
+  legacy += std::string("\x80\x02M\xe9\x03.", 6);                                    // 1001
+  legacy += std::string("\x80\x02}q\x00.", 6);                                       // {}
   legacy += state_dict_pickle();
   legacy += "raw storage bytes follow";
   ASSERT_EQ(detect_format(legacy), ModelFormat::pytorch);

@@ -25,7 +25,8 @@ struct Published {
 
 // timm results tables (param_count, infer_gmacs at 224) and torchvision's docs (params, "GFLOPS" = MACs). The
 // variants added for the device catalogs take timm's figures as ../shared/data/27_models_benchmark_rpi5.csv lists
-// them (params_m, gmacs; that file's clean columns), except regnety_008 and deit_tiny_patch16_224 (timm's table; the Jetson file's deit_tiny row is garbled).
+// them (params_m, gmacs; that file's clean columns), except regnety_008 and deit_tiny_patch16_224 (timm's table; the
+// Jetson file's deit_tiny row is garbled).
 const std::map<std::string, Published> kPublished = {
     {"mobilenetv2_050", {1.97, 0.10}},
     {"mobilenetv2_075", {2.636, 0.209}},

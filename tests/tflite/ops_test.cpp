@@ -252,7 +252,8 @@ TEST_P(OpsOnBackend, FullyConnectedFlattensInNhwcOrder) {
        {testing::opt_i8(s::fully_connected_options::activation, 0)});
   std::vector<float> want(4, 0);
   for (int o = 0; o < 4; ++o)
-    for (int i = 0; i < 12; ++i) want[static_cast<size_t>(o)] += fc_w[static_cast<size_t>(o * 12 + i)] * x.v[static_cast<size_t>(i)];
+    for (int i = 0; i < 12; ++i)
+      want[static_cast<size_t>(o)] += fc_w[static_cast<size_t>(o * 12 + i)] * x.v[static_cast<size_t>(i)];
   expect_near(run(f.finish({in}, {out}), x.v), want, 1e-5f);
 }
 

@@ -14,7 +14,9 @@ namespace s = schema;
 OptionField opt_i8(uint16_t slot, int64_t v) { return {slot, OptionField::Kind::i8, v, 0, {}}; }
 OptionField opt_i32(uint16_t slot, int64_t v) { return {slot, OptionField::Kind::i32, v, 0, {}}; }
 OptionField opt_f32(uint16_t slot, float v) { return {slot, OptionField::Kind::f32, 0, v, {}}; }
-OptionField opt_ints(uint16_t slot, std::vector<int32_t> v) { return {slot, OptionField::Kind::ints, 0, 0, std::move(v)}; }
+OptionField opt_ints(uint16_t slot, std::vector<int32_t> v) {
+  return {slot, OptionField::Kind::ints, 0, 0, std::move(v)};
+}
 
 namespace {
 template <typename T>
@@ -189,15 +191,18 @@ std::vector<OptionField> conv_options(s::Padding padding, int stride_w, int stri
 std::vector<OptionField> depthwise_options(s::Padding padding, int stride_w, int stride_h, int depth_multiplier,
                                            s::Activation act) {
   namespace f = s::depthwise_options;
-  return {opt_i8(f::padding, static_cast<int>(padding)), opt_i32(f::stride_w, stride_w),
-          opt_i32(f::stride_h, stride_h), opt_i32(f::depth_multiplier, depth_multiplier),
-          opt_i8(f::activation, static_cast<int>(act))};
+  return {opt_i8(f::padding, static_cast<int>(padding)), opt_i32(f::stride_w, stride_w), opt_i32(f::stride_h, stride_h),
+          opt_i32(f::depth_multiplier, depth_multiplier), opt_i8(f::activation, static_cast<int>(act))};
 }
 
 std::vector<OptionField> pool_options(s::Padding padding, int stride, int filter, s::Activation act) {
   namespace f = s::pool2d_options;
-  return {opt_i8(f::padding, static_cast<int>(padding)), opt_i32(f::stride_w, stride), opt_i32(f::stride_h, stride),
-          opt_i32(f::filter_w, filter), opt_i32(f::filter_h, filter), opt_i8(f::activation, static_cast<int>(act))};
+  return {opt_i8(f::padding, static_cast<int>(padding)),
+          opt_i32(f::stride_w, stride),
+          opt_i32(f::stride_h, stride),
+          opt_i32(f::filter_w, filter),
+          opt_i32(f::filter_h, filter),
+          opt_i8(f::activation, static_cast<int>(act))};
 }
 
 std::vector<OptionField> activation_options(s::Activation act) {
