@@ -154,6 +154,18 @@ TEST_P(BenchOn, BadOptionsNameTheField) {
 INSTANTIATE_TEST_SUITE_P(Each, BenchOn, ::testing::ValuesIn(edgeml::runtime::available_backends()),
                          [](const auto& info) { return info.param; });
 
+TEST(BenchRows, TfliteModelIsBenchmarkedWithItsOwnFigures) {
+  // The seed's real TFLite model (translated in memory): counted from the file, its NHWC input reported channels first.
+  const auto r =
+      run_benchmark(std::filesystem::path(EDGEML_SHARED_DATA) / "mobilenetv3_small_075.tflite", quick("auto"));
+  EXPECT_EQ(r.input_size, "3x224x224");
+  EXPECT_EQ(r.input_resolution, "224x224");
+  ASSERT_TRUE(r.params_m && r.gmacs);
+  EXPECT_NEAR(*r.params_m, 2.037032, 1e-9);
+  EXPECT_NEAR(*r.gmacs, 0.043399344, 1e-12);
+  EXPECT_GT(r.latency_avg_s, 0);
+}
+
 TEST(BenchRefusal, PytorchIsRefusedWithTheReason) {
   // TFLite runs (translated in memory, tests/tflite); a PyTorch file has no runtime here.
   TempDir dir;
