@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "tflite/describe.hpp"
 #include "tflite/importer.hpp"
 #include "tflite/reader.hpp"
 #include "tflite_builder.hpp"
@@ -42,9 +43,12 @@ std::string small_model() {
   return f.finish({in}, {probs});
 }
 
-// "" when import() succeeded; the message when it threw edgeml::Error; a test failure for anything else.
+// "" when describe() and import() succeeded; the message when either threw edgeml::Error; a test failure for anything
+// else.
 std::string outcome(std::string_view bytes) {
   try {
+    // The inspector's path too: facts from a model that reads, then the translation.
+    describe(ModelFile(bytes).model());
     import(bytes);
     return "";
   } catch (const Error& e) {
