@@ -12,6 +12,9 @@ find_package(OpenCV 4.6 REQUIRED COMPONENTS core dnn imgcodecs imgproc)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(GTest REQUIRED)
+# FlatBuffers (libflatbuffers-dev 2.0.8): header-only use of its Verifier and Table for the TFLite reader (src/tflite);
+# the TFLite schema is not compiled in, so no library and no flatc are needed.
+find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED)
 find_package(benchmark QUIET)
 
 # ONNX Runtime: no Debian package. scripts/fetch-onnxruntime.sh unpacks the official build from npm into

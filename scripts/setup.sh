@@ -11,6 +11,7 @@ packages=(
   build-essential cmake pkg-config ninja-build ccache clang-format git
   libxgboost-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  libflatbuffers-dev
   libopencv-dev
   libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libcurl4-openssl-dev libssl-dev

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
+#include "runtime/input_spec.hpp"
 
 namespace edgeml::agent {
 
@@ -19,6 +20,10 @@ DeployRequest parse_deploy_request(const nlohmann::json& body) {
     throw FieldError("size", "'size' must be a whole number of bytes");
   r.size = static_cast<std::uint64_t>(size);
   r.activate = optional_bool(body, "activate").value_or(true);
+  if (auto preprocess = optional_string(body, "preprocess", 32)) {
+    runtime::parse_convention(*preprocess, "preprocess");  // FieldError listing the accepted names
+    r.preprocess = *preprocess;
+  }
   return r;
 }
 
@@ -74,6 +79,7 @@ void DeployJob::run(DeployRequest request, ParsedUrl url) {
     };
     fetch_model(url, *file, opts);
     auto ref = store_.commit(std::move(file), expected);
+    store_.set_preprocess(ref, request.preprocess);  // before activation, which reads it back with the model
     log::info("agent", "stored " + ref.name + "@" + ref.sha256.substr(0, 12) + " from " + request.model_url);
     if (request.activate) {
       set_state("activating");

@@ -22,9 +22,10 @@ struct DeployRequest {
   std::string sha256;
   std::uint64_t size = 0;
   bool activate = true;
+  std::string preprocess;  // optional pixel convention overriding the model's (runtime::Convention name)
 };
 
-// Reads {model_name, model_url, sha256, size, activate?}; throws FieldError naming the field.
+// Reads {model_name, model_url, sha256, size, activate?, preprocess?}; throws FieldError naming the field.
 DeployRequest parse_deploy_request(const nlohmann::json& body);
 
 class DeployJob {

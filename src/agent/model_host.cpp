@@ -22,6 +22,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 TensorShape shape_of(const runtime::TensorInfo& t) { return {t.name, t.shape, t.element_count()}; }
 }  // namespace
 
+nlohmann::json input_spec_json(const ActiveModel& model) { return runtime::to_json(model.input_spec); }
+
 ModelHost::ModelHost(std::string backend, int threads) : backend_(std::move(backend)), threads_(threads) {}
 ModelHost::~ModelHost() = default;
 
@@ -40,6 +42,11 @@ std::shared_ptr<LoadedModel> ModelHost::prepare(const ModelRef& ref, const std::
     model->info.backend = model->runtime->backend();
     model->info.input = shape_of(model->runtime->input());
     model->info.output = shape_of(model->runtime->output());
+    model->info.input_spec = model->runtime->input_spec();
+    if (!ref.preprocess.empty()) {
+      model->info.input_spec.convention = runtime::parse_convention(ref.preprocess);
+      model->info.input_spec.source = "deploy request (preprocess)";
+    }
   } catch (const std::exception& e) {
     throw Error(ErrorKind::unprocessable,
                 "model " + ref.name + " (" + ref.sha256.substr(0, 12) + ") failed to load: " + e.what());

@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/model_ref.hpp"
+#include "runtime/input_spec.hpp"
 
 namespace edgeml::runtime {
 class Runtime;
@@ -30,10 +32,15 @@ struct ActiveModel {
   ModelRef ref;
   std::string backend;  // "ort" | "opencv"
   TensorShape input, output;
+  // How images are fed to it: the model's own declaration (runtime), or the deploy request's `preprocess`.
+  runtime::InputSpec input_spec;
   double since_s = 0;
   double load_s = 0;            // time to load
   double health_latency_s = 0;  // the health-check inference
 };
+
+// {"layout", "convention", "source"} of the active model, for GET /status (active_model.input_spec).
+nlohmann::json input_spec_json(const ActiveModel& model);
 
 struct InferenceResult {
   std::vector<float> output;
@@ -46,7 +53,8 @@ class ModelHost {
   ~ModelHost();
 
   // Loads the file in a fresh runtime and runs one inference on a synthetic input; the output must be non-empty and
-  // finite. Throws Error(422) with the reason. The active model is untouched.
+  // finite. Throws Error(422) with the reason. The active model is untouched. ref.preprocess, when set, overrides
+  // the model's pixel convention.
   std::shared_ptr<LoadedModel> prepare(const ModelRef& ref, const std::filesystem::path& file) const;
   // Makes a prepared model the active one; the old runtime is released once no inference uses it.
   void swap_in(std::shared_ptr<LoadedModel> model, double since_s);

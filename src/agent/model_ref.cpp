@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "common/strings.hpp"
+#include "runtime/input_spec.hpp"
 
 namespace edgeml::agent {
 
@@ -13,7 +14,8 @@ nlohmann::json to_json(const ModelRef& ref) {
           {"sha256", ref.sha256},
           {"format", ref.format},
           {"size_bytes", ref.size_bytes},
-          {"stored_at", ref.stored_at_s}};
+          {"stored_at", ref.stored_at_s},
+          {"preprocess", ref.preprocess.empty() ? nlohmann::json(nullptr) : nlohmann::json(ref.preprocess)}};
 }
 
 ModelRef model_ref_from_json(const nlohmann::json& j) {
@@ -24,6 +26,10 @@ ModelRef model_ref_from_json(const nlohmann::json& j) {
     r.format = j.at("format").get<std::string>();
     r.size_bytes = j.value("size_bytes", 0ULL);
     r.stored_at_s = j.value("stored_at", 0.0);
+    if (j.contains("preprocess") && !j["preprocess"].is_null()) {
+      r.preprocess = j["preprocess"].get<std::string>();
+      runtime::parse_convention(r.preprocess);  // a state file naming an unknown convention is damaged
+    }
     validate_model_name(r.name, "name");
     r.sha256 = normalize_sha256(r.sha256);
     return r;

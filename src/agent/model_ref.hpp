@@ -13,6 +13,9 @@ struct ModelRef {
   std::string format;  // "onnx", "tflite", ... from the file's bytes; also the file extension
   unsigned long long size_bytes = 0;
   double stored_at_s = 0;  // file modification time (Unix seconds)
+  // The pixel convention the deploy request asked for (runtime::Convention name), overriding the model's own;
+  // "" = the model's. Kept beside the file in the store (ModelStore::set_preprocess) and in the agent state.
+  std::string preprocess;
 
   std::string file_name() const { return sha256 + "." + format; }
   bool same_version(const ModelRef& o) const { return name == o.name && sha256 == o.sha256; }

@@ -26,6 +26,8 @@ double mtime_s(const fs::path& p) {
   if (::stat(p.c_str(), &st) != 0) return 0;
   return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
 }
+// Beside "<sha256>.<format>"; its stem is not a sha256, so list() does not take it for a model file.
+constexpr const char* kPreprocessSuffix = ".preprocess.txt";
 std::string mib(std::uint64_t b) { return format_number(static_cast<double>(b) / (1 << 20), 1) + " MiB"; }
 }  // namespace
 
@@ -93,6 +95,17 @@ ModelRef ModelStore::commit(std::unique_ptr<IncomingFile> file, const Expected& 
   return ref;
 }
 
+void ModelStore::set_preprocess(ModelRef& ref, const std::string& convention) const {
+  const fs::path side = folder(ref.name) / (ref.sha256 + kPreprocessSuffix);
+  if (convention.empty()) {
+    std::error_code ec;
+    fs::remove(side, ec);
+  } else {
+    write_file_atomic(side, convention + "\n");
+  }
+  ref.preprocess = convention;
+}
+
 fs::path ModelStore::path_of(const ModelRef& ref) const { return folder(ref.name) / ref.file_name(); }
 
 std::optional<ModelRef> ModelStore::find(const std::string& name, const std::string& sha256) const {
@@ -119,6 +132,9 @@ std::vector<ModelRef> ModelStore::list() const {
       r.format = ext.substr(1);
       r.size_bytes = f.file_size();
       r.stored_at_s = mtime_s(f.path());
+      std::error_code missing;
+      if (auto side = dir.path() / (stem + kPreprocessSuffix); fs::exists(side, missing))
+        r.preprocess = trim(read_file(side));
       out.push_back(std::move(r));
     }
   }
@@ -140,6 +156,7 @@ std::vector<ModelRef> ModelStore::prune(const std::string& name, const std::set<
     if (i < limits_.keep_versions || keep_sha256.count(r.sha256)) continue;
     std::error_code ec;
     if (fs::remove(path_of(r), ec)) removed.push_back(r);
+    fs::remove(folder(r.name) / (r.sha256 + kPreprocessSuffix), ec);
   }
   return removed;
 }

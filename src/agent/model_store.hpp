@@ -49,6 +49,9 @@ class ModelStore {
   ModelRef commit(std::unique_ptr<IncomingFile> file, const Expected& expected) const;
 
   std::optional<ModelRef> find(const std::string& name, const std::string& sha256) const;
+  // Records the pixel convention a deploy asked for beside the model file ("<sha256>.preprocess.txt"), so it comes
+  // back with the model after a restart; "" removes it. list() and find() fill ModelRef::preprocess from it.
+  void set_preprocess(ModelRef& ref, const std::string& convention) const;
   std::vector<ModelRef> list() const;  // every stored version, by name then newest first
   std::filesystem::path path_of(const ModelRef& ref) const;
 

@@ -3,6 +3,7 @@
 #include "agent/agent.hpp"
 #include "agent/benchmark_service.hpp"
 #include "agent/tensor_input.hpp"
+#include "runtime/input_spec.hpp"
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "http/query.hpp"
@@ -23,9 +24,9 @@ void add_inference_routes(http::Router& router, AgentParts& p) {
                  throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + norm_name + "'");
                auto active = p.host.active();
                if (!active) throw Error(ErrorKind::conflict, "no model is active");
-               auto input = tensor_from_body(req.header("Content-Type"), req.body, active->input,
-                                             norm_name == "none" ? Normalization::none : Normalization::imagenet);
-               auto result = p.host.run(input);
+               auto input = tensor_from_body(req.header("Content-Type"), req.body, active->input, active->input_spec,
+                                             req.has_query("normalize") ? std::optional(norm_name) : std::nullopt);
+               auto result = p.host.run(input.values);
                p.request_stats.record(result.latency_s, p.clock.now_s());
                nlohmann::json top = nlohmann::json::array();
                for (const auto& t : top_k(result.output, static_cast<size_t>(k)))
@@ -35,6 +36,7 @@ void add_inference_routes(http::Router& router, AgentParts& p) {
                                       {"backend", active->backend},
                                       {"latency_s", result.latency_s},
                                       {"output_size", result.output.size()},
+                                      {"input", runtime::to_json(input.used)},
                                       {"top_k", top}});
              });
 

@@ -25,6 +25,7 @@ nlohmann::json active_json(const AgentParts& p) {
   j["input"] = shape_json(a->input);
   j["output"] = shape_json(a->output);
   j["load_s"] = a->load_s;
+  j["input_spec"] = input_spec_json(*a);  // the layout and pixel convention images are fed in, and why
   return j;
 }
 

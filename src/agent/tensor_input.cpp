@@ -37,48 +37,77 @@ ImdecodeFn imdecode_fn() {
   return fn;
 }
 
-std::vector<float> from_image(const std::string& body, const TensorShape& input, Normalization norm) {
-  // NCHW with 3 channels: [1, 3, H, W]. Dynamic H or W (-1) has no size to resize to.
+// What one 0..255 channel value becomes under a convention (input_spec.hpp).
+float convert(float v, runtime::Convention c, int channel) {
+  static const float mean[3] = {0.485f, 0.456f, 0.406f}, stdev[3] = {0.229f, 0.224f, 0.225f};
+  switch (c) {
+    case runtime::Convention::raw_0_255:
+      return v;
+    case runtime::Convention::unit_0_1:
+      return v / 255.0f;
+    case runtime::Convention::imagenet_mean_std:
+      return (v / 255.0f - mean[channel]) / stdev[channel];
+    case runtime::Convention::minus1_1:
+      return v / 127.5f - 1.0f;
+  }
+  return v;
+}
+
+std::vector<float> from_image(const std::string& body, const TensorShape& input, const runtime::InputSpec& spec) {
+  // [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC). Dynamic H or W (-1) has no size to resize to.
   const auto& s = input.shape;
-  if (s.size() != 4 || s[1] != 3 || s[2] <= 0 || s[3] <= 0)
+  const bool nhwc = spec.layout == runtime::Layout::nhwc;
+  const bool image = spec.layout != runtime::Layout::flat && s.size() == 4 && s[nhwc ? 3 : 1] == 3;
+  const int64_t h64 = image ? s[nhwc ? 1 : 2] : 0, w64 = image ? s[nhwc ? 2 : 3] : 0;
+  if (!image || h64 <= 0 || w64 <= 0 || h64 > 16384 || w64 > 16384)
     throw FieldError("Content-Type",
-                     "the active model's input is not a fixed [1,3,H,W] image tensor; send raw float32 "
-                     "(application/octet-stream) instead");
+                     "the active model's input is not a fixed 3-channel image tensor ([1,3,H,W] or [1,H,W,3]); send "
+                     "raw float32 (application/octet-stream) instead");
   cv::Mat raw(1, static_cast<int>(body.size()), CV_8UC1, const_cast<char*>(body.data()));
   cv::Mat bgr = imdecode_fn()(raw, cv::IMREAD_COLOR);
   if (bgr.empty()) throw FieldError("body", "the body is not a decodable PNG or JPEG image");
-  const int h = static_cast<int>(s[2]), w = static_cast<int>(s[3]);
-  cv::Mat resized, rgb, f;
+  const int h = static_cast<int>(h64), w = static_cast<int>(w64);
+  cv::Mat resized, rgb;
   cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_AREA);
   cv::cvtColor(resized, rgb, cv::COLOR_BGR2RGB);
-  rgb.convertTo(f, CV_32FC3, 1.0 / 255.0);
-  const float mean[3] = {0.485f, 0.456f, 0.406f}, stdev[3] = {0.229f, 0.224f, 0.225f};
   std::vector<float> out(static_cast<size_t>(3) * h * w);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      const auto& px = f.at<cv::Vec3f>(y, x);
+      const auto& px = rgb.at<cv::Vec3b>(y, x);
       for (int c = 0; c < 3; ++c) {
-        float v = px[c];
-        if (norm == Normalization::imagenet) v = (v - mean[c]) / stdev[c];
-        out[(static_cast<size_t>(c) * h + y) * w + x] = v;
+        const size_t at = nhwc ? (static_cast<size_t>(y) * w + x) * 3 + c : (static_cast<size_t>(c) * h + y) * w + x;
+        out[at] = convert(px[c], spec.convention, c);
       }
     }
   return out;
 }
 }  // namespace
 
-std::vector<float> tensor_from_body(const std::string& content_type, const std::string& body, const TensorShape& input,
-                                    Normalization norm) {
+ImageInput tensor_from_body(const std::string& content_type, const std::string& body, const TensorShape& input,
+                            const runtime::InputSpec& spec, const std::optional<std::string>& normalize) {
   auto type = to_lower(trim(split(content_type, ';').empty() ? "" : split(content_type, ';')[0]));
-  if (type == "image/png" || type == "image/jpeg") return from_image(body, input, norm);
+  ImageInput result;
+  result.used = spec;
+  if (type == "image/png" || type == "image/jpeg") {
+    if (normalize) {
+      if (*normalize != "imagenet" && *normalize != "none")
+        throw FieldError("normalize", "'normalize' must be imagenet or none, got '" + *normalize + "'");
+      result.used.convention =
+          *normalize == "imagenet" ? runtime::Convention::imagenet_mean_std : runtime::Convention::unit_0_1;
+      result.used.source = "request (normalize=" + *normalize + ")";
+    }
+    result.values = from_image(body, input, result.used);
+    return result;
+  }
   if (type == "application/octet-stream") {
     size_t want = input.element_count * sizeof(float);
     if (body.size() != want)
       throw FieldError("body", "expected " + std::to_string(want) + " bytes (" + std::to_string(input.element_count) +
                                    " float32 values), got " + std::to_string(body.size()));
-    std::vector<float> out(input.element_count);
-    std::memcpy(out.data(), body.data(), want);
-    return out;
+    result.values.resize(input.element_count);
+    std::memcpy(result.values.data(), body.data(), want);
+    result.used.source = "raw float32 body, used as sent";
+    return result;
   }
   throw FieldError("Content-Type", "Content-Type must be image/png, image/jpeg or application/octet-stream, got '" +
                                        content_type + "'");

@@ -1,20 +1,27 @@
 #pragma once
 // Turns a POST /infer body into the model's input tensor:
-//   - image/png, image/jpeg: decoded with OpenCV, resized to the model's H x W, RGB, scaled to 0..1, then normalised
-//     with the ImageNet mean/std (what timm/torchvision classifiers expect) unless normalize=none;
-//   - application/octet-stream: raw little-endian float32 values, exactly as many as the model takes.
+//   - image/png, image/jpeg: decoded with OpenCV, resized to the model's H x W, RGB, then scaled by the model's pixel
+//     convention and written in its layout (runtime::InputSpec: NCHW or NHWC; raw 0..255, 0..1, ImageNet mean/std or
+//     -1..1). The caller may override the convention (the legacy `normalize` query: imagenet | none = 0..1);
+//   - application/octet-stream: raw little-endian float32 values, exactly as many as the model takes, used as sent.
 // Throws FieldError("body") for an undecodable image or a wrong byte count, FieldError("Content-Type") otherwise.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/model_host.hpp"
+#include "runtime/input_spec.hpp"
 
 namespace edgeml::agent {
 
-enum class Normalization { imagenet, none };
+struct ImageInput {
+  std::vector<float> values;
+  runtime::InputSpec used;  // the layout and convention the values were written in, and why
+};
 
-std::vector<float> tensor_from_body(const std::string& content_type, const std::string& body, const TensorShape& input,
-                                    Normalization norm);
+// `normalize`: the request's legacy override, "imagenet" or "none" (0..1); nullopt keeps the model's convention.
+ImageInput tensor_from_body(const std::string& content_type, const std::string& body, const TensorShape& input,
+                            const runtime::InputSpec& spec, const std::optional<std::string>& normalize = std::nullopt);
 
 // The k largest outputs as [{"index", "value"}], largest first.
 struct TopEntry {

@@ -92,6 +92,8 @@ BenchResult run_benchmark(const std::filesystem::path& model, const BenchOptions
   const auto in = rt->input();
   std::vector<std::string> dims;
   for (size_t i = 1; i < in.shape.size(); ++i) dims.push_back(std::to_string(in.shape[i] > 0 ? in.shape[i] : 1));
+  // The catalogs write image inputs channels first (3x224x224); an NHWC model (TFLite) is reported the same way.
+  if (rt->input_spec().layout == runtime::Layout::nhwc && dims.size() == 3) dims = {dims[2], dims[0], dims[1]};
   for (size_t i = 0; i < dims.size(); ++i) r.input_size += (i ? "x" : "") + dims[i];
   if (dims.size() >= 2) r.input_resolution = dims[dims.size() - 2] + "x" + dims.back();
 

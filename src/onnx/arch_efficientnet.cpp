@@ -60,6 +60,8 @@ BlockSpec decode(const std::string& text) {
 struct NetSpec {
   std::vector<std::string> blocks;
   double multiplier = 1.0;
+  double depth_multiplier = 1.0;  // repeats per stage: ceil(r x depth), timm's depth_trunc "ceil"
+  bool fix_first_last = false;    // depth scaling leaves the first and last stages alone (mobilenetv2_*d)
   int64_t stem = 32;
   bool fix_stem = false;  // stem width not scaled by the multiplier
   int64_t num_features = 1280;
@@ -103,8 +105,10 @@ void build(GraphBuilder& g, const NetSpec& net) {
   Tensor x = g.input(3, 224, 224);
   const int64_t stem = net.fix_stem ? net.stem : make_divisible(net.stem * net.multiplier);
   x = conv_bn_act(g, x, stem, 3, 2, net.act);
-  for (const auto& text : net.blocks) {
-    BlockSpec b = decode(text);
+  for (size_t i = 0; i < net.blocks.size(); ++i) {
+    BlockSpec b = decode(net.blocks[i]);
+    const bool fixed = net.fix_first_last && (i == 0 || i + 1 == net.blocks.size());
+    if (!fixed) b.repeats = static_cast<int>(std::ceil(b.repeats * net.depth_multiplier - 1e-9));
     for (int r = 0; r < b.repeats; ++r) x = block(g, net, b, x, r == 0 ? b.stride : 1);
   }
   if (net.mobilenetv3) {
@@ -119,13 +123,16 @@ void build(GraphBuilder& g, const NetSpec& net) {
 
 }  // namespace
 
-void build_mobilenetv2(GraphBuilder& g, double multiplier) {
+void build_mobilenetv2(GraphBuilder& g, double multiplier, double depth_multiplier, bool fix_stem_head) {
   NetSpec n;
   n.blocks = {"ds_r1_k3_s1_c16",    "ir_r2_k3_s2_e6_c24",  "ir_r3_k3_s2_e6_c32", "ir_r4_k3_s2_e6_c64",
               "ir_r3_k3_s1_e6_c96", "ir_r3_k3_s2_e6_c160", "ir_r1_k3_s1_e6_c320"};
   n.multiplier = multiplier;
+  n.depth_multiplier = depth_multiplier;
+  n.fix_first_last = fix_stem_head;
+  n.fix_stem = fix_stem_head;
   n.act = Act::relu6;
-  n.num_features = std::max<int64_t>(1280, make_divisible(1280 * multiplier));
+  n.num_features = fix_stem_head ? 1280 : std::max<int64_t>(1280, make_divisible(1280 * multiplier));
   build(g, n);
 }
 
@@ -152,16 +159,20 @@ void build_mobilenetv3(GraphBuilder& g, bool large, double multiplier) {
   build(g, n);
 }
 
-void build_mnasnet(GraphBuilder& g) {
+void build_mnasnet(GraphBuilder& g, double multiplier) {
   NetSpec n;
   n.blocks = {"ds_r1_k3_s1_c16_noskip", "ir_r3_k3_s2_e3_c24",  "ir_r3_k5_s2_e3_c40",        "ir_r3_k5_s2_e6_c80",
               "ir_r2_k3_s1_e6_c96",     "ir_r4_k5_s2_e6_c192", "ir_r1_k3_s1_e6_c320_noskip"};
+  n.multiplier = multiplier;
   n.act = Act::relu;
   build(g, n);
 }
 
-void build_efficientnet(GraphBuilder& g, bool lite) {
+void build_efficientnet(GraphBuilder& g, bool lite, double width, double depth) {
   NetSpec n;
+  n.multiplier = width;
+  n.depth_multiplier = depth;
+  n.num_features = make_divisible(1280 * width);
   if (lite) {
     n.blocks = {"ds_r1_k3_s1_e1_c16",  "ir_r2_k3_s2_e6_c24",  "ir_r2_k5_s2_e6_c40", "ir_r3_k3_s2_e6_c80",
                 "ir_r3_k5_s1_e6_c112", "ir_r4_k5_s2_e6_c192", "ir_r1_k3_s1_e6_c320"};

@@ -287,10 +287,95 @@ void GraphBuilder::flatten_output(const Tensor& x) {
   declare_output("logits", x.c);
 }
 
+GraphBuilder::Attribute GraphBuilder::int_attr(std::string name, int64_t v) {
+  Attribute a;
+  a.name = std::move(name);
+  a.kind = Attribute::Kind::int_value;
+  a.i = v;
+  return a;
+}
+
+GraphBuilder::Attribute GraphBuilder::float_attr(std::string name, float v) {
+  Attribute a;
+  a.name = std::move(name);
+  a.kind = Attribute::Kind::float_value;
+  a.f = v;
+  return a;
+}
+
+GraphBuilder::Attribute GraphBuilder::ints_attr(std::string name, std::vector<int64_t> v) {
+  Attribute a;
+  a.name = std::move(name);
+  a.kind = Attribute::Kind::ints;
+  a.ints = std::move(v);
+  return a;
+}
+
+void GraphBuilder::declare_input(const std::string& name, const std::vector<int64_t>& dims) {
+  auto* in = graph_->add_input();
+  in->set_name(name);
+  set_float_tensor_type(in, dims);
+}
+
+void GraphBuilder::declare_output(const std::string& name, const std::vector<int64_t>& dims) {
+  auto* out = graph_->add_output();
+  out->set_name(name);
+  set_float_tensor_type(out, dims);
+}
+
+std::string GraphBuilder::weights(const std::string& prefix, const std::vector<int64_t>& dims,
+                                  const std::vector<float>& values) {
+  size_t n = 1;
+  for (int64_t d : dims) n *= static_cast<size_t>(d);
+  if (n != values.size()) throw std::logic_error("graph builder: " + prefix + " has the wrong number of values");
+  return add_constant(prefix, dims, values);
+}
+
+std::string GraphBuilder::int64s(const std::string& prefix, const std::vector<int64_t>& values) {
+  auto* t = graph_->add_initializer();
+  t->set_name(fresh(prefix));
+  t->set_data_type(::onnx::TensorProto::INT64);
+  t->add_dims(static_cast<int64_t>(values.size()));
+  for (int64_t v : values) t->add_int64_data(v);
+  return t->name();
+}
+
+std::string GraphBuilder::zero_point(const std::string& prefix, int64_t value, bool is_signed) {
+  auto* t = graph_->add_initializer();
+  t->set_name(fresh(prefix));
+  t->set_data_type(is_signed ? ::onnx::TensorProto::INT8 : ::onnx::TensorProto::UINT8);
+  t->add_int32_data(static_cast<int32_t>(value));  // ONNX stores 8-bit integers in int32_data
+  return t->name();
+}
+
+std::string GraphBuilder::node(const std::string& op, const std::vector<std::string>& inputs,
+                               const std::vector<Attribute>& attributes, const std::string& output) {
+  const std::string out = output.empty() ? fresh("t") : output;
+  auto* n = add_node(op, inputs, {out});
+  for (const auto& a : attributes) {
+    switch (a.kind) {
+      case Attribute::Kind::int_value:
+        set_int(n, a.name.c_str(), a.i);
+        break;
+      case Attribute::Kind::float_value:
+        set_float(n, a.name.c_str(), a.f);
+        break;
+      case Attribute::Kind::ints: {
+        auto* attr = n->add_attribute();
+        attr->set_name(a.name);
+        attr->set_type(::onnx::AttributeProto::INTS);
+        for (int64_t v : a.ints) attr->add_ints(v);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 std::string GraphBuilder::serialize(const std::string& graph_name,
                                     const std::vector<std::pair<std::string, std::string>>& metadata) {
   model_->set_ir_version(kIrVersion);
-  model_->set_producer_name("edgeml zoo");
+  model_->set_producer_name(producer_);
   model_->set_producer_version("1");
   auto* op = model_->add_opset_import();
   op->set_domain("");

@@ -80,6 +80,35 @@ class GraphBuilder {
   // Flatten x [1, c, 1, 1] into the graph output "logits" [1, c] (for nets whose classifier is a conv).
   void flatten_output(const Tensor& x);
 
+  // Generic building, for importers that bring their own weights and shapes (src/tflite): tensors are plain names,
+  // shapes are whatever the caller tracks.
+  struct Attribute {
+    std::string name;
+    enum class Kind { int_value, float_value, ints } kind = Kind::int_value;
+    int64_t i = 0;
+    float f = 0;
+    std::vector<int64_t> ints;
+  };
+  static Attribute int_attr(std::string name, int64_t v);
+  static Attribute float_attr(std::string name, float v);
+  static Attribute ints_attr(std::string name, std::vector<int64_t> v);
+  void declare_input(const std::string& name, const std::vector<int64_t>& dims);   // float
+  void declare_output(const std::string& name, const std::vector<int64_t>& dims);  // float
+  // A float initializer holding exactly `values` (row-major over dims); returns its name.
+  std::string weights(const std::string& prefix, const std::vector<int64_t>& dims, const std::vector<float>& values);
+  // Seeded placeholder weights, uniform in [-bound, bound) (for architectures written with the generic calls).
+  std::string seeded_weights(const std::string& prefix, const std::vector<int64_t>& dims, float bound) {
+    return add_weight(prefix, dims, bound);
+  }
+  // A 1-D int64 initializer (shapes, axes, pads); returns its name.
+  std::string int64s(const std::string& prefix, const std::vector<int64_t>& values);
+  // A scalar int8 or uint8 initializer: the zero point of QuantizeLinear/DequantizeLinear, whose type sets theirs.
+  std::string zero_point(const std::string& prefix, int64_t value, bool is_signed);
+  // One node with one output; returns the output's name (`output` when given, else a fresh one).
+  std::string node(const std::string& op, const std::vector<std::string>& inputs,
+                   const std::vector<Attribute>& attributes = {}, const std::string& output = "");
+  void set_producer(std::string name) { producer_ = std::move(name); }
+
   // Serialized ModelProto (IR 8, opset 14) with the given metadata_props, in insertion order.
   std::string serialize(const std::string& graph_name,
                         const std::vector<std::pair<std::string, std::string>>& metadata);
@@ -100,6 +129,7 @@ class GraphBuilder {
   SeededRng rng_;
   int counter_ = 0;
   std::map<float, std::string> scalar_constants_;
+  std::string producer_ = "edgeml zoo";
 };
 
 }  // namespace edgeml::onnx

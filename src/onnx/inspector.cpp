@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "onnx/external_refs.hpp"
+#include "onnx/format_inspectors.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/op_cost.hpp"
 
@@ -51,6 +52,30 @@ bool is_non_parameter_input(const std::string& op, int index) {
                                                              {"MatMulInteger", {2, 3}}};
   auto it = table.find(op);
   return it != table.end() && it->second.count(index);
+}
+
+std::string onnx_type_name(int32_t t) {
+  using T = ::onnx::TensorProto;
+  switch (t) {
+    case T::FLOAT:
+      return "float32";
+    case T::FLOAT16:
+      return "float16";
+    case T::BFLOAT16:
+      return "bfloat16";
+    case T::DOUBLE:
+      return "float64";
+    case T::INT8:
+      return "int8";
+    case T::UINT8:
+      return "uint8";
+    case T::INT32:
+      return "int32";
+    case T::INT64:
+      return "int64";
+    default:
+      return "type_" + std::to_string(t);
+  }
 }
 
 bool is_weight_type(int32_t t) {
@@ -121,7 +146,10 @@ void read_stored_facts(const ::onnx::ModelProto& m, const fs::path& model_dir, I
     }
   for (const auto& name : weights) {
     const auto* t = stored[name];
-    if (is_weight_type(t->data_type()) && t->dims_size() > 0) r.params += static_cast<int64_t>(element_count(*t));
+    if (is_weight_type(t->data_type()) && t->dims_size() > 0) {
+      r.params += static_cast<int64_t>(element_count(*t));
+      r.weight_types[onnx_type_name(t->data_type())] += static_cast<int64_t>(element_count(*t));
+    }
   }
 
   std::set<std::string> files;
@@ -148,6 +176,7 @@ std::unordered_map<std::string, Shape> infer_shapes(::onnx::ModelProto& m, Inspe
   if (int index = real_input(*g); index >= 0) {
     auto& in = *g->mutable_input(index);
     r.input_name = in.name();
+    if (in.type().has_tensor_type()) r.input_type = onnx_type_name(in.type().tensor_type().elem_type());
     if (in.type().has_tensor_type() && in.type().tensor_type().has_shape()) {
       auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
       for (const auto& d : shape->dim()) r.input_shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
@@ -242,10 +271,12 @@ InspectResult inspect_bytes(std::string_view bytes, const fs::path& model_dir, c
   r.format = to_string(format);
   if (format == ModelFormat::onnx) {
     inspect_onnx(bytes, model_dir, r);
-  } else if (format == ModelFormat::unknown) {
-    r.unavailable = "unrecognised format: not ONNX, TFLite (TFL3) or a PyTorch archive";
+  } else if (format == ModelFormat::tflite) {
+    inspect_tflite(bytes, r);
+  } else if (format == ModelFormat::pytorch) {
+    inspect_pytorch(bytes, r);
   } else {
-    r.unavailable = "parameter and MAC counting is implemented for ONNX only, not " + r.format;
+    r.unavailable = "unrecognised format: not ONNX, TFLite (TFL3) or a PyTorch archive";
   }
   r.size_mb = static_cast<double>(r.file_bytes + r.external_bytes) / kMiB;
   return r;
@@ -279,26 +310,38 @@ InspectResult inspect_file(const fs::path& path, const InspectOptions& options) 
 nlohmann::json inspect_to_json(const InspectResult& r) {
   using nlohmann::json;
   json j = {{"format", r.format}, {"size_mb", r.size_mb}, {"file_bytes", r.file_bytes}};
-  if (!r.graph_stats) {
+  const bool runnable = r.format == "onnx" || (r.format == "tflite" && r.refusal.empty());
+  j["runnable"] = runnable;
+  j["refusal"] = runnable ? json(nullptr) : json(r.refusal.empty() ? r.unavailable : r.refusal);
+  if (!r.graph_stats && !r.params_only) {
     for (const char* k : {"params", "gmacs", "gflops", "input_shape", "opset", "ops"}) j[k] = nullptr;
     j["unavailable"] = r.unavailable;
+    j["notes"] = r.notes;
     return j;
   }
   j["params"] = r.params;
+  j["weight_types"] = r.weight_types;
+  j["notes"] = r.notes;
+  if (r.params_only) {  // a state dict: no graph, so no cost, input or operators
+    for (const char* k : {"gmacs", "gflops", "input_shape", "opset", "ops"}) j[k] = nullptr;
+    j["unavailable"] = r.unavailable;
+    return j;
+  }
   j["gmacs"] = r.macs / 1e9;
   j["gflops"] = r.flops / 1e9;
   j["input_name"] = r.input_name;
   j["input_shape"] = r.input_shape;
-  j["opset"] = r.opset;
-  j["ir_version"] = r.ir_version;
+  j["input_type"] = r.input_type;
+  j["opset"] = r.format == "onnx" ? json(r.opset) : json(nullptr);
+  j["ir_version"] = r.format == "onnx" ? json(r.ir_version) : json(nullptr);
   j["producer"] = r.producer;
   j["nodes"] = r.nodes;
   j["ops"] = r.ops;
+  j["unsupported_ops"] = r.unsupported_ops;
   json meta = json::object();
   for (const auto& [k, v] : r.metadata) meta[k] = v;
   j["metadata"] = meta;
   j["external_data"] = {{"files", r.external_files}, {"bytes", r.external_bytes}};
-  j["notes"] = r.notes;
   return j;
 }
 

@@ -22,14 +22,52 @@ struct ZooEntry {
 const std::map<std::string, ZooEntry>& entries() {
   static const std::map<std::string, ZooEntry> zoo = {
       {"mobilenetv2_050", {"timm", [](GraphBuilder& g) { build_mobilenetv2(g, 0.5); }}},
+      {"mobilenetv2_075", {"timm", [](GraphBuilder& g) { build_mobilenetv2(g, 0.75); }}},
       {"mobilenetv2_100", {"timm", [](GraphBuilder& g) { build_mobilenetv2(g, 1.0); }}},
+      {"mobilenetv2_120d", {"timm", [](GraphBuilder& g) { build_mobilenetv2(g, 1.2, 1.4, true); }}},
       {"mobilenetv3_small_075", {"timm", [](GraphBuilder& g) { build_mobilenetv3(g, false, 0.75); }}},
       {"mobilenetv3_small_100", {"timm", [](GraphBuilder& g) { build_mobilenetv3(g, false, 1.0); }}},
       {"mobilenetv3_large_100", {"timm", [](GraphBuilder& g) { build_mobilenetv3(g, true, 1.0); }}},
+      {"mnasnet_050", {"timm", [](GraphBuilder& g) { build_mnasnet(g, 0.5); }}},
+      {"mnasnet_075", {"timm", [](GraphBuilder& g) { build_mnasnet(g, 0.75); }}},
       {"mnasnet_100", {"timm", [](GraphBuilder& g) { build_mnasnet(g); }}},
       {"ghostnet_100", {"timm", [](GraphBuilder& g) { build_ghostnet(g); }}},
+      {"deit_tiny_patch16_224", {"timm", [](GraphBuilder& g) { build_vit(g, 192, 12, 3); }}},
       {"efficientnet_b0", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false); }}},
+      {"efficientnet_b1", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false, 1.0, 1.1); }}},
+      {"efficientnet_b2", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false, 1.1, 1.2); }}},
+      {"efficientnet_b3", {"timm", [](GraphBuilder& g) { build_efficientnet(g, false, 1.2, 1.4); }}},
       {"efficientnet_lite0", {"timm", [](GraphBuilder& g) { build_efficientnet(g, true); }}},
+      {"regnetx_002",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 36.44, 2.49, 13, 8, 0});
+        }}},
+      {"regnetx_004",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 24.48, 2.54, 22, 16, 0});
+        }}},
+      {"regnety_002",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {24, 36.44, 2.49, 13, 8, 0.25});
+        }}},
+      {"regnety_004",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {48, 27.89, 2.09, 16, 8, 0.25});
+        }}},
+      {"regnety_006",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {48, 32.54, 2.32, 15, 16, 0.25});
+        }}},
+      {"regnety_008",
+       {"timm",
+        [](GraphBuilder& g) {
+          build_regnet(g, {56, 38.84, 2.4, 14, 16, 0.25});
+        }}},
       {"resnet18", {"timm", [](GraphBuilder& g) { build_resnet(g, 18); }}},
       {"resnet34", {"timm", [](GraphBuilder& g) { build_resnet(g, 34); }}},
       {"resnet50", {"timm", [](GraphBuilder& g) { build_resnet(g, 50); }}},

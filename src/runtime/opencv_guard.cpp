@@ -132,6 +132,10 @@ std::vector<std::string> prepare_for_opencv(::onnx::ModelProto& model) {
   int clips = 0, muls = 0, convs = 0;
   for (auto& node : *graph->mutable_node()) {
     if (!is_default_domain(node)) continue;
+    if (node.op_type() == "QuantizeLinear" || node.op_type() == "DequantizeLinear")
+      throw RuntimeRefusal("OpenCV 4.6 computes " + node_label(node) +
+                           " wrongly in a float graph (it runs quantize/dequantize only inside its own int8 networks): "
+                           "use the ort backend for models with quantized activations");
     if (node.op_type() == "Clip" && rewrite_clip(node, constants)) ++clips;
     if (node.op_type() == "Conv" && add_conv_kernel_shape(node, *graph)) ++convs;
     if (node.op_type() == "Mul" && node.input_size() == 2 && produced_by_hardsigmoid(node.input(1))) {

@@ -6,6 +6,8 @@
 //  - Mul(x, HardSigmoid(y)): 4.6 fuses it into HardSwish(y) without checking x == y, silently giving wrong outputs.
 //    Mul is commutative, so the inputs are swapped to Mul(HardSigmoid(y), x), which the fuser does not match.
 //  - Conv without kernel_shape (optional in ONNX): 4.6 requires it; it is added from the weight's dims.
+//  - QuantizeLinear/DequantizeLinear in a float graph (a TFLite model with quantized activations, simulated in float):
+//    4.6 gives values off by orders of magnitude; refused.
 //  - External data: 4.6 dies with SIGFPE inside readNetFromONNX. The caller inlines it first; this guard refuses any
 //    initializer still stored outside.
 #include <onnx/onnx_pb.h>

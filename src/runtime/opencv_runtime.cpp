@@ -12,14 +12,20 @@
 #include "common/error.hpp"
 #include "onnx/external_data.hpp"
 #include "runtime/backends.hpp"
+#include "runtime/model_source.hpp"
 #include "runtime/opencv_guard.hpp"
 
 namespace edgeml::runtime {
 
 namespace {
 
-::onnx::ModelProto parse_model(const std::filesystem::path& path) {
+::onnx::ModelProto parse_model(const ModelSource& source) {
   ::onnx::ModelProto model;
+  if (!source.translated_onnx.empty()) {
+    if (!model.ParseFromString(source.translated_onnx)) throw std::runtime_error("the translated model does not parse");
+    return model;
+  }
+  const std::filesystem::path& path = source.path;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read model file " + path.string());
   if (!model.ParseFromIstream(&in)) throw std::runtime_error(path.string() + " is not a valid ONNX model");
@@ -43,10 +49,13 @@ class OpenCvRuntime final : public Runtime {
   std::string backend() const override { return "opencv"; }
 
   void load(const std::filesystem::path& model_path, const RuntimeOptions& options) override {
-    require_onnx(model_path);
     if (options.threads < 1) throw FieldError("threads", "threads must be at least 1");
-    ::onnx::ModelProto model = parse_model(model_path);
-    adjustments_ = prepare_for_opencv(model);  // refuses before OpenCV can crash or compute wrongly
+    ModelSource source = open_model(model_path);
+    ::onnx::ModelProto model = parse_model(source);
+    adjustments_ = source.notes;
+    for (auto& line : prepare_for_opencv(model))  // refuses before OpenCV can crash or compute wrongly
+      adjustments_.push_back(std::move(line));
+    spec_ = source.input_spec;
     describe(model);
 
     std::string bytes;
@@ -61,10 +70,22 @@ class OpenCvRuntime final : public Runtime {
     threads_ = options.threads;
     run_shape_.clear();
     for (int64_t d : input_.shape) run_shape_.push_back(d > 0 ? static_cast<int>(d) : 1);
+    // Some graphs load but cannot run in 4.6 (e.g. a transformer's per-feature constants on a 2-D or 3-D token
+    // tensor fail its shape checks at the first forward). One forward on zeros here turns that into a refusal at
+    // load, where the caller expects it, instead of an error on every request.
+    try {
+      std::vector<float> zeros(input_.element_count(), 0.0f);
+      net_.setInput(cv::Mat(static_cast<int>(run_shape_.size()), run_shape_.data(), CV_32F, zeros.data()), input_.name);
+      net_.forward(output_.name);
+    } catch (const cv::Exception& e) {
+      net_ = cv::dnn::Net();
+      throw RuntimeRefusal("OpenCV 4.6 loads this model but cannot run it: " + e.err);
+    }
   }
 
   TensorInfo input() const override { return input_; }
   TensorInfo output() const override { return output_; }
+  InputSpec input_spec() const override { return spec_; }
   std::vector<std::string> adjustments() const override { return adjustments_; }
 
   std::vector<float> run(const std::vector<float>& input) override {
@@ -117,6 +138,7 @@ class OpenCvRuntime final : public Runtime {
 
   cv::dnn::Net net_;
   TensorInfo input_, output_;
+  InputSpec spec_;
   std::vector<int> run_shape_;
   std::vector<std::string> adjustments_;
   int threads_ = 1;

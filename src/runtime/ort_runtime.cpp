@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "runtime/backends.hpp"
+#include "runtime/model_source.hpp"
 
 namespace edgeml::runtime {
 
@@ -111,8 +112,8 @@ class OrtRuntime final : public Runtime {
   std::string backend() const override { return "ort"; }
 
   void load(const std::filesystem::path& model, const RuntimeOptions& options) override {
-    require_onnx(model);
     if (options.threads < 1) throw FieldError("threads", "threads must be at least 1");
+    ModelSource source = open_model(model);
     reset();
     OrtSessionOptions* raw_opts = nullptr;
     check(api().CreateSessionOptions(&raw_opts), "CreateSessionOptions");
@@ -123,8 +124,12 @@ class OrtRuntime final : public Runtime {
     check(api().SetSessionGraphOptimizationLevel(opts.get(), ORT_ENABLE_ALL), "SetSessionGraphOptimizationLevel");
 
     OrtSession* raw_session = nullptr;
-    // ORT resolves external data (".onnx.data") relative to the model path itself.
-    if (OrtStatus* st = api().CreateSession(process_env(), model.c_str(), opts.get(), &raw_session)) {
+    // ORT resolves external data (".onnx.data") relative to the model path itself; a translated model is in memory.
+    OrtStatus* st = source.translated_onnx.empty()
+                        ? api().CreateSession(process_env(), model.c_str(), opts.get(), &raw_session)
+                        : api().CreateSessionFromArray(process_env(), source.translated_onnx.data(),
+                                                       source.translated_onnx.size(), opts.get(), &raw_session);
+    if (st) {
       // An operator or opset this ORT build lacks is a refusal (the model may be fine); anything else is an error.
       const bool unsupported = api().GetErrorCode(st) == ORT_NOT_IMPLEMENTED;
       std::string msg = api().GetErrorMessage(st);
@@ -146,6 +151,8 @@ class OrtRuntime final : public Runtime {
       throw RuntimeRefusal("input and first output must be float32 tensors");
     input_ = in.info;
     output_ = out.info;
+    spec_ = source.input_spec;
+    adjustments_ = source.notes;
     run_shape_ = input_.shape;
     for (auto& d : run_shape_) d = d > 0 ? d : 1;  // a dynamic batch or size runs as 1
 
@@ -168,6 +175,8 @@ class OrtRuntime final : public Runtime {
 
   TensorInfo input() const override { return input_; }
   TensorInfo output() const override { return output_; }
+  InputSpec input_spec() const override { return spec_; }
+  std::vector<std::string> adjustments() const override { return adjustments_; }
 
   std::vector<float> run(const std::vector<float>& input) override {
     if (!session_) throw std::logic_error("run() before load()");
@@ -217,6 +226,8 @@ class OrtRuntime final : public Runtime {
   SessionPtr session_;
   std::unique_ptr<OrtMemoryInfo, MemInfoDeleter> mem_info_;
   TensorInfo input_, output_;
+  InputSpec spec_;
+  std::vector<std::string> adjustments_;
   std::vector<int64_t> run_shape_;
   std::vector<float> out_buffer_;
   ValuePtr bound_output_, bound_input_;

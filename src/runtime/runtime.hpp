@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/input_spec.hpp"
+
 namespace edgeml::runtime {
 
 struct TensorInfo {
@@ -21,8 +23,8 @@ struct RuntimeOptions {
   int threads = 1;  // intra-op threads
 };
 
-// Thrown by load() when this backend will not run this model; what() says why (e.g. "no runtime for tflite in this
-// build", "OpenCV 4.6 cannot parse Clip with min/max inputs").
+// Thrown by load() when this backend will not run this model; what() says why (e.g. "no runtime for pytorch in this
+// build: ... export it to ONNX", "OpenCV 4.6 cannot parse Clip with min/max inputs").
 class RuntimeRefusal : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -32,15 +34,19 @@ class Runtime {
  public:
   virtual ~Runtime() = default;
   virtual std::string backend() const = 0;  // "ort" or "opencv"
-  // Loads a model file; throws RuntimeRefusal (will not run it) or std::runtime_error (file or parse failure).
+  // Loads a model file (ONNX, or TFLite translated in memory: model_source.hpp); throws RuntimeRefusal (will not run
+  // it), edgeml::Error (a TFLite file the importer rejects) or std::runtime_error (file or parse failure).
   virtual void load(const std::filesystem::path& model, const RuntimeOptions& options) = 0;
   virtual TensorInfo input() const = 0;
   virtual TensorInfo output() const = 0;
-  // One inference on a float32 NCHW tensor of input().element_count() values; returns the first output, flattened.
+  // The input's layout and pixel convention, as the loaded model declares them (input_spec.hpp).
+  virtual InputSpec input_spec() const = 0;
+  // One inference on a float32 tensor of input().element_count() values, in the layout input_spec() names; returns
+  // the first output, flattened.
   // Throws FieldError("input") when the size is wrong.
   virtual std::vector<float> run(const std::vector<float>& input) = 0;
-  // What load() changed so this backend runs the model correctly (e.g. "rewrote 3 Clip nodes to OpenCV's attribute
-  // form"); empty when the model ran as given.
+  // What load() changed so this backend runs the model correctly (e.g. "translated from TFLite to ONNX in memory",
+  // "rewrote 3 Clip nodes to OpenCV's attribute form"); empty when the model ran as given.
   virtual std::vector<std::string> adjustments() const { return {}; }
 };
 
@@ -52,8 +58,5 @@ std::vector<std::string> available_backends();
 // Model file format from its bytes: "onnx", "tflite" ("TFL3" at offset 4), "pytorch" (zip or legacy pickle), or
 // "unknown". Throws std::runtime_error naming the file when it cannot be read.
 std::string detect_format(const std::filesystem::path& model);
-
-// Throws RuntimeRefusal("no runtime for <format> in this build") unless the file is ONNX. Both backends call it first.
-void require_onnx(const std::filesystem::path& model);
 
 }  // namespace edgeml::runtime

@@ -97,7 +97,7 @@ TEST(ModelStore, RemovesLeftoversAndPrunes) {
 TEST(AgentStateFile, RoundTripsAndRejectsDamage) {
   TempDir d;
   AgentState s;
-  s.active = ModelRef{"a", std::string(64, 'b'), "onnx", 10, 1.5};
+  s.active = ModelRef{"a", std::string(64, 'b'), "onnx", 10, 1.5, ""};
   s.active_since_s = 42;
   s.record({1, "activated", "a", std::string(64, 'b'), ""});
   save_agent_state(d.path / "state.json", s);

@@ -21,6 +21,10 @@ using edgeml::testing::TempDir;
 
 namespace {
 
+// A minimal pre-1.6 torch.save file: magic number, protocol 1001, empty system info, an empty state dict.
+const std::string kLegacyTorchSave(
+    "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02M\xe9\x03.\x80\x02}.\x80\x02}.", 29);
+
 // A small CNN step: 3x8x8 -> Conv 3x3 (4 channels) -> Relu -> GlobalAveragePool.
 std::filesystem::path tiny_cnn(const TempDir& dir, const std::string& name = "tiny_cnn") {
   GraphBuilder g(13);
@@ -150,12 +154,28 @@ TEST_P(BenchOn, BadOptionsNameTheField) {
 INSTANTIATE_TEST_SUITE_P(Each, BenchOn, ::testing::ValuesIn(edgeml::runtime::available_backends()),
                          [](const auto& info) { return info.param; });
 
-TEST(BenchRefusal, TfliteIsRefusedWithTheReason) {
+TEST(BenchRows, TfliteModelIsBenchmarkedWithItsOwnFigures) {
+  // The seed's real TFLite model (translated in memory): counted from the file, its NHWC input reported channels first.
+  const auto r =
+      run_benchmark(std::filesystem::path(EDGEML_SHARED_DATA) / "mobilenetv3_small_075.tflite", quick("auto"));
+  EXPECT_EQ(r.input_size, "3x224x224");
+  EXPECT_EQ(r.input_resolution, "224x224");
+  ASSERT_TRUE(r.params_m && r.gmacs);
+  EXPECT_NEAR(*r.params_m, 2.037032, 1e-9);
+  EXPECT_NEAR(*r.gmacs, 0.043399344, 1e-12);
+  EXPECT_GT(r.latency_avg_s, 0);
+}
+
+TEST(BenchRefusal, PytorchIsRefusedWithTheReason) {
+  // TFLite runs (translated in memory, tests/tflite); a PyTorch file has no runtime here.
+  TempDir dir;
+  const auto pth = dir / "legacy.pth";
+  std::ofstream(pth, std::ios::binary) << kLegacyTorchSave;
   try {
-    run_benchmark(std::filesystem::path(EDGEML_SHARED_DATA) / "mobilenetv3_small_075.tflite", quick("auto"));
+    run_benchmark(pth, quick("auto"));
     FAIL();
   } catch (const edgeml::runtime::RuntimeRefusal& e) {
-    EXPECT_STREQ(e.what(), "no runtime for tflite in this build");
+    EXPECT_NE(std::string(e.what()).find("no runtime for pytorch in this build"), std::string::npos) << e.what();
   }
 }
 

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "../runtime/onnx_builder.hpp"
 #include "common/csv.hpp"
 #include "common/files.hpp"
@@ -12,6 +14,10 @@ using edgeml::testing::GraphBuilder;
 using edgeml::testing::TempDir;
 
 namespace {
+
+// A minimal pre-1.6 torch.save file: magic number, protocol 1001, empty system info, an empty state dict.
+const std::string kLegacyTorchSave(
+    "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02M\xe9\x03.\x80\x02}.\x80\x02}.", 29);
 
 struct Outcome {
   int status = -1;
@@ -54,15 +60,16 @@ TEST(BenchCli, BenchmarksAFolderIntoRowsAndReportsARefusedFile) {
   std::filesystem::create_directories(dir / "models");
   relu_model(dir / "models/relu_a.onnx");
   relu_model(dir / "models/relu_b.onnx");
-  const std::string tflite = std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite";
-  auto out = run_edgeml({"bench", "--models", (dir / "models").string(), tflite, "--device-name", "testbox", "--out",
+  const std::string pth = (dir / "legacy.pth").string();  // PyTorch: stored and served, but no runtime here
+  std::ofstream(pth, std::ios::binary) << kLegacyTorchSave;
+  auto out = run_edgeml({"bench", "--models", (dir / "models").string(), pth, "--device-name", "testbox", "--out",
                          (dir / "rows.csv").string(), "--iterations", "5", "--warmup", "1", "--runs", "2",
                          // a machine with no power source, whatever this one has
                          "--sysfs-root", std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/sys", "--procfs-root",
                          std::string(EDGEML_FIXTURES_DIR) + "/bare_vm/proc"},
                         dir / "log.txt");
   EXPECT_EQ(out.status, 1) << out.output;  // one model could not be run
-  EXPECT_TRUE(contains(out.output, "no runtime for tflite in this build")) << out.output;
+  EXPECT_TRUE(contains(out.output, "no runtime for pytorch in this build")) << out.output;
   EXPECT_TRUE(contains(out.output, "[1/3] relu_a")) << out.output;  // progress
   EXPECT_TRUE(contains(out.output, "2 of 3 model(s) benchmarked")) << out.output;
 

@@ -79,12 +79,29 @@ TEST(Cli, InspectBrokenFileFailsWithReason) {
   EXPECT_NE(missing.out.find("not found"), std::string::npos) << missing.out;
 }
 
-TEST(Cli, InspectTfliteShowsFormat) {
+TEST(Cli, InspectTfliteCountsIt) {
   ToolRun r = edgeml("inspect " + std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite --json");
   ASSERT_EQ(r.code, 0);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["format"], "tflite");
-  EXPECT_TRUE(j["params"].is_null());
+  EXPECT_EQ(j["params"], 2'037'032);
+  EXPECT_EQ(j["input_shape"], nlohmann::json::array({1, 224, 224, 3}));
+  EXPECT_EQ(j["input_type"], "float32");
+  EXPECT_EQ(j["weight_types"]["float32"].get<int64_t>() + j["weight_types"]["int8"].get<int64_t>(), 2'037'032);
+  ToolRun table = edgeml("inspect " + std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite");
+  EXPECT_EQ(table.code, 0);
+  EXPECT_NE(table.out.find("HARD_SWISH 19"), std::string::npos) << table.out;
+}
+
+TEST(Cli, InspectUnknownFormatExitsNonZero) {
+  testing::TempDir dir;
+  testing::spit(dir.path() / "notes.txt", "hello, not a model\n");
+  ToolRun r = edgeml("inspect " + (dir.path() / "notes.txt").string(), true);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("unrecognised format"), std::string::npos) << r.out;
+  ToolRun j = edgeml("inspect --json " + (dir.path() / "notes.txt").string());
+  EXPECT_EQ(j.code, 1);
+  EXPECT_EQ(nlohmann::json::parse(j.out)["format"], "unknown");
 }
 
 }  // namespace

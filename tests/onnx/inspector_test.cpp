@@ -70,17 +70,28 @@ TEST(InspectorJson, HasTheAgreedFields) {
   EXPECT_EQ(j["input_shape"], nlohmann::json::array({2, 4, 6, 5}));
 }
 
-TEST(InspectorFormat, RealTfliteFileIsTfliteWithCountsUnavailable) {
+TEST(InspectorFormat, RealTfliteFileIsCounted) {
+  // Figures from ../shared/notes/tflite.md (checked there with an independent implementation).
   const std::string path = std::string(EDGEML_SHARED_DATA) + "/mobilenetv3_small_075.tflite";
   auto r = inspect_file(path);
   EXPECT_EQ(r.format, "tflite");
-  EXPECT_FALSE(r.graph_stats);
-  EXPECT_NE(r.unavailable.find("ONNX only"), std::string::npos);
-  EXPECT_GT(r.size_mb, 1.0);
+  ASSERT_TRUE(r.graph_stats);
+  EXPECT_EQ(r.params, 2'037'032);
+  EXPECT_EQ(r.macs, 43'399'344);
+  EXPECT_GT(r.flops, 2 * r.macs);
+  EXPECT_EQ(r.input_shape, (std::vector<int64_t>{1, 224, 224, 3}));
+  EXPECT_EQ(r.input_type, "float32");
+  EXPECT_EQ(r.ops.at("CONV_2D"), 43);
+  EXPECT_EQ(r.nodes, 114);
+  EXPECT_GT(r.weight_types.at("int8"), 2'000'000);
+  EXPECT_TRUE(r.unsupported_ops.empty());
+  EXPECT_EQ(r.refusal, "");
   auto j = inspect_to_json(r);
-  EXPECT_TRUE(j["params"].is_null());
-  EXPECT_TRUE(j["gmacs"].is_null());
-  EXPECT_EQ(j["unavailable"], r.unavailable);
+  EXPECT_EQ(j["params"], 2'037'032);
+  EXPECT_DOUBLE_EQ(j["gmacs"].get<double>(), 0.043399344);
+  EXPECT_EQ(j["runnable"], true);
+  EXPECT_TRUE(j["opset"].is_null());
+  EXPECT_EQ(j["ops"]["DEPTHWISE_CONV_2D"], 11);
 }
 
 // A zip archive with stored (uncompressed) entries, as torch.save writes them.
@@ -112,9 +123,13 @@ std::string make_zip(const std::vector<std::string>& names) {
 TEST(InspectorFormat, TorchSaveArchiveIsPytorch) {
   EXPECT_EQ(detect_format(make_zip({"resnet18/data.pkl", "resnet18/data/0", "resnet18/version"})),
             ModelFormat::pytorch);
-  auto r = inspect_bytes(make_zip({"archive/data.pkl", "archive/version"}));
-  EXPECT_EQ(r.format, "pytorch");
-  EXPECT_FALSE(r.graph_stats);
+  // A data.pkl that is not a pickle torch.save writes is a clear error, not a guess.
+  try {
+    inspect_bytes(make_zip({"archive/data.pkl", "archive/version"}));
+    FAIL() << "inspected";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a readable PyTorch file"), std::string::npos) << e.what();
+  }
 }
 
 TEST(InspectorFormat, OtherZipIsUnknown) {

@@ -23,17 +23,34 @@ struct Published {
   double params_m, gmacs;
 };
 
-// timm results tables (param_count, infer_gmacs at 224) and torchvision's docs (params, "GFLOPS" = MACs).
+// timm results tables (param_count, infer_gmacs at 224) and torchvision's docs (params, "GFLOPS" = MACs). The
+// variants added for the device catalogs take timm's figures as ../shared/data/27_models_benchmark_rpi5.csv lists
+// them (params_m, gmacs; that file's clean columns), except regnety_008 and deit_tiny_patch16_224 (timm's table; the
+// Jetson file's deit_tiny row is garbled).
 const std::map<std::string, Published> kPublished = {
     {"mobilenetv2_050", {1.97, 0.10}},
+    {"mobilenetv2_075", {2.636, 0.209}},
     {"mobilenetv2_100", {3.50, 0.31}},
+    {"mobilenetv2_120d", {5.831, 0.669}},
     {"mobilenetv3_small_075", {2.04, 0.05}},
     {"mobilenetv3_small_100", {2.54, 0.06}},
     {"mobilenetv3_large_100", {5.48, 0.22}},
+    {"mnasnet_050", {2.219, 0.105}},
+    {"mnasnet_075", {3.170, 0.216}},
     {"mnasnet_100", {4.38, 0.33}},
     {"ghostnet_100", {5.18, 0.15}},
+    {"deit_tiny_patch16_224", {5.717, 1.26}},
     {"efficientnet_b0", {5.29, 0.40}},
+    {"efficientnet_b1", {7.794, 0.570}},
+    {"efficientnet_b2", {9.110, 0.659}},
+    {"efficientnet_b3", {12.233, 0.963}},
     {"efficientnet_lite0", {4.65, 0.40}},
+    {"regnetx_002", {2.685, 0.199}},
+    {"regnetx_004", {5.158, 0.398}},
+    {"regnety_002", {3.163, 0.200}},
+    {"regnety_004", {4.344, 0.402}},
+    {"regnety_006", {6.055, 0.601}},
+    {"regnety_008", {6.263, 0.810}},
     {"resnet18", {11.69, 1.82}},
     {"resnet34", {21.80, 3.67}},
     {"resnet50", {25.56, 4.11}},
