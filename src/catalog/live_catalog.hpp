@@ -16,8 +16,8 @@ namespace edgeml::catalog {
 
 struct AddResult {
   size_t added = 0, clean = 0, flagged = 0, repaired = 0;
-  std::uint64_t version = 0;     // catalog version after the add
-  nlohmann::json rows;           // each added row as row_to_json shows it (flags, repairs, provenance)
+  std::uint64_t version = 0;              // catalog version after the add
+  nlohmann::json rows;                    // each added row as row_to_json shows it (flags, repairs, provenance)
   std::vector<std::string> device_types;  // device types that received clean rows (to recalibrate)
 };
 

@@ -22,8 +22,8 @@ bool repair_params_gflops_swap(ModelRow& row, const Thresholds& t) {
   r.detail = "gflops " + format_number(gflops, 4) + " vs 2 x gmacs " + format_number(2 * gmacs, 4) + " (" +
              format_number(flops_off * 100, 1) + "% off); size_mb / gflops = " + format_number(mb_per_gflops_col, 2) +
              " MB per million (an fp32 checkpoint), size_mb / params_m = " + format_number(mb_per_params_col, 1) +
-             ": params_m := " + format_number(gflops, 4) + " (gflops column), gflops := 2 x gmacs = " +
-             format_number(2 * gmacs, 4);
+             ": params_m := " + format_number(gflops, 4) +
+             " (gflops column), gflops := 2 x gmacs = " + format_number(2 * gmacs, 4);
   row.params_m = gflops;
   row.gflops = 2 * gmacs;
   row.repairs.push_back(std::move(r));

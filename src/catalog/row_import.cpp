@@ -46,7 +46,7 @@ void finish(ModelRow& row, const Provenance& p) {
 
 void read_provenance(const nlohmann::json& j, Provenance& p, const std::string& prefix) {
   if (!j.is_object()) throw FieldError(prefix, prefix + " must be an object");
-  static const char* known[] = {"device",  "agent_version", "backend",       "sensor",
+  static const char* known[] = {"device",  "agent_version", "backend",      "sensor",
                                 "threads", "measured_at_s", "model_sha256", "campaign"};
   for (const auto& [key, value] : j.items())
     if (std::find(std::begin(known), std::end(known), key) == std::end(known))
@@ -80,8 +80,8 @@ RowBatch rows_from_json(const nlohmann::json& body, const Provenance& base) {
   const auto& rows = body["rows"];
   if (rows.empty()) throw FieldError("rows", "rows is empty");
   if (rows.size() > kMaxRowsPerBatch)
-    throw FieldError("rows", "at most " + std::to_string(kMaxRowsPerBatch) + " rows per batch, got " +
-                                 std::to_string(rows.size()));
+    throw FieldError(
+        "rows", "at most " + std::to_string(kMaxRowsPerBatch) + " rows per batch, got " + std::to_string(rows.size()));
   const auto& columns = row_columns();
   CsvTable table;
   table.header = columns;

@@ -22,8 +22,7 @@ std::string row_record(const ModelRow& row) {
     if (!cell.empty()) cells[column] = cell;
   nlohmann::json p = provenance_to_json(row.provenance);
   p.erase("origin");
-  for (auto it = p.begin(); it != p.end();)
-    it = it.value().is_null() ? p.erase(it) : std::next(it);
+  for (auto it = p.begin(); it != p.end();) it = it.value().is_null() ? p.erase(it) : std::next(it);
   return nlohmann::json{{"device_type", row.device_type},
                         {"origin", row.provenance.origin},
                         {"provenance", p},

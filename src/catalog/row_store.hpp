@@ -22,8 +22,8 @@ class RowSource {
  public:
   virtual ~RowSource() = default;
   struct Loaded {
-    std::vector<ModelRow> rows;             // not yet validated: add them to a Catalog
-    std::vector<std::string> skipped;       // "line 7: ..." for records that could not be read
+    std::vector<ModelRow> rows;        // not yet validated: add them to a Catalog
+    std::vector<std::string> skipped;  // "line 7: ..." for records that could not be read
   };
   virtual Loaded load() const = 0;
 };
