@@ -27,6 +27,17 @@ void InferenceLoop::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+InferenceLoop::Pause::Pause(InferenceLoop& loop) : loop_(loop) {
+  std::unique_lock lock(loop_.busy_mu_);
+  ++loop_.pauses_;
+  loop_.idle_cv_.wait(lock, [&] { return !loop_.inflight_since_s_.has_value(); });
+}
+
+InferenceLoop::Pause::~Pause() {
+  std::lock_guard lock(loop_.busy_mu_);
+  --loop_.pauses_;
+}
+
 telemetry::BusyCounters InferenceLoop::busy() const {
   std::lock_guard lock(busy_mu_);
   telemetry::BusyCounters b = busy_;
@@ -62,6 +73,7 @@ void InferenceLoop::run() {
     if (input.size() != active->input.element_count) input = ModelHost::synthetic_input(active->input.element_count);
     {
       std::lock_guard lock(busy_mu_);
+      if (pauses_ > 0) continue;  // a benchmark window has the device
       inflight_since_s_ = clock_.monotonic_s();
     }
     try {
@@ -74,6 +86,7 @@ void InferenceLoop::run() {
         busy_.busy_s += r.latency_s;
         ++busy_.inferences;
       }
+      idle_cv_.notify_all();
       stats_.record(r.latency_s, clock_.now_s());
     } catch (const std::exception& e) {
       {
@@ -81,6 +94,7 @@ void InferenceLoop::run() {
         if (inflight_since_s_) busy_.busy_s += std::max(0.0, clock_.monotonic_s() - *inflight_since_s_);
         inflight_since_s_.reset();
       }
+      idle_cv_.notify_all();
       stats_.record_error(e.what());
     }
   }

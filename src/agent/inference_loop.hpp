@@ -28,6 +28,19 @@ class InferenceLoop {
   // Cumulative busy time (an inference in flight counts up to now, by the clock's monotonic time) and count.
   telemetry::BusyCounters busy() const;
 
+  // While a Pause lives the loop runs no inference (ticks are skipped), so a benchmark window has the device to
+  // itself. Pauses nest; the destructor resumes. The pause waits for an inference in flight to finish.
+  class Pause {
+   public:
+    explicit Pause(InferenceLoop& loop);
+    ~Pause();
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+
+   private:
+    InferenceLoop& loop_;
+  };
+
  private:
   void run();
   const ModelHost& host_;
@@ -41,6 +54,8 @@ class InferenceLoop {
   mutable std::mutex busy_mu_;  // guards what follows
   telemetry::BusyCounters busy_;
   std::optional<double> inflight_since_s_;  // monotonic start of the inference running now
+  int pauses_ = 0;                          // guarded by busy_mu_
+  std::condition_variable idle_cv_;         // signalled when an inference finishes (for Pause)
 };
 
 }  // namespace edgeml::agent

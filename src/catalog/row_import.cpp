@@ -90,6 +90,7 @@ RowBatch rows_from_json(const nlohmann::json& body, const Provenance& base) {
     if (!rows[i].is_object()) throw FieldError(at, at + " must be an object");
     std::vector<std::string> cells(columns.size());
     for (const auto& [key, value] : rows[i].items()) {
+      if (key == "input_resolution_actual") continue;  // a seed-schema column the catalog does not keep
       auto it = std::find(columns.begin(), columns.end(), key);
       if (it == columns.end())
         throw FieldError(at + "." + key, "unknown column '" + key + "' (columns of the benchmark CSV schemas)");

@@ -63,8 +63,8 @@ void expect_gross_is_power_times_latency(double infer_hz) {
   // Duty cycle = rate x latency (the loop is idle most of the time), energy per hour = P x 1 h.
   EXPECT_NEAR(e["duty_cycle"].get<double>(), infer_hz * latency_s, 0.5 * infer_hz * latency_s + 0.002) << e.dump(2);
   EXPECT_NEAR(e["energy_per_hour_mwh"].get<double>(), p * 1000, 1e-6);
-  EXPECT_NEAR(e["split_j"]["inference"].get<double>() + e["split_j"]["idle"].get<double>(),
-              e["energy_j"].get<double>(), 1e-9);
+  EXPECT_NEAR(e["split_j"]["inference"].get<double>() + e["split_j"]["idle"].get<double>(), e["energy_j"].get<double>(),
+              1e-9);
   EXPECT_FALSE(e["method"].get<std::string>().empty());
   EXPECT_NE(e["source"].get<std::string>().find("ina3221x"), std::string::npos) << e.dump(2);
 
