@@ -33,7 +33,7 @@ struct Calibration {
   double fitted_at_s = 0;           // Unix seconds (passed in)
   Metrics before;                   // the uncalibrated predictor on these rows
   Metrics leave_one_out;            // each row predicted by a calibration fitted on the others
-  double log_half_width = 0;        // conformal quantile of the leave-one-out log residuals (interval after calibration)
+  double log_half_width = 0;  // conformal quantile of the leave-one-out log residuals (interval after calibration)
 
   double apply(double predicted_mwh, double run_s) const;
   nlohmann::json to_json() const;

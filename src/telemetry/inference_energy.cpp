@@ -104,7 +104,8 @@ nlohmann::json InferenceEnergy::to_json() const {
       inferences_ ? nlohmann::json(busy_s_ / static_cast<double>(inferences_)) : nlohmann::json(nullptr);
   const auto idle = idle_power_w();
   j["idle_power_w"] = opt(idle);
-  j["idle_power_method"] = "mean of the last " + std::to_string(window_) + " power readings taken while no inference ran";
+  j["idle_power_method"] =
+      "mean of the last " + std::to_string(window_) + " power readings taken while no inference ran";
   if (!idle) j["idle_power_reason"] = "no power reading was taken while the device was idle";
   if (gross && idle) {
     // Net (marginal) energy: what the inferences cost above what the idle device draws over the same time.

@@ -22,10 +22,10 @@ struct BusyCounters {
 };
 
 struct PowerReading {
-  double t_s = 0;                       // sample time, seconds (any steady origin)
-  std::optional<double> watts;          // instantaneous power, when the source gives it
-  std::optional<double> counter_joules; // a cumulative energy counter, when the source has one (preferred)
-  std::string source;                   // "ina3221x", "rapl", ... (a change of source restarts the chain)
+  double t_s = 0;                        // sample time, seconds (any steady origin)
+  std::optional<double> watts;           // instantaneous power, when the source gives it
+  std::optional<double> counter_joules;  // a cumulative energy counter, when the source has one (preferred)
+  std::string source;                    // "ina3221x", "rapl", ... (a change of source restarts the chain)
 };
 
 class InferenceEnergy {
@@ -44,8 +44,8 @@ class InferenceEnergy {
   double busy_s() const { return busy_s_; }
   std::uint64_t inferences() const { return inferences_; }
   std::optional<double> gross_per_inference_j() const;
-  std::optional<double> idle_power_w() const;  // mean of readings taken while idle (recent window)
-  std::optional<double> duty_cycle() const;    // busy / covered time
+  std::optional<double> idle_power_w() const;     // mean of readings taken while idle (recent window)
+  std::optional<double> duty_cycle() const;       // busy / covered time
   std::optional<double> current_power_w() const;  // mean power over the recent window
   double rate_window_s() const;
 
