@@ -155,7 +155,10 @@ Prediction PredictorSet::predict(std::string_view device_type, const Inputs& in)
   const DevicePredictors& d = device(device_type);
   const bool measured_time = d.measured && ((d.measured->time_input() == TimeInput::latency && in.latency_avg_s) ||
                                             (d.measured->time_input() == TimeInput::duration && in.duration_avg_s));
-  const ServedModel* s = measured_time                      ? &d.measured
+  const bool prefer_per_run = d.per_run_preferred && in.duration_avg_s && d.per_run &&
+                              !(d.measured && d.measured->time_input() == TimeInput::latency && in.latency_avg_s);
+  const ServedModel* s = prefer_per_run                     ? &d.per_run
+                         : measured_time                    ? &d.measured
                          : (in.duration_avg_s && d.per_run) ? &d.per_run
                          : d.static_model                   ? &d.static_model
                                                             : nullptr;
@@ -192,6 +195,7 @@ Prediction PredictorSet::predict(std::string_view device_type, const Inputs& in)
   p.target = m.target_description();
   const bool time_offered = in.latency_avg_s || in.throughput_iter_per_s || in.duration_avg_s;
   if (!measured_time && s != &d.per_run && time_offered) p.time_note = d.time_note;
+  if (prefer_per_run) p.time_note = {};
   if (!p.energy_per_inference_mj) p.per_inference_note = d.per_inference_note;
   p.model_note = s->note;
   p.ranking_note = s->ranking_note;
@@ -373,6 +377,38 @@ PredictorSet PredictorSet::build(const catalog::Catalog& snapshot, const BuildPo
     }
   if (donor) {
     for (auto& [name, d] : set.devices_) {
+      // A device calibrated on fresh rows: the donor's power model, calibrated on the same rows, competes with the
+      // device's own model for duration inputs; the lower leave-one-out error on those rows wins.
+      const ServedModel* own_model = d.measured && d.measured->time_input() == TimeInput::duration ? &d.measured
+                                     : d.per_run                                                   ? &d.per_run
+                                                                                                   : nullptr;
+      if (own_model && own_model->calibration && name != donor_device) {
+        std::vector<const catalog::ModelRow*> fresh;
+        for (const auto* r : snapshot.rows_for(name))
+          if (fresh_origin(r->provenance.origin)) fresh.push_back(r);
+        const TrainingData fresh_data = TrainingData::from_rows(name, fresh);
+        auto pts = points_for(**donor, fresh_data.rows);
+        if (pts.size() >= policy.min_calibration_rows) {
+          Calibration cal = fit_calibration(pts, policy.train.cv.coverage, policy.train.now_s);
+          if (cal.leave_one_out.mape_pct < own_model->calibration->leave_one_out.mape_pct) {
+            ServedModel borrowed;
+            borrowed.model = donor->model;
+            borrowed.borrowed_from = donor_device;
+            borrowed.trained_on = donor->trained_on + " of " + donor_device;
+            borrowed.calibration = std::move(cal);
+            borrowed.calibration->rows_from =
+                origins_of(fresh_data.rows) + " of " + name + " (leave-one-out MAPE " +
+                format_number(borrowed.calibration->leave_one_out.mape_pct, 1) + "% against " +
+                format_number(own_model->calibration->leave_one_out.mape_pct, 1) + "% for its own model)";
+            say(name + ": " + donor_device +
+                "'s calibrated power model predicts the fresh rows better; used for duration_avg_s inputs");
+            d.per_run = std::move(borrowed);
+            d.per_run_preferred = true;
+            describe_limits(d);
+          }
+        }
+        continue;
+      }
       if (d.per_run) continue;
       std::vector<const catalog::ModelRow*> own = snapshot.rows_for(name);
       const TrainingData all = TrainingData::from_rows(name, own);

@@ -81,6 +81,9 @@ struct DevicePredictors {
   std::string measured_unavailable, static_unavailable, per_run_unavailable;  // why not ("" when there is one)
   std::string calibration_note;  // fresh rows seen and what was done with them
   size_t fresh_rows = 0;         // clean fleet/API rows of this device type
+  // Set when a borrowed per-run model, calibrated on this device's fresh rows, predicted those rows better (leave one
+  // out) than this device's own calibrated model: duration_avg_s inputs then go to per_run.
+  bool per_run_preferred = false;
   // Notes precomputed so predict() does not allocate.
   std::string time_note;
   std::string per_inference_note;
