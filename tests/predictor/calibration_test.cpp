@@ -2,6 +2,8 @@
 // Campaign shift is simulated on the real Raspberry Pi 5 file: its 27 rows are split by implied power into a
 // low-power campaign (the file the predictor is trained on) and a high-power one (the device "as it runs now"); five
 // rows of the high-power campaign are posted as API rows, and the error is measured on the rest of that campaign.
+#include "predictor/calibration.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,9 +19,8 @@
 #include "catalog/row_import.hpp"
 #include "common/csv.hpp"
 #include "common/error.hpp"
-#include "common/strings.hpp"
 #include "common/files.hpp"
-#include "predictor/calibration.hpp"
+#include "common/strings.hpp"
 #include "predictor/predictor_set.hpp"
 
 using namespace edgeml;
@@ -51,8 +52,8 @@ TrainSettings light() {
 // The RPi5 file split by implied power (energy x 3.6 / duration): the lower half is campaign A, the upper half B.
 struct Campaigns {
   std::string header;
-  std::vector<std::string> low_lines;           // CSV lines of campaign A
-  std::vector<catalog::ModelRow> high;          // campaign B rows, sorted by model name
+  std::vector<std::string> low_lines;   // CSV lines of campaign A
+  std::vector<catalog::ModelRow> high;  // campaign B rows, sorted by model name
 };
 
 Campaigns split_rpi5() {
@@ -163,9 +164,10 @@ TEST(Calibration, Rpi5CampaignShiftFiveFreshRowsRecalibrate) {
     sum_after += a;
     worst = std::max(worst, a);
   }
-  std::cerr << "rpi5, high-power campaign, 8 rows held out, mean of " << draws << " draws: MAPE "
-            << sum_before / draws << "% trained on the low-power campaign, " << sum_after / draws
-            << "% after calibrating on 5 posted rows (worst draw " << worst << "%; jetson_nano's calibrated power model "
+  std::cerr << "rpi5, high-power campaign, 8 rows held out, mean of " << draws << " draws: MAPE " << sum_before / draws
+            << "% trained on the low-power campaign, " << sum_after / draws
+            << "% after calibrating on 5 posted rows (worst draw " << worst
+            << "%; jetson_nano's calibrated power model "
             << "chosen in " << borrowed << " draws)\n";
   EXPECT_LE(sum_after / draws, 20.0);
   EXPECT_LT(sum_after, sum_before);
@@ -179,7 +181,8 @@ TEST(Calibration, PostedRowsAreShownInDescribeAndSurviveARestart) {
   write_file_atomic(tmp.path / "rpi5_campaign_a.csv", csv);
   catalog::Catalog base;
   base.load(catalog::DataSource::parse("rpi5=" + (tmp.path / "rpi5_campaign_a.csv").string()));
-  const std::vector<catalog::ModelRow> posted(c.high.begin(), c.high.begin() + 5), rest(c.high.begin() + 5, c.high.end());
+  const std::vector<catalog::ModelRow> posted(c.high.begin(), c.high.begin() + 5),
+      rest(c.high.begin() + 5, c.high.end());
   catalog::JsonLinesRowStore store(tmp.path / "rows.jsonl");
   catalog::LiveCatalog live(base, &store);
   BuildPolicy policy;

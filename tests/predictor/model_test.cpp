@@ -90,6 +90,14 @@ TEST_F(PredictorModel, JetsonMeasuredReachesSanityBoundAndBeatsStatic) {
   const auto& iv = d.measured->report().interval;
   EXPECT_GT(iv.heldout_coverage, 0.7);
   EXPECT_GT(iv.log_half_width, 0.0);
+  EXPECT_EQ(iv.split, "family");
+  // On these rows the static predictor's 90% interval is wider than x/÷ 2: it says it is good for ranking only.
+  EXPECT_TRUE(d.static_model.ranking_only()) << d.static_model.interval_factor();
+  EXPECT_FALSE(d.measured.ranking_only());
+  const auto* row = catalog().find("resnet101", "jetson_nano");
+  Prediction p = trained().predict("jetson_nano", inputs_of(*row, false));
+  EXPECT_TRUE(p.ranking_only);
+  EXPECT_NE(p.to_json()["notes"].dump().find("ranking"), std::string::npos);
 }
 
 TEST_F(PredictorModel, PredictPicksMeasuredOrStaticByLatency) {
