@@ -133,6 +133,9 @@ nlohmann::json TelemetryService::energy() {
   nlohmann::json j = e.to_json();
   j["model"] = active ? nlohmann::json(active->ref.name) : nlohmann::json();
   j["average_power_w"] = e.seconds() > 0 ? nlohmann::json(e.total_j() / e.seconds()) : nlohmann::json();
+  // The field the controller's poller reads (telemetry_poller.cpp): now the gross figure, in joules, so the
+  // comparison it feeds is like for like with the catalog. Same value as gross_energy_per_inference_mj / 1000.
+  j["per_inference_j"] = e.gross_per_inference_j() ? nlohmann::json(*e.gross_per_inference_j()) : nlohmann::json();
   j["loop_hz"] = impl_->loop.hz();
   j["loop_running"] = impl_->loop.running();
   if (!impl_->loop.running())

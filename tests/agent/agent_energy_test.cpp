@@ -66,6 +66,7 @@ void expect_gross_is_power_times_latency(double infer_hz) {
   EXPECT_NEAR(e["split_j"]["inference"].get<double>() + e["split_j"]["idle"].get<double>(), e["energy_j"].get<double>(),
               1e-9);
   EXPECT_FALSE(e["method"].get<std::string>().empty());
+  EXPECT_DOUBLE_EQ(e["per_inference_j"].get<double>() * 1000, e["gross_energy_per_inference_mj"].get<double>());
   EXPECT_NE(e["source"].get<std::string>().find("ina3221x"), std::string::npos) << e.dump(2);
 
   // The same figures in Prometheus text.

@@ -59,8 +59,8 @@ struct Parts {
     telemetry->stop();
   }
   nlohmann::json window(const WindowRequest& r, const CriticalWork& critical = {}) {
-    return run_post_deploy_window(r, *host, *store, *loop, *telemetry, nlohmann::json{{"hostname", "nano-7"}},
-                                  options, clock, "test_board", critical);
+    return run_post_deploy_window(r, *host, *store, *loop, *telemetry, nlohmann::json{{"hostname", "nano-7"}}, options,
+                                  clock, "test_board", critical);
   }
 };
 

@@ -60,7 +60,8 @@ TrainSettings light() {
 TEST(PredictorChoice, OneStandardErrorRulePrefersTheSimplerFormulation) {
   std::string why;
   // Listed simplest first. The best (gbm, 20%) is within one SE (4) of ridge's 23%: ridge is chosen.
-  std::vector<CvRow> rows{row("power_time_median", 30, 2), row("power_time_ridge", 23, 1), row("gbm_log_energy", 20, 4)};
+  std::vector<CvRow> rows{row("power_time_median", 30, 2), row("power_time_ridge", 23, 1),
+                          row("gbm_log_energy", 20, 4)};
   EXPECT_EQ(choose_formulation(rows, why), 1u);
   EXPECT_NE(why.find("power_time_ridge"), std::string::npos);
   EXPECT_NE(why.find("gbm_log_energy 20.0% + SE 4.0"), std::string::npos) << why;
