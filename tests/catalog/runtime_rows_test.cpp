@@ -42,8 +42,13 @@ Provenance api(const std::string& who = "lab") {
 
 // 5 W x 500 x 0.01 s = 25 J = 6.944 mWh: a plausible Jetson row.
 nlohmann::json jetson_row(const std::string& model, double scale = 1.0) {
-  return {{"model", model},      {"params_m", 1.0 * scale}, {"gflops", 0.2 * scale}, {"gmacs", 0.1 * scale},
-          {"size_mb", 4 * scale}, {"iterations_per_measurement", 500},            {"latency_avg_s", 0.01 * scale},
+  return {{"model", model},
+          {"params_m", 1.0 * scale},
+          {"gflops", 0.2 * scale},
+          {"gmacs", 0.1 * scale},
+          {"size_mb", 4 * scale},
+          {"iterations_per_measurement", 500},
+          {"latency_avg_s", 0.01 * scale},
           {"energy_avg_mwh", 6.944 * scale}};
 }
 
@@ -54,11 +59,22 @@ TEST(RuntimeRows, JsonBatchInEitherSchemaIsValidatedAndFlaggedLikeFileRows) {
                       {"rows",
                        {jetson_row("ok"),
                         // 0.5 W: below what a loaded Jetson Nano draws
-                        {{"model", "lowpower"}, {"params_m", 1}, {"gflops", 0.2}, {"gmacs", 0.1}, {"size_mb", 4},
-                         {"iterations_per_measurement", 500}, {"latency_avg_s", 0.01}, {"energy_avg_mwh", 0.694}},
+                        {{"model", "lowpower"},
+                         {"params_m", 1},
+                         {"gflops", 0.2},
+                         {"gmacs", 0.1},
+                         {"size_mb", 4},
+                         {"iterations_per_measurement", 500},
+                         {"latency_avg_s", 0.01},
+                         {"energy_avg_mwh", 0.694}},
                         // RPi5 schema: a run's duration, numbers as strings (as a spreadsheet export gives them)
-                        {{"model", "pi_style"}, {"params_m", "2"}, {"gflops", "0.6"}, {"gmacs", "0.3"},
-                         {"size_mb", "8"}, {"duration_avg_s", "20"}, {"energy_avg_mwh", "16.7"}}}},
+                        {{"model", "pi_style"},
+                         {"params_m", "2"},
+                         {"gflops", "0.6"},
+                         {"gmacs", "0.3"},
+                         {"size_mb", "8"},
+                         {"duration_avg_s", "20"},
+                         {"energy_avg_mwh", "16.7"}}}},
                       {"provenance", {{"agent_version", "0.2.0"}, {"sensor", "ina3221x"}, {"threads", 2}}}};
   RowBatch batch = rows_from_json(body, api("bench-lab"));
   ASSERT_EQ(batch.rows.size(), 3u);
@@ -142,9 +158,8 @@ TEST(RuntimeRows, RowsSurviveARestartThroughTheStoreAndATornLineIsReported) {
   JsonLinesRowStore store(tmp.path / "state/catalog_rows.jsonl");
   {
     LiveCatalog live(base, &store);
-    auto r = live.add(rows_from_json({{"device_type", "jetson_nano"}, {"rows", {jetson_row("fresh1"), swapped}}},
-                                     api("lab"))
-                          .rows);
+    auto r = live.add(
+        rows_from_json({{"device_type", "jetson_nano"}, {"rows", {jetson_row("fresh1"), swapped}}}, api("lab")).rows);
     EXPECT_EQ(r.repaired, 1u);
     EXPECT_EQ(r.clean, 2u);
   }
@@ -161,9 +176,7 @@ TEST(RuntimeRows, RowsSurviveARestartThroughTheStoreAndATornLineIsReported) {
     EXPECT_EQ(again->provenance.device, "lab");
   }
   // A crash in the middle of a write leaves half a line: it is skipped and named, the rest loads.
-  {
-    std::ofstream(tmp.path / "state/catalog_rows.jsonl", std::ios::app) << "{\"device_type\": \"jetson_na";
-  }
+  { std::ofstream(tmp.path / "state/catalog_rows.jsonl", std::ios::app) << "{\"device_type\": \"jetson_na"; }
   LiveCatalog after_crash(base, &store);
   auto skipped = after_crash.restore(store);
   ASSERT_EQ(skipped.size(), 1u);
@@ -209,9 +222,9 @@ TEST(RuntimeRows, ExportIsTheSeedSchemaAndReadsBackTheSame) {
                           }())
                .rows);
   const std::string csv = export_csv(*live.snapshot());
-  EXPECT_EQ(csv.rfind("model,params_m,gflops,gmacs,size_mb,input_size,runs,iterations_per_measurement,latency_avg_s,",
-                      0),
-            0u);
+  EXPECT_EQ(
+      csv.rfind("model,params_m,gflops,gmacs,size_mb,input_size,runs,iterations_per_measurement,latency_avg_s,", 0),
+      0u);
   write_file_atomic(tmp.path / "export.csv", csv);
   Catalog back;
   back.load(DataSource::parse((tmp.path / "export.csv").string()));
