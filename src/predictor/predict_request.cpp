@@ -9,8 +9,9 @@ namespace edgeml::predictor {
 
 namespace {
 
-const char* const kItemKeys[] = {"params_m",      "gflops",         "gmacs",       "size_mb",   "latency_avg_s",
-                                 "throughput_iter_per_s", "duration_avg_s", "device_type", "model_name"};
+const char* const kItemKeys[] = {"params_m",       "gflops",        "gmacs",
+                                 "size_mb",        "latency_avg_s", "throughput_iter_per_s",
+                                 "duration_avg_s", "device_type",   "model_name"};
 
 PredictItem read_item(const nlohmann::json& item, const std::string& batch_device, const std::string& query_device) {
   if (!item.is_object()) throw FieldError("body", "each prediction request must be a JSON object");

@@ -18,7 +18,7 @@ inline constexpr size_t kMaxPredictBatch = 1000;
 
 struct PredictItem {
   Inputs inputs;
-  std::string device_type;  // "" when none was given anywhere
+  std::string device_type;       // "" when none was given anywhere
   std::string device_type_from;  // "item" | "batch" | "query" | "" (for the answer, so a caller sees which applied)
   std::optional<std::string> model_name;
 };

@@ -40,7 +40,7 @@ void InferenceEnergy::add(const PowerReading& p, const BusyCounters& busy) {
       busy_s_ += b;
       inferences_ += busy.inferences - last_busy_.inferences;
       ++intervals_;
-      recent_.push_back({dt, *joules});
+      recent_.push_back({dt, *joules, *joules * b / dt, b, busy.inferences - last_busy_.inferences});
       while (recent_.size() > window_) recent_.pop_front();
       source_ = p.source;
     }
@@ -119,6 +119,14 @@ nlohmann::json InferenceEnergy::to_json() const {
   j["current_power_w"] = opt(now_w);
   j["energy_per_hour_mwh"] = now_w ? nlohmann::json(*now_w * 1000) : nlohmann::json(nullptr);  // W x 1 h = 1000 mWh
   j["rate_window_s"] = rate_window_s();
+  // The same gross figure over the recent window only: what an inference costs now, after a change of power mode.
+  double recent_j = 0, recent_busy = 0;
+  std::uint64_t recent_n = 0;
+  for (const auto& r : recent_) recent_j += r.inference_j, recent_busy += r.busy_s, recent_n += r.inferences;
+  j["current_gross_energy_per_inference_mj"] =
+      recent_n ? nlohmann::json(recent_j / static_cast<double>(recent_n) * 1000) : nlohmann::json(nullptr);
+  j["current_mean_busy_s_per_inference"] =
+      recent_n ? nlohmann::json(recent_busy / static_cast<double>(recent_n)) : nlohmann::json(nullptr);
   return j;
 }
 

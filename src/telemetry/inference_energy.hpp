@@ -56,7 +56,8 @@ class InferenceEnergy {
 
  private:
   struct Recent {
-    double dt = 0, joules = 0;
+    double dt = 0, joules = 0, inference_j = 0, busy_s = 0;
+    std::uint64_t inferences = 0;
   };
   double max_gap_s_;
   size_t window_;
