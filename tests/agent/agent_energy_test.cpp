@@ -51,6 +51,11 @@ void expect_gross_is_power_times_latency(double infer_hz) {
   const double latency_s = t["inference"]["latency_mean_s"].get<double>();
   const double p = 0.933;
   ASSERT_GT(latency_s, 0);
+  std::cerr << "loop " << infer_hz << " Hz: gross " << e["gross_energy_per_inference_mj"].get<double>()
+            << " mJ/inference vs P x L = " << p * latency_s * 1000 << " mJ (L = " << latency_s * 1000
+            << " ms); all energy / inferences = " << e["energy_j"].get<double>() / e["inferences"].get<double>() * 1000
+            << " mJ; duty cycle " << e["duty_cycle"].get<double>() << "; idle power " << e["idle_power_w"].get<double>()
+            << " W\n";
   // Like for like: P x L, not (all energy since activation) / inferences.
   EXPECT_NEAR(e["gross_energy_per_inference_mj"].get<double>(), p * latency_s * 1000, 0.10 * p * latency_s * 1000)
       << e.dump(2) << "\nlatency " << latency_s;

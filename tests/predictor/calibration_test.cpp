@@ -263,3 +263,32 @@ TEST(Calibration, ANewDeviceTypeBorrowsAnotherDeviceTypesPowerModelAndSaysSo) {
     EXPECT_NE(std::string(e.what()).find("duration_avg_s"), std::string::npos) << e.what();
   }
 }
+
+TEST(Calibration, EnoughFreshRowsRetrainOnThemAlone) {
+  catalog::Catalog pi;
+  pi.load(catalog::DataSource::parse((kData / "27_models_benchmark_rpi5.csv").string()));
+  catalog::Catalog jetson;
+  jetson.load(catalog::DataSource::parse((kData / "124_models_benchmark_jetson.csv").string()));
+  // 24 clean rows measured "now" on the device type (here: Jetson rows posted under rpi5's name, so the change of
+  // what the predictor learned is unmistakable: they carry per-inference latency, the file's rows do not).
+  std::vector<catalog::ModelRow> fresh;
+  for (const auto& r : jetson.rows())
+    if (r.clean() && !r.repaired() && fresh.size() < 24) fresh.push_back(r);
+  ASSERT_EQ(fresh.size(), 24u);
+  catalog::LiveCatalog live(pi);
+  catalog::Provenance fleet;
+  fleet.origin = catalog::kOriginFleet;
+  fleet.device = "pi-7";
+  live.add(catalog::rows_from_json(post_body("rpi5", fresh), fleet).rows);
+  BuildPolicy policy;
+  policy.train = light();
+  policy.train.formulations = {"power_time_median", "power_time_ridge", "ridge_log_energy"};
+  const PredictorSet set = PredictorSet::build(*live.snapshot(), policy, nullptr, {});
+  const auto& d = set.device("rpi5");
+  ASSERT_TRUE(d.measured);
+  EXPECT_EQ(d.measured->rows_used(), 24u);
+  EXPECT_EQ(d.measured->time_input(), TimeInput::latency);
+  EXPECT_FALSE(d.measured.calibration.has_value());
+  EXPECT_NE(d.measured.trained_on.find("24 fleet rows"), std::string::npos) << d.measured.trained_on;
+  EXPECT_NE(d.calibration_note.find("retrained"), std::string::npos) << d.calibration_note;
+}
