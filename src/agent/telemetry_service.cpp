@@ -12,6 +12,7 @@
 #include "telemetry/collector.hpp"
 #include "telemetry/energy.hpp"
 #include "telemetry/history.hpp"
+#include "telemetry/inference_energy.hpp"
 #include "telemetry/json.hpp"
 #include "telemetry/prometheus.hpp"
 
@@ -29,14 +30,21 @@ struct TelemetryService::Impl {
 
   void sample_once() {
     auto s = collector.sample();
+    const telemetry::BusyCounters busy = loop.busy();
     std::lock_guard lock(mu);
     auto gen = host.generation();
     if (gen != model_generation) {  // a new active model: its energy starts at zero
       model_generation = gen;
-      model_energy = telemetry::EnergyIntegrator();
-      loop_count_at_model_start = loop.stats().count();
+      model_energy = telemetry::InferenceEnergy();
     }
-    model_energy.add(s);
+    telemetry::PowerReading reading;
+    reading.t_s = s.timestamp_s;
+    if (s.power.available) {
+      reading.watts = s.power.total_watts;
+      reading.counter_joules = s.power.energy_counter_joules;
+      reading.source = s.power.source + (s.power.total_method.empty() ? "" : " (" + s.power.total_method + ")");
+    }
+    model_energy.add(reading, busy);
     history.push(s);
     last = std::move(s);
     have_last = true;
@@ -68,8 +76,7 @@ struct TelemetryService::Impl {
   telemetry::Snapshot last;
   bool have_last = false;
   std::uint64_t model_generation = ~0ull;
-  telemetry::EnergyIntegrator model_energy;
-  std::uint64_t loop_count_at_model_start = 0;
+  telemetry::InferenceEnergy model_energy;  // since the active model changed
 
   std::thread thread;
   std::mutex stop_mu;
@@ -114,25 +121,25 @@ nlohmann::json TelemetryService::history(double since_s) {
 
 nlohmann::json TelemetryService::energy() {
   std::lock_guard lock(impl_->mu);
-  auto& e = impl_->model_energy;
+  const auto& e = impl_->model_energy;
   auto active = impl_->host.active();
   if (!e.measured()) {
     std::string reason =
         impl_->have_last && !impl_->last.power.available ? impl_->last.power.reason : "no power samples yet";
     return {{"available", false}, {"reason", reason}};
   }
-  nlohmann::json j{{"available", true},
-                   {"model", active ? nlohmann::json(active->ref.name) : nlohmann::json()},
-                   {"energy_j", e.joules()},
-                   {"seconds", e.seconds()},
-                   {"method", e.method()}};
-  auto avg = e.average_watts();
-  j["average_power_w"] = avg ? nlohmann::json(*avg) : nlohmann::json();
-  // Device energy per inference of the continuous loop: everything the board drew while the model was active,
-  // divided by the inferences run meanwhile (includes idle draw between inferences).
-  auto n = impl_->loop.stats().count() - impl_->loop_count_at_model_start;
-  j["loop_inferences"] = n;
-  j["per_inference_j"] = (impl_->loop.running() && n > 0) ? nlohmann::json(e.joules() / n) : nlohmann::json();
+  // Everything the board drew while this model was active, split between the loop's inferences and idle time; the
+  // per-inference figure covers busy time only (the catalog's definition), so it compares like for like.
+  nlohmann::json j = e.to_json();
+  j["model"] = active ? nlohmann::json(active->ref.name) : nlohmann::json();
+  j["average_power_w"] = e.seconds() > 0 ? nlohmann::json(e.total_j() / e.seconds()) : nlohmann::json();
+  // The field the controller's poller reads (telemetry_poller.cpp): now the gross figure, in joules, so the
+  // comparison it feeds is like for like with the catalog. Same value as gross_energy_per_inference_mj / 1000.
+  j["per_inference_j"] = e.gross_per_inference_j() ? nlohmann::json(*e.gross_per_inference_j()) : nlohmann::json();
+  j["loop_hz"] = impl_->loop.hz();
+  j["loop_running"] = impl_->loop.running();
+  if (!impl_->loop.running())
+    j["gross_energy_per_inference_reason"] = "the inference loop is off (--infer-hz 0): no inferences to measure";
   return j;
 }
 
@@ -151,10 +158,30 @@ std::string TelemetryService::prometheus() {
   out << telemetry::to_prometheus(s);
   auto e = energy();
   if (e.value("available", false) && e["model"].is_string()) {
-    out << "# HELP edgeml_model_energy_joules Energy drawn by the device while the current model was active.\n"
+    const std::string model = e["model"].get<std::string>();
+    auto gauge = [&](const char* name, const char* help, const nlohmann::json& v, const char* type = "gauge") {
+      if (!v.is_number()) return;  // unavailable: no sample rather than a made-up one (the JSON says why)
+      out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+          << name << "{model=\"" << model << "\"} " << format_number(v.get<double>(), 9) << "\n";
+    };
+    out << "# HELP edgeml_model_energy_joules Energy drawn by the device while the current model was active, split "
+           "into the time inferences ran and idle time.\n"
         << "# TYPE edgeml_model_energy_joules counter\n"
-        << "edgeml_model_energy_joules{model=\"" << e["model"].get<std::string>() << "\"} "
-        << format_number(e["energy_j"].get<double>(), 6) << "\n";
+        << "edgeml_model_energy_joules{model=\"" << model << "\"} " << format_number(e["energy_j"].get<double>(), 6)
+        << "\n"
+        << "edgeml_model_energy_joules{model=\"" << model << "\",part=\"inference\"} "
+        << format_number(e["split_j"]["inference"].get<double>(), 6) << "\n"
+        << "edgeml_model_energy_joules{model=\"" << model << "\",part=\"idle\"} "
+        << format_number(e["split_j"]["idle"].get<double>(), 6) << "\n";
+    gauge("edgeml_inference_gross_energy_millijoules",
+          "Device energy over the time inferences run divided by their count (the catalog's definition).",
+          e["gross_energy_per_inference_mj"]);
+    gauge("edgeml_inference_net_energy_millijoules", "Gross energy per inference minus idle power x busy time.",
+          e["net_energy_per_inference_mj"]);
+    gauge("edgeml_idle_power_watts", "Mean power read while no inference ran.", e["idle_power_w"]);
+    gauge("edgeml_inference_duty_cycle", "Fraction of the time the inference loop was busy.", e["duty_cycle"]);
+    gauge("edgeml_energy_per_hour_milliwatt_hours", "Energy per hour at the current rate (recent window).",
+          e["energy_per_hour_mwh"]);
   }
   return out.str();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The agent's side of telemetry: samples the Collector at --telemetry-hz on a thread of its own, keeps a history
-// (at least 1 h), and integrates energy per active model and per inference of the continuous loop. Built on
+// (at least 1 h), and integrates energy per active model, split between the loop's busy intervals and idle time
+// (telemetry/inference_energy.hpp: gross energy per inference, idle power, duty cycle, energy per hour). Built on
 // src/telemetry when that part is in the build (telemetry_service.cpp); otherwise every call answers 503 with the
 // reason (telemetry_service_absent.cpp). The service layer sees only JSON and text.
 #include <functional>
@@ -27,7 +28,8 @@ class TelemetryService {
   nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}
   std::string prometheus();                        // Prometheus text of the newest sample plus energy per model
   void submit_energy(const nlohmann::json& body);  // POST /energy; FieldError or Error(429)
-  // {"model": {...joules, seconds, average_watts, method}, "per_inference_j", ...} or {"available": false, "reason"}
+  // {"available", "model", "energy_j", "seconds", "average_power_w", "gross_energy_per_inference_mj", "idle_power_w",
+  //  "duty_cycle", "energy_per_hour_mwh", "split_j", "method", "source", ...} or {"available": false, "reason"}
   nlohmann::json energy();
   // A cumulative energy counter for the benchmark (src/bench reads it before and after each measured run). Each
   // read takes a fresh sample, so energy integrated from power covers exactly the run.

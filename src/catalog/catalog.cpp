@@ -7,6 +7,7 @@
 #include "catalog/csv_schema.hpp"
 #include "catalog/validation.hpp"
 #include "common/csv.hpp"
+#include "common/error.hpp"
 #include "common/strings.hpp"
 
 namespace edgeml::catalog {
@@ -34,18 +35,39 @@ size_t Catalog::load(const DataSource& source) {
     std::sort(files.begin(), files.end());
     size_t n = 0;
     for (const auto& f : files)
-      n += load_file(f, source.device_type ? *source.device_type : device_type_from_filename(f.string()));
+      n += load_table(read_csv(f), f, source.device_type ? *source.device_type : device_type_from_filename(f.string()),
+                      source.device_type.has_value());
     return n;
   }
   if (!fs::exists(source.path)) throw std::runtime_error(source.path.string() + ": no such file or folder");
-  return load_file(source.path,
-                   source.device_type ? *source.device_type : device_type_from_filename(source.path.string()));
+  return load_table(read_csv(source.path), source.path,
+                    source.device_type ? *source.device_type : device_type_from_filename(source.path.string()),
+                    source.device_type.has_value());
 }
 
 size_t Catalog::load_file(const fs::path& file, const std::string& device_type) {
-  CsvTable table = read_csv(file);
+  return load_table(read_csv(file), file, device_type, true);
+}
+
+size_t Catalog::load_table(const CsvTable& table, const fs::path& file, const std::string& device_type,
+                           bool device_named) {
   if (!table.column("model")) throw std::runtime_error(file.string() + ": no 'model' column in the header");
-  for (size_t i = 0; i < table.rows.size(); ++i) add(parse_row(table, i, device_type, file.string()));
+  // An exported catalog names each row's device type and campaign; a DEVICE= given by the caller wins.
+  const auto device_column = table.column("device_type"), campaign_column = table.column("campaign");
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    std::string device = device_type;
+    if (!device_named && device_column && !trim(table.rows[i][*device_column]).empty()) {
+      try {
+        device = normalize_device_type(table.rows[i][*device_column]);
+      } catch (const FieldError& e) {
+        throw std::runtime_error(file.string() + " line " + std::to_string(table.row_lines[i]) + ": " + e.what());
+      }
+    }
+    ModelRow row = parse_row(table, i, device, file.string());
+    if (campaign_column && !trim(table.rows[i][*campaign_column]).empty())
+      row.provenance.campaign = std::string(trim(table.rows[i][*campaign_column]));
+    add(std::move(row));
+  }
   files_.push_back(file.string());
   return table.rows.size();
 }
@@ -88,11 +110,24 @@ const ModelRow* Catalog::find(const std::string& model, const std::string& devic
 
 nlohmann::json Catalog::report(size_t examples) const {
   nlohmann::json devices = nlohmann::json::object(), flags = nlohmann::json::object();
+  nlohmann::json repairs = nlohmann::json::object(), origins = nlohmann::json::object();
+  auto bump = [](nlohmann::json& j, const char* key) { j[key] = j[key].get<int>() + 1; };
   for (const auto& r : rows_) {
     auto& d = devices[r.device_type];
-    if (d.is_null()) d = {{"rows", 0}, {"clean", 0}, {"flagged", 0}};
-    d["rows"] = d["rows"].get<int>() + 1;
-    d[r.clean() ? "clean" : "flagged"] = d[r.clean() ? "clean" : "flagged"].get<int>() + 1;
+    if (d.is_null()) d = {{"rows", 0}, {"clean", 0}, {"flagged", 0}, {"repaired", 0}, {"energy_per_run_only", 0}};
+    bump(d, "rows");
+    bump(d, r.clean() ? "clean" : "flagged");
+    if (r.repaired()) bump(d, "repaired");
+    if (r.energy_per_run_only()) bump(d, "energy_per_run_only");
+    origins[r.provenance.origin] = origins.value(r.provenance.origin, 0) + 1;
+    for (const auto& rep : r.repairs) {
+      auto& entry = repairs[rep.rule];
+      if (entry.is_null()) entry = {{"rows", 0}, {"examples", nlohmann::json::array()}};
+      bump(entry, "rows");
+      if (entry["examples"].size() < examples)
+        entry["examples"].push_back(
+            {{"model", r.model}, {"device_type", r.device_type}, {"line", r.line}, {"detail", rep.detail}});
+    }
     std::set<std::string> seen;  // a row counts once per flag even with two invalid columns
     for (const auto& f : r.flags) {
       auto& entry = flags[f.name];
@@ -107,8 +142,8 @@ nlohmann::json Catalog::report(size_t examples) const {
   nlohmann::json windows = nlohmann::json::object();
   for (const auto& d : device_types())
     windows[d] = {{"power_min_w", profile(d).power_min_w}, {"power_max_w", profile(d).power_max_w}};
-  return {{"files", files_},    {"rows", rows_.size()}, {"clean_rows", clean},
-          {"devices", devices}, {"flags", flags},       {"power_windows", windows}};
+  return {{"files", files_}, {"rows", rows_.size()}, {"clean_rows", clean},      {"devices", devices},
+          {"flags", flags},  {"repairs", repairs},   {"power_windows", windows}, {"origins", origins}};
 }
 
 }  // namespace edgeml::catalog

@@ -9,6 +9,7 @@
 
 #include "catalog/device_profile.hpp"
 #include "catalog/model_row.hpp"
+#include "common/csv.hpp"
 
 namespace edgeml::catalog {
 
@@ -33,6 +34,7 @@ class Catalog {
   // Loads one file or every *.csv in a folder (sorted by name). Throws std::runtime_error naming the file when a file
   // cannot be read or has no 'model' column. Returns the number of rows added.
   size_t load(const DataSource& source);
+  // A file of one device type; a 'device_type' column (an exported catalog) is not read here.
   size_t load_file(const std::filesystem::path& file, const std::string& device_type);
   // Adds a row (validates it, computes derived fields). Used by load and by our own bench results.
   void add(ModelRow row);
@@ -53,13 +55,18 @@ class Catalog {
 
  private:
   void validate(ModelRow& row) const;
+  // device_named: the caller gave DEVICE=, so a 'device_type' column does not override it.
+  size_t load_table(const CsvTable& table, const std::filesystem::path& file, const std::string& device_type,
+                    bool device_named);
   Thresholds thresholds_;
   std::vector<ModelRow> rows_;
   std::vector<std::string> files_;
   mutable std::map<std::string, DeviceProfile> profiles_;
 };
 
-// The row as the API shows it (original field names kept: model, energy_mwh, latency_avg_s, ...).
+// The row as the API shows it (original field names kept: model, energy_mwh, latency_avg_s, ...), with `source`
+// (file | fleet | api), `source_file`, `repaired` (rule names) and `repairs` (rule, detail, original values).
 nlohmann::json row_to_json(const ModelRow& row);
+nlohmann::json provenance_to_json(const Provenance& p);
 
 }  // namespace edgeml::catalog

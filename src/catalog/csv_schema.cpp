@@ -1,6 +1,7 @@
 #include "catalog/csv_schema.hpp"
 
 #include <cmath>
+#include <filesystem>
 
 #include "common/strings.hpp"
 
@@ -65,6 +66,34 @@ class RowReader {
 
 }  // namespace
 
+const std::vector<std::string>& row_columns() {
+  static const std::vector<std::string> k{"model",
+                                          "params_m",
+                                          "gflops",
+                                          "gmacs",
+                                          "size_mb",
+                                          "input_size",
+                                          "runs",
+                                          "iterations_per_measurement",
+                                          "latency_avg_s",
+                                          "latency_std_s",
+                                          "throughput_iter_per_s",
+                                          "energy_avg_mwh",
+                                          "energy_std_mwh",
+                                          "energy_run1_mwh",
+                                          "energy_run2_mwh",
+                                          "energy_run3_mwh",
+                                          "duration_avg_s",
+                                          "duration_run1_s",
+                                          "duration_run2_s",
+                                          "duration_run3_s",
+                                          "backend",
+                                          "threads",
+                                          "cpu_model",
+                                          "notes"};
+  return k;
+}
+
 ModelRow parse_row(const CsvTable& table, size_t index, const std::string& device_type, const std::string& source) {
   ModelRow row;
   row.device_type = device_type;
@@ -92,6 +121,7 @@ ModelRow parse_row(const CsvTable& table, size_t index, const std::string& devic
   row.cpu_model = r.text("cpu_model");
   row.notes = r.text("notes");
   row.threads = r.integer("threads");
+  row.provenance.campaign = std::filesystem::path(source).filename().string();
   return row;
 }
 

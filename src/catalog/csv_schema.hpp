@@ -7,6 +7,9 @@
 
 namespace edgeml::catalog {
 
+// The columns parse_row reads (both schemas plus our bench's), in the order an export writes them.
+const std::vector<std::string>& row_columns();
+
 // Cells that are present but not valid numbers get an invalid_value flag naming the column; the row is kept.
 ModelRow parse_row(const CsvTable& table, size_t index, const std::string& device_type, const std::string& source);
 

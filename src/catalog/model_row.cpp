@@ -17,4 +17,17 @@ std::optional<double> ModelRow::run_seconds() const {
   return std::nullopt;
 }
 
+bool ModelRow::energy_per_run_only() const {
+  if (!has_flag(kFlagLatencyIsRunDuration)) return false;
+  return std::all_of(flags.begin(), flags.end(), [](const Flag& f) {
+    return f.name == kFlagLatencyIsRunDuration || f.name == kFlagPowerImplausible;
+  });
+}
+
+std::optional<double> ModelRow::run_duration_s() const {
+  if (duration_avg_s) return duration_avg_s;
+  if (has_flag(kFlagLatencyIsRunDuration)) return latency_avg_s;
+  return run_seconds();
+}
+
 }  // namespace edgeml::catalog

@@ -9,6 +9,19 @@ nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*
 nlohmann::json opt(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 }  // namespace
 
+nlohmann::json provenance_to_json(const Provenance& p) {
+  nlohmann::json j{{"origin", p.origin}, {"campaign", p.campaign}};
+  auto text = [&](const char* key, const std::string& v) { j[key] = v.empty() ? nlohmann::json() : nlohmann::json(v); };
+  text("device", p.device);
+  text("agent_version", p.agent_version);
+  text("backend", p.backend);
+  text("sensor", p.sensor);
+  text("model_sha256", p.model_sha256);
+  j["threads"] = opt(p.threads);
+  j["measured_at_s"] = opt(p.measured_at_s);
+  return j;
+}
+
 nlohmann::json row_to_json(const ModelRow& r) {
   nlohmann::json flags = nlohmann::json::array(), details = nlohmann::json::array();
   for (const auto& f : r.flags) {
@@ -33,8 +46,20 @@ nlohmann::json row_to_json(const ModelRow& r) {
                    {"avg_power_w", opt(r.avg_power_w)},
                    {"flags", flags},
                    {"flag_details", details},
-                   {"source", r.source},
+                   {"source", r.provenance.origin},
+                   {"source_file", r.source},
                    {"line", r.line}};
+  nlohmann::json repaired = nlohmann::json::array(), repairs = nlohmann::json::array();
+  for (const auto& rep : r.repairs) {
+    repaired.push_back(rep.rule);
+    nlohmann::json original = nlohmann::json::object();
+    for (const auto& [column, value] : rep.original) original[column] = value;
+    repairs.push_back({{"rule", rep.rule}, {"detail", rep.detail}, {"original", original}});
+  }
+  j["repaired"] = repaired;
+  j["repairs"] = repairs;
+  j["energy_per_run_only"] = r.energy_per_run_only();
+  if (r.provenance.origin != kOriginFile) j["provenance"] = provenance_to_json(r.provenance);
   if (!r.backend.empty()) j["backend"] = r.backend;
   if (r.threads) j["threads"] = *r.threads;
   if (!r.cpu_model.empty()) j["cpu_model"] = r.cpu_model;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "catalog/repair.hpp"
 #include "common/strings.hpp"
 
 namespace edgeml::catalog {
@@ -90,9 +91,17 @@ void check_runs(ModelRow& row, const Thresholds& t) {
     row.add_flag(kFlagUnstableEnergy, "run-to-run spread (std/mean) " + format_number(spread * 100, 1) + "%");
   if (row.energy_avg_mwh) {
     const double rel = std::abs(*row.energy_avg_mwh - mean) / mean;
-    if (rel > t.avg_mismatch)
+    if (rel > t.avg_mismatch && row.repaired() && !row.has_flag(kFlagPowerImplausible)) {
+      // Part of the params_gflops_swapped rule: energy_avg_mwh (plausible power) is kept, the runs are not used.
+      std::string note = "energy_avg_mwh " + format_number(*row.energy_avg_mwh, 3) + " kept; mean of the run columns " +
+                         format_number(mean, 3) + " (" + format_number(rel * 100, 1) + "% off) not used";
+      if (auto run_s = row.run_seconds(); run_s && *run_s > 0)
+        note += " (it would imply " + format_number(mean * 3.6 / *run_s, 2) + " W)";
+      row.repairs.back().detail += "; " + note;
+    } else if (rel > t.avg_mismatch) {
       row.add_flag(kFlagAvgMismatch, "energy_avg_mwh " + format_number(*row.energy_avg_mwh, 3) + " vs mean of runs " +
                                          format_number(mean, 3) + " (" + format_number(rel * 100, 1) + "% off)");
+    }
   }
 }
 
@@ -101,6 +110,7 @@ void check_runs(ModelRow& row, const Thresholds& t) {
 void validate_row(ModelRow& row, const DeviceProfile& profile, const Thresholds& thresholds) {
   check_required(row);
   check_power(row, profile);
+  repair_params_gflops_swap(row, thresholds);
   check_flops_macs(row, thresholds);
   check_runs(row, thresholds);
 }

@@ -18,6 +18,7 @@ double log_residual(double actual, double predicted) {
 
 nlohmann::json IntervalCalibration::to_json() const {
   return {{"method", "split-conformal on cross-validated log residuals"},
+          {"split", split},
           {"coverage_target", coverage_target},
           {"log_half_width", log_half_width},
           {"factor", std::exp(log_half_width)},
@@ -33,6 +34,7 @@ IntervalCalibration IntervalCalibration::from_json(const nlohmann::json& j) {
   c.heldout_coverage = j.at("heldout_coverage").get<double>();
   c.mean_heldout_half_width = j.at("mean_heldout_half_width").get<double>();
   c.residuals = j.at("residuals").get<size_t>();
+  c.split = j.at("split").get<std::string>();
   return c;
 }
 

@@ -3,6 +3,7 @@
 // predictions, the interval is predicted x [exp(-q), exp(q)] where q is the ceil((n+1) c)-th smallest r.
 // The coverage we report is measured honestly: for each held-out fold, q comes from the OTHER folds' residuals only.
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace edgeml::predictor {
@@ -19,6 +20,7 @@ struct IntervalCalibration {
   double heldout_coverage = 0;         // fraction of held-out rows inside an interval calibrated on the other folds
   double mean_heldout_half_width = 0;  // mean q over those held-out folds
   size_t residuals = 0;
+  std::string split = "kfold";  // folds the residuals come from: kfold | family
   nlohmann::json to_json() const;
   static IntervalCalibration from_json(const nlohmann::json& j);
 };

@@ -79,6 +79,7 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
   CvResult result;
   result.formulation = std::string(f.name);
   std::vector<Metrics> per_repeat;
+  double se_sum = 0;
   for (int rep = 0; rep < cv.repeats; ++rep) {
     const std::uint64_t seed = cv.seed + 7919ULL * static_cast<std::uint64_t>(rep);
     std::vector<int> fold =
@@ -95,6 +96,18 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
       for (size_t i = 0; i < n; ++i)
         if (fold[i] == held) oof[i] = predict_energy_mwh(f, m, &x[i * dims], data.rows[i].run_s);
     }
+    // Per-fold MAPE, for the standard error that the one-standard-error rule compares against.
+    std::vector<double> fold_mape(static_cast<size_t>(k), 0.0);
+    std::vector<size_t> fold_n(static_cast<size_t>(k), 0);
+    for (size_t i = 0; i < n; ++i) {
+      fold_mape[static_cast<size_t>(fold[i])] += std::fabs(oof[i] - actual[i]) / actual[i] * 100.0;
+      ++fold_n[static_cast<size_t>(fold[i])];
+    }
+    double fm = 0, fss = 0;
+    for (int f = 0; f < k; ++f) fm += (fold_mape[f] /= static_cast<double>(fold_n[f]));
+    fm /= k;
+    for (int f = 0; f < k; ++f) fss += (fold_mape[f] - fm) * (fold_mape[f] - fm);
+    se_sum += k > 1 ? std::sqrt(fss / (k - 1)) / std::sqrt(static_cast<double>(k)) : 0;
     per_repeat.push_back(compute_metrics(actual, oof));
     result.oof.push_back(std::move(oof));
     result.folds.push_back(std::move(fold));
@@ -103,6 +116,7 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
   double var = 0;
   for (const auto& m : per_repeat)
     var += (m.mape_pct - result.metrics.mape_pct) * (m.mape_pct - result.metrics.mape_pct);
+  result.mape_se = se_sum / static_cast<double>(per_repeat.size());
   result.mape_sd = per_repeat.size() > 1 ? std::sqrt(var / (per_repeat.size() - 1)) : 0;
   return result;
 }

@@ -33,8 +33,9 @@ std::vector<int> group_assignment(const std::vector<std::string>& groups, int k,
 
 struct CvResult {
   std::string formulation;
-  Metrics metrics;                       // mean over repeats
-  double mape_sd = 0;                    // spread of MAPE across repeats
+  Metrics metrics;     // mean over repeats
+  double mape_sd = 0;  // spread of MAPE across repeats
+  double mape_se = 0;  // standard error of MAPE: sd of the per-fold MAPEs / sqrt(folds), mean over repeats
   std::vector<std::vector<double>> oof;  // [repeat][row] predicted mWh
   std::vector<std::vector<int>> folds;   // [repeat][row] fold the row was held out in
 };

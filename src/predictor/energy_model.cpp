@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 
@@ -16,6 +17,7 @@ nlohmann::json rows_json(const std::vector<CvRow>& rows) {
     auto j = to_json(r.metrics);
     j["formulation"] = r.formulation;
     j["mape_sd_pct"] = r.mape_sd;
+    j["mape_se_pct"] = r.mape_se;
     a.push_back(j);
   }
   return a;
@@ -24,7 +26,8 @@ nlohmann::json rows_json(const std::vector<CvRow>& rows) {
 std::vector<CvRow> rows_from_json(const nlohmann::json& a) {
   std::vector<CvRow> out;
   for (const auto& j : a)
-    out.push_back({j.at("formulation").get<std::string>(), metrics_from_json(j), j.value("mape_sd_pct", 0.0)});
+    out.push_back({j.at("formulation").get<std::string>(), metrics_from_json(j), j.at("mape_sd_pct").get<double>(),
+                   j.at("mape_se_pct").get<double>()});
   return out;
 }
 
@@ -35,11 +38,8 @@ std::string base_name(const std::string& device, PredictorKind kind) {
 }  // namespace
 
 nlohmann::json CvReport::to_json() const {
-  return {{"kfold", rows_json(kfold)},
-          {"family", rows_json(family)},
-          {"chosen", chosen},
-          {"interval", interval.to_json()},
-          {"settings", settings.to_json()}};
+  return {{"kfold", rows_json(kfold)},  {"family", rows_json(family)},    {"chosen", chosen},
+          {"choice_rule", choice_rule}, {"interval", interval.to_json()}, {"settings", settings.to_json()}};
 }
 
 CvReport CvReport::from_json(const nlohmann::json& j) {
@@ -47,6 +47,7 @@ CvReport CvReport::from_json(const nlohmann::json& j) {
   r.kfold = rows_from_json(j.at("kfold"));
   r.family = rows_from_json(j.at("family"));
   r.chosen = j.at("chosen").get<std::string>();
+  r.choice_rule = j.at("choice_rule").get<std::string>();
   r.interval = IntervalCalibration::from_json(j.at("interval"));
   const auto& s = j.at("settings");
   r.settings.folds = s.at("folds").get<int>();
@@ -62,29 +63,54 @@ const CvRow& CvReport::chosen_row() const {
   throw std::logic_error("CV report has no row for the chosen formulation " + chosen);
 }
 
+const CvRow& CvReport::chosen_family_row() const {
+  for (const auto& r : family)
+    if (r.formulation == chosen) return r;
+  return chosen_row();  // a report without family folds (too few families): the k-fold row stands in
+}
+
 EnergyModel::EnergyModel(const TrainingData& data, PredictorKind kind, const Formulation& f, FittedModel model,
-                         CvReport report, LearnerSettings learner)
+                         CvReport report, LearnerSettings learner, double trained_at_s)
     : device_type_(data.device_type),
       kind_(kind),
       formulation_(&f),
       model_(std::move(model)),
       report_(std::move(report)),
       learner_(learner),
-      time_input_(kind == PredictorKind::measured ? data.time_input : TimeInput::none),
-      iterations_(data.iterations_per_measurement),
-      target_(data.target_description),
+      time_input_(kind == PredictorKind::measured  ? data.time_input
+                  : kind == PredictorKind::per_run ? TimeInput::duration
+                                                   : TimeInput::none),
+      iterations_(kind == PredictorKind::per_run ? 0 : data.iterations_per_measurement),
+      target_(kind == PredictorKind::per_run
+                  ? "energy of one run lasting duration_avg_s seconds, mWh: a power model on the static features x "
+                    "the duration"
+                  : data.target_description),
       fingerprint_(data.fingerprint),
       rows_used_(data.rows.size()),
+      trained_at_s_(trained_at_s),
       data_summary_(data.summary()) {}
+
+double EnergyModel::interval_factor() const { return std::exp(report_.interval.log_half_width); }
+
+double EnergyModel::run_seconds(const Inputs& in) const {
+  if (time_input_ == TimeInput::latency) {
+    if (!in.latency_avg_s) throw FieldError("latency_avg_s", "missing field latency_avg_s");
+    return *in.latency_avg_s * iterations_;
+  }
+  if (time_input_ == TimeInput::duration) {
+    if (!in.duration_avg_s) throw FieldError("duration_avg_s", "missing field duration_avg_s");
+    return *in.duration_avg_s;
+  }
+  return 0;
+}
 
 EnergyEstimate EnergyModel::predict(const Inputs& in) const {
   validate(in);
   FeatureVector x;
   make_features(in, kind_, time_input_, x);
-  double run_s = 0;
-  if (time_input_ == TimeInput::latency) run_s = *in.latency_avg_s * iterations_;
-  if (time_input_ == TimeInput::duration) run_s = *in.duration_avg_s;
+  const double run_s = run_seconds(in);
   EnergyEstimate e;
+  e.run_s = run_s;
   e.mwh = predict_energy_mwh(*formulation_, model_, x.data(), run_s);
   const double factor = std::exp(report_.interval.log_half_width);
   e.lo = e.mwh / factor;
@@ -109,6 +135,7 @@ nlohmann::json EnergyModel::metadata() const {
           {"model_r2", best.r2},
           {"cv_mape_pct", best.mape_pct},
           {"cv", report_.to_json()},
+          {"trained_at_s", trained_at_s_ > 0 ? nlohmann::json(trained_at_s_) : nlohmann::json(nullptr)},
           {"learner", learner_.to_json()}};
 }
 
@@ -124,7 +151,7 @@ void EnergyModel::save(const std::filesystem::path& dir) const {
   write_file_atomic(dir / model_file, bytes);
   auto meta = metadata();
   meta["model_file"] = model_file;
-  meta["model_format"] = model_.is_ridge() ? "ridge-json" : "xgboost-ubj";
+  meta["model_format"] = model_.is_constant() ? "constant-json" : model_.is_ridge() ? "ridge-json" : "xgboost-ubj";
   meta["model_sha256"] = sha256_hex(bytes);
   write_file_atomic(metadata_path(dir, device_type_, kind_), meta.dump(2) + "\n");  // metadata last: it commits
 }
@@ -178,6 +205,7 @@ EnergyModel EnergyModel::load(const std::filesystem::path& dir, const std::strin
     m.fingerprint_ = meta.at("fingerprint").get<std::string>();
     m.rows_used_ = meta.at("rows_used").get<size_t>();
     m.data_summary_ = meta.at("training_data");
+    m.trained_at_s_ = meta.at("trained_at_s").is_null() ? 0 : meta.at("trained_at_s").get<double>();
     m.report_.chosen_row();  // the chosen formulation must have its CV row
     return m;
   } catch (const std::exception& e) {

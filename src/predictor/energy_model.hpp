@@ -20,28 +20,35 @@ namespace edgeml::predictor {
 struct CvRow {
   std::string formulation;
   Metrics metrics;
-  double mape_sd = 0;
+  double mape_sd = 0;  // across repeats
+  double mape_se = 0;  // standard error across folds (the one-standard-error rule)
 };
 
+// An interval wider than x/÷ this factor still orders models but is no use for a budget: the answer says so.
+inline constexpr double kRankingOnlyFactor = 2.0;
+
 struct CvReport {
-  std::vector<CvRow> kfold;   // repeated k-fold
-  std::vector<CvRow> family;  // whole architecture families held out
-  std::string chosen;         // lowest k-fold MAPE
-  IntervalCalibration interval;
+  std::vector<CvRow> kfold;      // repeated k-fold
+  std::vector<CvRow> family;     // whole architecture families held out
+  std::string chosen;            // simplest formulation within one standard error of the lowest family-held-out MAPE
+  std::string choice_rule;       // the rule in words, with the figures that decided it
+  IntervalCalibration interval;  // calibrated on the chosen formulation's family-held-out folds
   CvSettings settings;
   nlohmann::json to_json() const;
   static CvReport from_json(const nlohmann::json& j);
-  const CvRow& chosen_row() const;
+  const CvRow& chosen_row() const;         // k-fold row of the chosen formulation
+  const CvRow& chosen_family_row() const;  // family-held-out row of the chosen formulation
 };
 
 struct EnergyEstimate {
   double mwh = 0, lo = 0, hi = 0;
+  double run_s = 0;  // run time the estimate used (0 for the static predictor)
 };
 
 class EnergyModel {
  public:
   EnergyModel(const TrainingData& data, PredictorKind kind, const Formulation& f, FittedModel model, CvReport report,
-              LearnerSettings learner);
+              LearnerSettings learner, double trained_at_s = 0);
 
   // Validates the inputs (FieldError naming the field) and predicts the energy of one measured run with its interval.
   EnergyEstimate predict(const Inputs& in) const;
@@ -58,6 +65,11 @@ class EnergyModel {
   const CvReport& report() const { return report_; }
   double model_r2() const { return report_.chosen_row().metrics.r2; }
   double cv_mape_pct() const { return report_.chosen_row().metrics.mape_pct; }
+  double interval_factor() const;  // exp(log half width)
+  bool ranking_only() const { return interval_factor() > kRankingOnlyFactor; }
+  double trained_at_s() const { return trained_at_s_; }  // Unix seconds, 0 when not recorded
+  // The run time a prediction uses: latency x N, the given duration, or 0 (static). FieldError when missing.
+  double run_seconds(const Inputs& in) const;
 
   nlohmann::json metadata() const;
   void save(const std::filesystem::path& dir) const;
@@ -81,6 +93,7 @@ class EnergyModel {
   int iterations_ = 0;
   std::string target_, fingerprint_;
   size_t rows_used_ = 0;
+  double trained_at_s_ = 0;
   nlohmann::json data_summary_;
 };
 

@@ -7,12 +7,23 @@
 
 namespace edgeml::predictor {
 
-std::string_view kind_name(PredictorKind kind) { return kind == PredictorKind::measured ? "measured" : "static"; }
+std::string_view kind_name(PredictorKind kind) {
+  switch (kind) {
+    case PredictorKind::measured:
+      return "measured";
+    case PredictorKind::per_run:
+      return "per_run";
+    case PredictorKind::static_only:
+      break;
+  }
+  return "static";
+}
 
 PredictorKind kind_from_name(std::string_view name) {
   if (name == "measured") return PredictorKind::measured;
   if (name == "static") return PredictorKind::static_only;
-  throw FieldError("predictor", "unknown predictor kind '" + std::string(name) + "' (measured, static)");
+  if (name == "per_run") return PredictorKind::per_run;
+  throw FieldError("predictor", "unknown predictor kind '" + std::string(name) + "' (measured, static, per_run)");
 }
 
 std::string_view time_input_name(TimeInput t) {
@@ -64,7 +75,7 @@ const std::vector<std::string>& feature_names(PredictorKind kind, TimeInput time
                                                  "params_per_gflop", "latency_x_size"};
   static const std::vector<std::string> kDuration{"params_m",       "gflops",           "gmacs",          "size_mb",
                                                   "duration_avg_s", "params_per_gflop", "duration_x_size"};
-  if (kind == PredictorKind::static_only) return kStatic;
+  if (kind == PredictorKind::static_only || kind == PredictorKind::per_run) return kStatic;
   if (time == TimeInput::latency) return kLatency;
   if (time == TimeInput::duration) return kDuration;
   throw std::logic_error("no measured predictor on a device without run times");
@@ -77,7 +88,7 @@ size_t make_features(const Inputs& in, PredictorKind kind, TimeInput time, Featu
   out[2] = *in.gmacs;
   out[3] = size;
   const double params_per_gflop = params / gflops;
-  if (kind == PredictorKind::static_only) {
+  if (kind == PredictorKind::static_only || kind == PredictorKind::per_run) {
     out[4] = params_per_gflop;
     return 5;
   }

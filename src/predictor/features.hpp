@@ -3,7 +3,9 @@
 // feature vector built from them. Two predictor kinds per device:
 //   measured -- static features plus the measured run time (latency per inference, or a run's duration on devices
 //               whose files give durations), for a model that was benchmarked somewhere;
-//   static   -- only what the model file itself says (params, FLOPs, MACs, size), for a model never run.
+//   static   -- only what the model file itself says (params, FLOPs, MACs, size), for a model never run;
+//   per_run  -- a power model on the static features, times a given run duration (duration_avg_s): energy of a run of
+//               any length, on any device type. It is what another device type borrows (calibration.hpp).
 #include <array>
 #include <optional>
 #include <string>
@@ -12,8 +14,8 @@
 
 namespace edgeml::predictor {
 
-enum class PredictorKind { measured, static_only };
-std::string_view kind_name(PredictorKind kind);  // "measured" | "static"
+enum class PredictorKind { measured, static_only, per_run };
+std::string_view kind_name(PredictorKind kind);  // "measured" | "static" | "per_run"
 PredictorKind kind_from_name(std::string_view name);
 
 // How a device's benchmark rows give the run time of one measured run.

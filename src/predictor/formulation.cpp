@@ -1,18 +1,21 @@
 #include "predictor/formulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace edgeml::predictor {
 
 const std::vector<Formulation>& all_formulations() {
+  // Simplest first: a constant, then ridge (physics-shaped target before the direct one), then trees.
   static const std::vector<Formulation> k{
-      {"ridge_log_energy", Learner::ridge, Target::log_energy},
-      {"rf_log_energy", Learner::random_forest, Target::log_energy},
-      {"gbm_raw_energy", Learner::gradient_boosting, Target::energy_mwh},
-      {"gbm_log_energy", Learner::gradient_boosting, Target::log_energy},
-      {"power_time_ridge", Learner::ridge, Target::log_power},
-      {"power_time_gbm", Learner::gradient_boosting, Target::log_power},
+      {"power_time_median", Learner::median, Target::log_power, 0},
+      {"power_time_ridge", Learner::ridge, Target::log_power, 1},
+      {"ridge_log_energy", Learner::ridge, Target::log_energy, 2},
+      {"power_time_gbm", Learner::gradient_boosting, Target::log_power, 3},
+      {"gbm_log_energy", Learner::gradient_boosting, Target::log_energy, 4},
+      {"gbm_raw_energy", Learner::gradient_boosting, Target::energy_mwh, 5},
+      {"rf_log_energy", Learner::random_forest, Target::log_energy, 6},
   };
   return k;
 }
@@ -25,8 +28,11 @@ const Formulation& formulation_by_name(std::string_view name) {
 
 std::vector<Formulation> formulations_for(PredictorKind kind) {
   std::vector<Formulation> out;
-  for (const auto& f : all_formulations())
-    if (kind == PredictorKind::measured || !f.needs_run_time()) out.push_back(f);
+  for (const auto& f : all_formulations()) {
+    if (kind == PredictorKind::static_only && f.needs_run_time()) continue;
+    if (kind == PredictorKind::per_run && !f.needs_run_time()) continue;
+    out.push_back(f);
+  }
   return out;
 }
 
@@ -98,6 +104,12 @@ FittedModel FittedModel::fit(const Formulation& f, const std::vector<double>& x,
                              const std::vector<double>& target, const LearnerSettings& s) {
   FittedModel m;
   m.dims_ = d;
+  if (f.learner == Learner::median) {
+    std::vector<double> t = target;
+    std::sort(t.begin(), t.end());
+    m.model_ = t.size() % 2 ? t[t.size() / 2] : 0.5 * (t[t.size() / 2 - 1] + t[t.size() / 2]);
+    return m;
+  }
   if (f.learner == Learner::ridge) {
     std::vector<double> logx(x.size());
     for (size_t i = 0; i < x.size(); ++i) logx[i] = std::log(x[i]);  // features are validated > 0
@@ -115,6 +127,7 @@ FittedModel FittedModel::fit(const Formulation& f, const std::vector<double>& x,
 }
 
 double FittedModel::predict(const double* features) const {
+  if (const auto* c = std::get_if<double>(&model_)) return *c;
   if (const auto* r = std::get_if<RidgeRegression>(&model_)) {
     double logx[kMaxFeatures];
     for (size_t j = 0; j < dims_; ++j) logx[j] = std::log(features[j]);
@@ -126,6 +139,7 @@ double FittedModel::predict(const double* features) const {
 }
 
 std::string FittedModel::save() const {
+  if (const auto* c = std::get_if<double>(&model_)) return nlohmann::json{{"constant", *c}}.dump();
   if (const auto* r = std::get_if<RidgeRegression>(&model_)) return r->to_json().dump();
   return std::get<XgbBooster>(model_).save_ubj();
 }
@@ -133,7 +147,9 @@ std::string FittedModel::save() const {
 FittedModel FittedModel::load(const Formulation& f, const std::string& bytes, size_t dims) {
   FittedModel m;
   m.dims_ = dims;
-  if (f.learner == Learner::ridge) {
+  if (f.learner == Learner::median) {
+    m.model_ = nlohmann::json::parse(bytes).at("constant").get<double>();
+  } else if (f.learner == Learner::ridge) {
     auto r = RidgeRegression::from_json(nlohmann::json::parse(bytes));
     if (r.dims() != dims)
       throw std::runtime_error("ridge model has " + std::to_string(r.dims()) + " coefficients, expected " +

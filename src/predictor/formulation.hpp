@@ -7,6 +7,9 @@
 //   gbm_log_energy     gradient boosting -> log mWh
 //   power_time_ridge   ridge on log features -> log W;  mWh = W x run_s / 3.6
 //   power_time_gbm     gradient boosting -> log W;       mWh = W x run_s / 3.6
+//   power_time_median  the training rows' median power;  mWh = W x run_s / 3.6 (the physics baseline)
+// all_formulations() lists them simplest first: model choice prefers the simpler one unless another beats it by more
+// than one standard error of the cross-validation.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,19 +23,21 @@
 
 namespace edgeml::predictor {
 
-enum class Learner { ridge, random_forest, gradient_boosting };
+enum class Learner { median, ridge, random_forest, gradient_boosting };
 enum class Target { energy_mwh, log_energy, log_power };
 
 struct Formulation {
   std::string_view name;
   Learner learner;
   Target target;
+  int simplicity = 0;  // 0 = simplest; the order of all_formulations()
   bool needs_run_time() const { return target == Target::log_power; }
 };
 
 const std::vector<Formulation>& all_formulations();
 const Formulation& formulation_by_name(std::string_view name);  // throws std::runtime_error when unknown
-// The formulations that apply to a predictor kind (power x time needs a run time: measured only).
+// The formulations that apply to a predictor kind (power x time needs a run time: measured and per-run; the per-run
+// predictor is a power model, so only power x time applies to it).
 std::vector<Formulation> formulations_for(PredictorKind kind);
 
 // Target value for a row, and energy (mWh) back from a predicted target value. run_s is the run time in seconds
@@ -62,11 +67,12 @@ class FittedModel {
 
   // Serialized model: ridge coefficients as JSON text, or XGBoost UBJSON bytes.
   bool is_ridge() const { return std::holds_alternative<RidgeRegression>(model_); }
+  bool is_constant() const { return std::holds_alternative<double>(model_); }
   std::string save() const;
   static FittedModel load(const Formulation& f, const std::string& bytes, size_t dims);
 
  private:
-  std::variant<RidgeRegression, XgbBooster> model_;
+  std::variant<RidgeRegression, XgbBooster, double> model_;  // double: a constant (median) target value
   size_t dims_ = 0;
 };
 

@@ -6,6 +6,38 @@
 
 namespace edgeml::predictor {
 
+namespace {
+
+// Ranks 1..n, ties sharing their mean rank.
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<size_t> order(v.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
+    for (size_t k = i; k <= j; ++k) r[order[k]] = 0.5 * static_cast<double>(i + j) + 1.0;
+    i = j + 1;
+  }
+  return r;
+}
+
+}  // namespace
+
+double spearman_correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size() || a.size() < 2) return 0;
+  const auto ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size()), mean = (n + 1) / 2;
+  double sab = 0, saa = 0, sbb = 0;
+  for (size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - mean) * (rb[i] - mean);
+    saa += (ra[i] - mean) * (ra[i] - mean);
+    sbb += (rb[i] - mean) * (rb[i] - mean);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
+}
+
 Metrics compute_metrics(const std::vector<double>& actual, const std::vector<double>& predicted) {
   if (actual.size() != predicted.size() || actual.empty())
     throw std::invalid_argument("compute_metrics: need equal, non-empty vectors");
@@ -35,6 +67,7 @@ Metrics compute_metrics(const std::vector<double>& actual, const std::vector<dou
   m.median_ape_pct = n % 2 ? ape[n / 2] : 0.5 * (ape[n / 2 - 1] + ape[n / 2]);
   m.within_10_pct = 100.0 * in10 / n;
   m.within_20_pct = 100.0 * in20 / n;
+  m.spearman = spearman_correlation(actual, predicted);
   return m;
 }
 
@@ -48,6 +81,7 @@ Metrics mean_metrics(const std::vector<Metrics>& runs) {
     m.median_ape_pct += r.median_ape_pct;
     m.within_10_pct += r.within_10_pct;
     m.within_20_pct += r.within_20_pct;
+    m.spearman += r.spearman;
   }
   const double k = static_cast<double>(runs.size());
   m.r2 /= k;
@@ -56,6 +90,7 @@ Metrics mean_metrics(const std::vector<Metrics>& runs) {
   m.median_ape_pct /= k;
   m.within_10_pct /= k;
   m.within_20_pct /= k;
+  m.spearman /= k;
   m.n = runs.front().n;
   return m;
 }
@@ -67,6 +102,7 @@ nlohmann::json to_json(const Metrics& m) {
           {"median_ape_pct", m.median_ape_pct},
           {"within_10_pct", m.within_10_pct},
           {"within_20_pct", m.within_20_pct},
+          {"spearman", m.spearman},
           {"n", m.n}};
 }
 
@@ -78,6 +114,7 @@ Metrics metrics_from_json(const nlohmann::json& j) {
   m.median_ape_pct = j.at("median_ape_pct").get<double>();
   m.within_10_pct = j.at("within_10_pct").get<double>();
   m.within_20_pct = j.at("within_20_pct").get<double>();
+  m.spearman = j.at("spearman").get<double>();
   m.n = j.at("n").get<size_t>();
   return m;
 }

@@ -35,7 +35,7 @@ std::string fingerprint_rows(const TrainingData& d) {
   h.update("edgeml-predictor v" + std::to_string(kModelFormatVersion) + "|" + d.device_type + "|" +
            std::string(time_input_name(d.time_input)) + "|" + std::to_string(d.iterations_per_measurement) + "\n");
   for (const auto& r : d.rows) {
-    h.update(r.model + "|");
+    h.update(r.model + (r.per_run_only ? "|run|" : "|"));
     for (auto v : {r.inputs.params_m, r.inputs.gflops, r.inputs.gmacs, r.inputs.size_mb, r.inputs.latency_avg_s,
                    r.inputs.throughput_iter_per_s, r.inputs.duration_avg_s})
       hash_number(h, v);
@@ -58,8 +58,13 @@ TrainingData TrainingData::from_rows(const std::string& device_type, const std::
   TrainingData d;
   d.device_type = device_type;
   d.catalog_rows = all.size();
-  std::vector<const catalog::ModelRow*> clean;
+  std::vector<const catalog::ModelRow*> clean, per_run;
   for (const auto* r : all) {
+    if (r->energy_per_run_only() && r->energy_avg_mwh && *r->energy_avg_mwh > 0 && r->run_duration_s() &&
+        *r->run_duration_s() > 0) {
+      per_run.push_back(r);
+      continue;
+    }
     if (!r->clean()) {
       std::string names;
       for (const auto& f : r->flags) names += (names.empty() ? "" : ",") + f.name;
@@ -111,6 +116,7 @@ TrainingData TrainingData::from_rows(const std::string& device_type, const std::
     t.family = family(r->model);
     t.inputs = inputs_of(*r);
     t.energy_mwh = *r->energy_avg_mwh;
+    t.origin = r->provenance.origin;
     if (d.time_input == TimeInput::latency) {
       if (!r->latency_avg_s || !r->iterations_per_measurement) {
         d.exclusions.push_back(r->model + ": no latency_avg_s (this device's predictors use latency)");
@@ -135,9 +141,45 @@ TrainingData TrainingData::from_rows(const std::string& device_type, const std::
     }
     d.rows.push_back(std::move(t));
   }
+  for (const auto* r : per_run) {
+    Inputs in = inputs_of(*r);
+    in.latency_avg_s.reset();
+    in.throughput_iter_per_s.reset();
+    in.duration_avg_s = r->run_duration_s();
+    try {
+      validate(in);
+    } catch (const FieldError& e) {
+      d.exclusions.push_back(r->model + ": energy-per-run row: " + e.what());
+      continue;
+    }
+    if (d.time_input == TimeInput::none) {
+      d.exclusions.push_back(r->model + ": energy-per-run row on a device without run times");
+      continue;
+    }
+    TrainingRow t;
+    t.model = r->model;
+    t.family = family(r->model);
+    t.inputs = in;
+    t.energy_mwh = *r->energy_avg_mwh;
+    t.run_s = *r->run_duration_s();
+    t.per_run_only = true;
+    t.origin = r->provenance.origin;
+    d.rows.push_back(std::move(t));
+  }
   std::stable_sort(d.rows.begin(), d.rows.end(), [](const auto& a, const auto& b) { return a.model < b.model; });
   d.fingerprint = fingerprint_rows(d);
   return d;
+}
+
+TrainingData TrainingData::subset(PredictorKind kind) const {
+  TrainingData out = *this;
+  out.rows.clear();
+  for (const auto& r : rows) {
+    const bool usable = kind == PredictorKind::per_run ? r.run_s > 0 : !r.per_run_only;
+    if (usable) out.rows.push_back(r);
+  }
+  out.fingerprint = fingerprint_rows(out);
+  return out;
 }
 
 std::vector<double> TrainingData::feature_matrix(PredictorKind kind) const {

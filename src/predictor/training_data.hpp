@@ -1,5 +1,7 @@
 #pragma once
-// The rows a device's predictors learn from: the catalog's clean rows (no flags) of that device, in a fixed order
+// The rows a device's predictors learn from: the catalog's clean rows (no flags; repaired rows included) of that
+// device, plus rows flagged only because their latency column is the run's duration (energy-per-run rows, which only
+// the per-run power model can use), in a fixed order
 // (sorted by model name, so results do not depend on file order), with what the target means on that device and a
 // fingerprint that tells whether a saved model was trained on exactly these rows.
 #include <nlohmann/json.hpp>
@@ -14,8 +16,10 @@ namespace edgeml::predictor {
 struct TrainingRow {
   std::string model, family;
   Inputs inputs;
-  double energy_mwh = 0;  // energy of one measured run (the target)
-  double run_s = 0;       // run time of that run (0 when the device has no run times)
+  double energy_mwh = 0;      // energy of one measured run (the target)
+  double run_s = 0;           // run time of that run (0 when the device has no run times)
+  bool per_run_only = false;  // energy-per-run row: no per-inference latency; trains the per_run predictor only
+  std::string origin;         // file | fleet | api
 };
 
 struct TrainingData {
@@ -33,6 +37,9 @@ struct TrainingData {
   // Builds from rows already chosen (tests, our own bench); the same exclusion rules apply.
   static TrainingData from_rows(const std::string& device_type, const std::vector<const catalog::ModelRow*>& rows);
 
+  // The rows a predictor kind trains on (per-run rows only for per_run; per_run needs a run time), with its own
+  // fingerprint.
+  TrainingData subset(PredictorKind kind) const;
   // Row-major n x d features for a predictor kind, and the run times.
   std::vector<double> feature_matrix(PredictorKind kind) const;
   size_t feature_count(PredictorKind kind) const { return feature_names(kind, time_input).size(); }
@@ -42,6 +49,6 @@ struct TrainingData {
 };
 
 // Format version of the fingerprint and of saved models; bump when either changes meaning.
-inline constexpr int kModelFormatVersion = 1;
+inline constexpr int kModelFormatVersion = 2;
 
 }  // namespace edgeml::predictor

@@ -17,8 +17,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: edgeml train --data [DEVICE=]PATH [--data ...] --device NAME --out DIR\n"
     "                    [--folds 5] [--repeats 3] [--seed 42] [--coverage 0.9] [--formulations a,b,...]\n"
-    "Cross-validates ridge, random forest, gradient boosting (raw and log) and power x time formulations on the\n"
-    "device's rows without flags, prints the CV tables, and saves the chosen measured and static predictors to DIR.\n";
+    "Cross-validates the formulations (median power x time, ridge, gradient boosting, random forest) on the device's\n"
+    "rows without flags (repaired rows included), prints the CV tables (MAPE with its standard error, Spearman),\n"
+    "chooses the simplest formulation within one standard error of the best family-held-out MAPE, and saves the\n"
+    "measured, static and per-run (power model x duration) predictors to DIR.\n";
 
 int integer_flag(const Flags& f, const std::string& name, double fallback, int min, int max) {
   const double v = f.number(name, fallback);
@@ -76,13 +78,15 @@ int run_train(const Args& args) {
   auto progress = [](const std::string& m) { std::fprintf(stderr, "  %s\n", m.c_str()); };
   const std::filesystem::path out = flags.get("--out");
   int trained = 0;
-  for (auto kind : {predictor::PredictorKind::measured, predictor::PredictorKind::static_only}) {
-    if (kind == predictor::PredictorKind::measured && !data.has_measured()) {
-      std::printf("%s / measured predictor: unavailable (rows carry no latency or run duration)\n\n", device.c_str());
+  for (auto kind :
+       {predictor::PredictorKind::measured, predictor::PredictorKind::static_only, predictor::PredictorKind::per_run}) {
+    if (kind != predictor::PredictorKind::static_only && !data.has_measured()) {
+      std::printf("%s / %s predictor: unavailable (rows carry no latency or run duration)\n\n", device.c_str(),
+                  std::string(predictor::kind_name(kind)).c_str());
       continue;
     }
     try {
-      auto model = predictor::train_energy_model(data, kind, settings, progress);
+      auto model = predictor::train_energy_model(data.subset(kind), kind, settings, progress);
       std::fputs(predictor::format_model_report(model).c_str(), stdout);
       model.save(out);
       std::printf("  saved: %s\n\n", predictor::EnergyModel::metadata_path(out, device, kind).string().c_str());

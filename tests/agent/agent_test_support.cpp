@@ -47,6 +47,49 @@ std::string tiny_onnx(float scale) {
   return bytes;
 }
 
+std::string matmul_onnx(int layers, int width) {
+  ::onnx::ModelProto model;
+  model.set_ir_version(7);
+  model.set_producer_name("edgeml-agent-test");
+  model.add_opset_import()->set_version(13);
+  auto* g = model.mutable_graph();
+  g->set_name("matmul_chain");
+  auto add_value = [](::onnx::ValueInfoProto* v, const std::string& name, std::vector<int64_t> dims) {
+    v->set_name(name);
+    auto* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(::onnx::TensorProto::FLOAT);
+    for (auto d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+  };
+  add_value(g->add_input(), "x", {1, width});
+  add_value(g->add_output(), "y", {1, width});
+  std::string prev = "x";
+  for (int l = 0; l < layers; ++l) {
+    const std::string w = "w" + std::to_string(l), mm = "mm" + std::to_string(l),
+                      out = l + 1 == layers ? "y" : "h" + std::to_string(l);
+    auto* init = g->add_initializer();
+    init->set_name(w);
+    init->set_data_type(::onnx::TensorProto::FLOAT);
+    init->add_dims(width);
+    init->add_dims(width);
+    std::vector<float> values(static_cast<size_t>(width) * width);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = 1.0f / static_cast<float>(width) * ((i % 7) == 0 ? 1 : 0.5f);
+    init->set_raw_data(values.data(), values.size() * sizeof(float));
+    auto* n = g->add_node();
+    n->set_op_type("MatMul");
+    n->add_input(prev);
+    n->add_input(w);
+    n->add_output(mm);
+    auto* r = g->add_node();
+    r->set_op_type("Relu");
+    r->add_input(mm);
+    r->add_output(out);
+    prev = out;
+  }
+  std::string bytes;
+  model.SerializeToString(&bytes);
+  return bytes;
+}
+
 TempDir::TempDir() {
   static std::atomic<int> n{0};
   path = std::filesystem::temp_directory_path() /

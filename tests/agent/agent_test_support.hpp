@@ -17,6 +17,9 @@ namespace edgeml::agent_test {
 // A valid ONNX model: x[1,3,4,4] -> Mul(x, scale) -> GlobalAveragePool -> Flatten -> y[1,3]. Different scales give
 // different bytes (and sha256) for "version A" and "version B" of a model.
 std::string tiny_onnx(float scale);
+// A model that takes measurable time: x[1,width] -> (MatMul by a width x width matrix, Relu) x layers -> y[1,width].
+// 8 layers of 512 run in about a millisecond on one core.
+std::string matmul_onnx(int layers, int width);
 
 // A fresh folder under /tmp, removed (recursively) on destruction.
 struct TempDir {

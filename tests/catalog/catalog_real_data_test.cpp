@@ -30,14 +30,47 @@ TEST(CatalogRealData, JetsonFlagsMatchTheKnownFlaws) {
   Catalog c;
   c.load(DataSource::parse(kData + "/124_models_benchmark_jetson.csv"));
   EXPECT_EQ(rows_with(c, "jetson_nano", kFlagPowerImplausible), 72);
-  EXPECT_EQ(rows_with(c, "jetson_nano", kFlagFlopsMacsMismatch), 23);
   EXPECT_EQ(rows_with(c, "jetson_nano", kFlagUnstableEnergy), 2);
-  EXPECT_EQ(rows_with(c, "jetson_nano", kFlagAvgMismatch), 20);
   EXPECT_EQ(rows_with(c, "jetson_nano", kFlagInvalidValue), 0);
-  // resnet50 is one of the garbled rows (params_m 4.11, gflops 25.56).
+  // The 23 rows with gflops != 2 x gmacs all have params_m and gflops swapped: repaired, not flagged.
+  EXPECT_EQ(rows_with(c, "jetson_nano", kFlagFlopsMacsMismatch), 0);
+  EXPECT_EQ(rows_with(c, "jetson_nano", kFlagAvgMismatch), 0);
+  int repaired = 0, clean = 0;
+  for (auto* r : c.rows_for("jetson_nano")) {
+    repaired += r->repaired();
+    clean += r->clean();
+  }
+  EXPECT_EQ(repaired, 23);
+  EXPECT_EQ(clean, 51);  // 28 clean before the repair
+}
+
+TEST(CatalogRealData, SwappedParamsAndGflopsAreRepairedByTheStatedRuleKeepingTheOriginals) {
+  Catalog c;
+  c.load(DataSource::parse(kData + "/124_models_benchmark_jetson.csv"));
+  // resnet50 shows params_m 4.1115, gflops 25.557, gmacs 4.13, size 97.82 MB: 97.82 / 25.557 = 3.83 MB per million.
   const ModelRow* r = c.find("resnet50", "jetson_nano");
   ASSERT_NE(r, nullptr);
-  EXPECT_TRUE(r->has_flag(kFlagFlopsMacsMismatch));
+  EXPECT_TRUE(r->clean());
+  ASSERT_EQ(r->repairs.size(), 1u);
+  EXPECT_EQ(r->repairs[0].rule, kRepairParamsGflopsSwapped);
+  EXPECT_DOUBLE_EQ(*r->params_m, 25.557);
+  EXPECT_DOUBLE_EQ(*r->gflops, 2 * 4.13);
+  ASSERT_EQ(r->repairs[0].original.size(), 2u);
+  EXPECT_EQ(r->repairs[0].original[0], (std::pair<std::string, double>{"params_m", 4.1115}));
+  EXPECT_EQ(r->repairs[0].original[1], (std::pair<std::string, double>{"gflops", 25.557}));
+  // energy_avg_mwh is kept whatever the run columns say.
+  EXPECT_DOUBLE_EQ(*r->energy_avg_mwh, 268.7472);
+  auto j = row_to_json(*r);
+  EXPECT_EQ(j["repaired"], nlohmann::json::array({"params_gflops_swapped"}));
+  EXPECT_EQ(j["repairs"][0]["original"]["params_m"], 4.1115);
+  EXPECT_EQ(j["source"], "file");
+  // A row whose values agree is left alone.
+  const ModelRow* beit = c.find("beit_base_patch16_224", "jetson_nano");
+  ASSERT_NE(beit, nullptr);
+  EXPECT_FALSE(beit->repaired());
+  auto rep = c.report(3);
+  EXPECT_EQ(rep["repairs"]["params_gflops_swapped"]["rows"], 23);
+  EXPECT_EQ(rep["devices"]["jetson_nano"]["repaired"], 23);
 }
 
 TEST(CatalogRealData, ImpliedPowerAndPerInferenceEnergy) {

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "predictor/family.hpp"
+#include "predictor/predict_request.hpp"
 
 using namespace edgeml::predictor;
 
@@ -112,4 +113,42 @@ TEST(PredictorFamily, NamePrefixes) {
   EXPECT_EQ(family("regnetx_002"), "regnetx");
   EXPECT_EQ(family("ResNet34"), "resnet");
   EXPECT_EQ(family("123abc"), "123abc");
+}
+
+TEST(PredictRequest, DeviceTypeFromItemBatchOrQueryAndDurationAsTimingInput) {
+  using edgeml::predictor::parse_predict_request;
+  const nlohmann::json m{{"params_m", 2}, {"gflops", 0.6}, {"gmacs", 0.3}, {"size_mb", 8}, {"duration_avg_s", 20}};
+  auto one = parse_predict_request(m, "rpi5");
+  ASSERT_EQ(one.items.size(), 1u);
+  EXPECT_FALSE(one.batch);
+  EXPECT_EQ(one.items[0].device_type, "rpi5");
+  EXPECT_EQ(one.items[0].device_type_from, "query");
+  EXPECT_EQ(*one.items[0].inputs.duration_avg_s, 20);
+  nlohmann::json own = m;
+  own["device_type"] = "jetson_nano";
+  auto batch = parse_predict_request({{"models", {m, own}}, {"device_type", "rpi5"}}, "other");
+  ASSERT_EQ(batch.items.size(), 2u);
+  EXPECT_TRUE(batch.batch);
+  EXPECT_EQ(batch.items[0].device_type, "rpi5");
+  EXPECT_EQ(batch.items[0].device_type_from, "batch");
+  EXPECT_EQ(batch.items[1].device_type, "jetson_nano");
+  EXPECT_EQ(batch.items[1].device_type_from, "item");
+  EXPECT_EQ(parse_predict_request(m).items[0].device_type, "");
+  auto field_of = [](const nlohmann::json& body) {
+    try {
+      parse_predict_request(body);
+    } catch (const edgeml::FieldError& e) {
+      return e.field();
+    }
+    return std::string("(accepted)");
+  };
+  nlohmann::json bad = m;
+  bad["duration_avg_s"] = -1;
+  EXPECT_EQ(field_of(bad), "duration_avg_s");
+  EXPECT_EQ(field_of({{"models", {m, bad}}}), "[1].duration_avg_s");
+  EXPECT_EQ(field_of({{"models", {m}}, {"devce_type", "x"}}), "devce_type");
+  nlohmann::json typo = m;
+  typo["durtion_avg_s"] = 3;
+  EXPECT_EQ(field_of(typo), "durtion_avg_s");
+  EXPECT_EQ(field_of({{"models", nlohmann::json::array()}}), "body");
 }

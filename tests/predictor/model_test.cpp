@@ -79,17 +79,25 @@ TEST_F(PredictorModel, JetsonMeasuredReachesSanityBoundAndBeatsStatic) {
   const auto& d = trained().device("jetson_nano");
   ASSERT_TRUE(d.measured && d.static_model);
   std::cerr << format_model_report(*d.measured) << format_model_report(*d.static_model);
-  EXPECT_GE(d.measured->rows_used(), 20u);   // 28 of the 124 rows carry no flag
+  EXPECT_EQ(d.measured->rows_used(), 51u);   // 28 rows carry no flag, 23 more once params/gflops are unswapped
   EXPECT_LT(d.measured->rows_used(), 124u);  // flagged rows are not trained on
   EXPECT_LT(d.measured->cv_mape_pct(), 25.0);
   EXPECT_LT(d.measured->cv_mape_pct(), d.static_model->cv_mape_pct());
   EXPECT_GT(d.measured->model_r2(), 0.8);
-  EXPECT_EQ(d.measured->report().kfold.size(), 6u);  // every formulation was compared
-  EXPECT_EQ(d.measured->report().family.size(), 6u);
+  EXPECT_EQ(d.measured->report().kfold.size(), 7u);  // every formulation was compared
+  EXPECT_EQ(d.measured->report().family.size(), 7u);
   EXPECT_EQ(d.static_model->report().kfold.size(), 4u);  // no power x time without a run time
   const auto& iv = d.measured->report().interval;
   EXPECT_GT(iv.heldout_coverage, 0.7);
   EXPECT_GT(iv.log_half_width, 0.0);
+  EXPECT_EQ(iv.split, "family");
+  // On these rows the static predictor's 90% interval is wider than x/÷ 2: it says it is good for ranking only.
+  EXPECT_TRUE(d.static_model.ranking_only()) << d.static_model.interval_factor();
+  EXPECT_FALSE(d.measured.ranking_only());
+  const auto* row = catalog().find("resnet101", "jetson_nano");
+  Prediction p = trained().predict("jetson_nano", inputs_of(*row, false));
+  EXPECT_TRUE(p.ranking_only);
+  EXPECT_NE(p.to_json()["notes"].dump().find("ranking"), std::string::npos);
 }
 
 TEST_F(PredictorModel, PredictPicksMeasuredOrStaticByLatency) {
@@ -203,8 +211,8 @@ TEST_F(PredictorModel, TrainOrLoadReusesAModelOnlyWhenTheFingerprintMatches) {
     for (const auto& l : log) n += l.find(word) != std::string::npos;
     return n;
   };
-  EXPECT_EQ(count(log1, "training"), 2u);
-  EXPECT_EQ(count(log2, "loaded saved model"), 2u);
+  EXPECT_EQ(count(log1, "training"), 3u);  // measured, static, per_run
+  EXPECT_EQ(count(log2, "loaded saved model"), 3u);
   EXPECT_EQ(count(log2, "training"), 0u);
 
   // Other data under the same device name: the saved model no longer matches and is retrained.
@@ -219,5 +227,5 @@ TEST_F(PredictorModel, TrainOrLoadReusesAModelOnlyWhenTheFingerprintMatches) {
   std::vector<std::string> log3;
   PredictorSet::train_or_load(other, tmp.path, s, [&](const std::string& m) { log3.push_back(m); });
   ASSERT_TRUE(other.find("resnet18_copy", "jetson_nano")->clean());
-  EXPECT_EQ(count(log3, "training"), 2u);
+  EXPECT_EQ(count(log3, "training"), 3u);
 }
