@@ -16,7 +16,10 @@ ulimit -n "$(ulimit -Hn)"  # 1,250 held sockets on each side, plus wrk's
 [ -x "$bin/hold_load" ] || { echo "compare.sh: $bin/hold_load missing (cmake --build build --target hold_load)" >&2; exit 2; }
 
 server_pid=""
-stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
 trap stop_server EXIT
 
 results=()

@@ -15,9 +15,7 @@
 namespace edgeml::perf {
 namespace {
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 constexpr int kMaxConnectsInFlight = 128;  // more at once only overflows the server's SYN/accept queues
 constexpr double kReconnectAfterCloseS = 0.1;
@@ -60,7 +58,7 @@ struct ConnectionHolder::Conn {
   size_t slow_sent = 0;  // bytes of the endless slowloris header sent on this connection
   std::string head;      // first bytes the server sent (status line)
   int status = 0;
-  char last_byte = 0;  // to count "\n\n" split over two reads
+  std::string line_start = "\n";  // first bytes of the current line (kept across reads); "\n" = none yet
 };
 
 ConnectionHolder::ConnectionHolder(HoldPlan plan) : plan_(std::move(plan)) {
@@ -193,7 +191,7 @@ void ConnectionHolder::drop(Conn& c, double now, bool by_server, bool connect_fa
   c.slow_sent = 0;
   c.head.clear();
   c.status = 0;
-  c.last_byte = 0;
+  c.line_start = "\n";
 }
 
 void ConnectionHolder::on_connected(Conn& c, double now) {
@@ -226,6 +224,20 @@ void ConnectionHolder::on_connected(Conn& c, double now) {
   }
 }
 
+// Counts SSE "data:" and ":" comment lines by their first bytes; chunk-size lines of a chunked body match neither.
+void ConnectionHolder::count_sse_lines(Conn& c, GroupStats& g, const char* buf, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (buf[i] == '\n') {
+      c.line_start.clear();
+      continue;
+    }
+    if (c.line_start.size() >= 5) continue;
+    c.line_start += buf[i];
+    if (c.line_start == ":") ++g.sse_comments;
+    if (c.line_start == "data:") ++g.sse_events;
+  }
+}
+
 void ConnectionHolder::on_readable(Conn& c, double now) {
   char buf[16384];
   for (;;) {
@@ -237,10 +249,7 @@ void ConnectionHolder::on_readable(Conn& c, double now) {
         c.head.append(buf, std::min<size_t>(static_cast<size_t>(n), 32 - c.head.size()));
         if (c.status == 0 && (c.status = parse_status(c.head)) != 0) ++g.statuses[c.status];
       }
-      for (ssize_t i = 0; i < n; ++i) {
-        if (buf[i] == '\n' && c.last_byte == '\n') ++g.sse_messages;
-        if (buf[i] != '\r') c.last_byte = buf[i];
-      }
+      if (c.kind == HoldKind::stream) count_sse_lines(c, g, buf, static_cast<size_t>(n));
       continue;
     }
     if (n == 0) {

@@ -31,17 +31,18 @@ struct HoldPlan {
 struct GroupStats {
   HoldKind kind = HoldKind::idle;
   int wanted = 0;
-  int open_now = 0;                     // established and not closed
-  int ever_established = 0;             // distinct slots that got established at least once
-  long long connects = 0;               // successful connects, reconnects included
-  long long connect_failures = 0;       // refused, reset or not established within connect_timeout_s
-  long long closed_by_server = 0;       // EOF or reset after being established
+  int open_now = 0;                         // established and not closed
+  int ever_established = 0;                 // distinct slots that got established at least once
+  long long connects = 0;                   // successful connects, reconnects included
+  long long connect_failures = 0;           // refused, reset or not established within connect_timeout_s
+  long long closed_by_server = 0;           // EOF or reset after being established
   std::vector<double> held_before_close_s;  // for each server close: how long the connection had been open
-  double oldest_open_s = 0;             // age of the longest-open connection at the snapshot
-  std::map<int, long long> statuses;    // HTTP status codes the server sent on these connections
+  double oldest_open_s = 0;                 // age of the longest-open connection at the snapshot
+  std::map<int, long long> statuses;        // HTTP status codes the server sent on these connections
   long long bytes_received = 0;
-  long long sse_messages = 0;           // "\n\n"-terminated SSE blocks received (events and comments)
-  int streams_answered_200 = 0;         // open streams whose status line was 200
+  long long sse_events = 0;      // "data:" lines received on streams (one per event of the services we test)
+  long long sse_comments = 0;    // ":" lines (keep-alive comments)
+  int streams_answered_200 = 0;  // open streams whose status line was 200
 };
 
 class ConnectionHolder {
@@ -64,6 +65,7 @@ class ConnectionHolder {
   void on_events(Conn& c, unsigned events, double now);
   void on_connected(Conn& c, double now);
   void on_readable(Conn& c, double now);
+  static void count_sse_lines(Conn& c, GroupStats& g, const char* buf, size_t n);
   void drop(Conn& c, double now, bool by_server, bool connect_failed);
   void tick(double now);
   GroupStats& group(HoldKind kind);

@@ -31,9 +31,7 @@ constexpr int kExitGoalMissed = 3;
 
 void progress(const std::string& line) { std::cerr << "hold_load: " << line << std::endl; }
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // Nearest-rank percentile of sorted values (q in 0..1).
 double percentile(const std::vector<double>& sorted, double q) {
@@ -113,12 +111,13 @@ json group_json(const GroupStats& start, const GroupStats& probe_end, const Grou
             {"statuses_received", statuses},
             {"bytes_received", end.bytes_received}};
   if (end.kind == HoldKind::stream) {
-    long long during = probe_end.sse_messages - start.sse_messages;
+    long long during = probe_end.sse_events - start.sse_events;
     j["streams_answered_200_at_end"] = end.streams_answered_200;
-    j["sse_messages_during_probe"] = during;
+    j["sse_events_during_probe"] = during;
+    j["sse_comments_during_probe"] = probe_end.sse_comments - start.sse_comments;
     // 1.0 with a server sending one event per second to every stream; far less when streams are starved.
     if (end.wanted > 0 && probe_window_s > 0)
-      j["sse_messages_per_stream_per_s"] = static_cast<double>(during) / (end.wanted * probe_window_s);
+      j["sse_events_per_stream_per_s"] = static_cast<double>(during) / (end.wanted * probe_window_s);
   }
   return j;
 }
@@ -180,8 +179,9 @@ int run(const HoldOptions& o) {
     progress("unloaded: " + format_number(unloaded->requests_per_s, 1) + " req/s");
   }
 
-  HoldPlan plan{o.port,         o.idle, o.slowloris, o.streams, o.sources, o.slowloris_interval_s, o.connect_timeout_s,
-                o.probe_path,   o.stream_path};
+  HoldPlan plan{
+      o.port,       o.idle,       o.slowloris, o.streams, o.sources, o.slowloris_interval_s, o.connect_timeout_s,
+      o.probe_path, o.stream_path};
   ConnectionHolder holder(plan);
   holder.start();
   double t_open = now_s();
@@ -250,7 +250,8 @@ int run(const HoldOptions& o) {
   summary["probe"] = probe;
   for (size_t i = 0; i < at_end.size(); ++i)
     if (at_end[i].wanted > 0)
-      summary["hold"][to_string(at_end[i].kind)] = group_json(at_probe_start[i], at_probe_end[i], at_end[i], probe_window);
+      summary["hold"][to_string(at_end[i].kind)] =
+          group_json(at_probe_start[i], at_probe_end[i], at_end[i], probe_window);
   if (o.server_pid) {
     summary["server"] = {{"pid", o.server_pid}, {"during_hold_and_probe", hold_usage.to_json()}};
     if (o.wrk_seconds > 0) summary["server"]["during_loaded_wrk"] = wrk_usage.to_json();
@@ -294,7 +295,7 @@ int main(int argc, char** argv) {
   try {
     options = parse_hold_options(args);
   } catch (const edgeml::Error& e) {
-    std::cerr << "hold_load: " << e.what() << "\n" << hold_usage();
+    std::cerr << "hold_load: " << e.what() << " (hold_load --help lists the flags)" << std::endl;
     return kExitBadInput;
   }
   try {

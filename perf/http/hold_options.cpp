@@ -16,7 +16,8 @@ void parse_target(const std::string& url, HoldOptions& o) {
   std::string rest = url.substr(scheme.size());
   if (!rest.empty() && rest.back() == '/') rest.pop_back();
   auto colon = rest.rfind(':');
-  if (colon == std::string::npos) throw FieldError("--target", "no port in '" + url + "' (expected http://127.0.0.1:PORT)");
+  if (colon == std::string::npos)
+    throw FieldError("--target", "no port in '" + url + "' (expected http://127.0.0.1:PORT)");
   std::string host = rest.substr(0, colon);
   if (host != "127.0.0.1" && host != "localhost")
     throw FieldError("--target", "only 127.0.0.1 (loopback) may be loaded, got host '" + host + "'");
@@ -30,8 +31,8 @@ void parse_target(const std::string& url, HoldOptions& o) {
 int int_in(const std::string& flag, const std::string& v, long long lo, long long hi) {
   auto n = parse_int(v);
   if (!n || *n < lo || *n > hi)
-    throw FieldError(flag, flag + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                               ", got '" + v + "'");
+    throw FieldError(
+        flag, flag + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'");
   return static_cast<int>(*n);
 }
 
@@ -119,7 +120,7 @@ HoldOptions parse_hold_options(const std::vector<std::string>& args) {
       continue;
     }
     auto it = with_value.find(flag);
-    if (it == with_value.end()) throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
+    if (it == with_value.end()) throw FieldError(flag, "unknown flag '" + flag + "'");
     if (!inline_value) {
       if (i + 1 >= args.size()) throw FieldError(flag, flag + " needs a value");
       value = args[++i];

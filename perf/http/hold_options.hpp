@@ -22,7 +22,7 @@ struct HoldOptions {
   double probe_seconds = 10;
   double probe_timeout_s = 10;
   double probe_interval_s = 0.05;  // pause between two probes (the probe is a health check, not a load)
-  double settle_seconds = 3;  // time between "all held" and the first probe (lets the server's queues fill)
+  double settle_seconds = 3;       // time between "all held" and the first probe (lets the server's queues fill)
   double connect_timeout_s = 10;
 
   double wrk_seconds = 0;  // 0 = no wrk runs

@@ -5,10 +5,10 @@
 namespace edgeml::perf {
 
 struct ProbeResult {
-  bool ok = false;      // a complete answer with a 2xx status within the deadline
-  int status = 0;       // 0 when no status line arrived
-  double latency_s = 0; // connect start to the last byte of the answer (or to the failure)
-  std::string error;    // why it failed: "connect: Connection refused", "timeout after 10 s", "status 503"
+  bool ok = false;       // a complete answer with a 2xx status within the deadline
+  int status = 0;        // 0 when no status line arrived
+  double latency_s = 0;  // connect start to the last byte of the answer (or to the failure)
+  std::string error;     // why it failed: "connect: Connection refused", "timeout after 10 s", "status 503"
 };
 
 ProbeResult probe_once(int port, const std::string& path, double timeout_s);

@@ -5,10 +5,10 @@
 namespace edgeml::perf {
 
 struct ProcessUsage {
-  double cpu_s = 0;        // user + system since the process started
-  double wall_s = 0;       // steady clock at the sample
-  long long rss_kib = 0;   // VmRSS
-  long long hwm_kib = 0;   // VmHWM: peak RSS since start
+  double cpu_s = 0;       // user + system since the process started
+  double wall_s = 0;      // steady clock at the sample
+  long long rss_kib = 0;  // VmRSS
+  long long hwm_kib = 0;  // VmHWM: peak RSS since start
   int threads = 0;
   int open_fds = 0;
 };

@@ -38,7 +38,7 @@ def idle_close(hold):
 
 def main(paths):
     print("| run | probe p50 ms | probe p99 ms | probe max ms | probes failed | echo req/s unloaded | loaded | ratio "
-          "| streams served (msg/stream/s) | idle closed by server | slowloris closed | server RSS MiB | server CPU % (hold) |")
+          "| stream events/stream/s | idle closed by server | slowloris closed | server RSS MiB | server CPU % (hold) |")
     print("|" + "---|" * 13)
     for p in paths:
         s = last_json(p)
@@ -53,7 +53,7 @@ def main(paths):
               f"| {pr.get('failures', '-')}/{pr.get('probes', '-')} "
               f"| {num(wrk.get('unloaded', {}).get('requests_per_s'), 0)} "
               f"| {num(wrk.get('loaded', {}).get('requests_per_s'), 0)} | {num(wrk.get('throughput_ratio'), 2)} "
-              f"| {num(streams.get('sse_messages_per_stream_per_s'), 2)} | {idle_close(hold)} | {slow_close(hold)} "
+              f"| {num(streams.get('sse_events_per_stream_per_s'), 2)} | {idle_close(hold)} | {slow_close(hold)} "
               f"| {num(srv.get('rss_mib_max'), 1)} | {num(srv.get('cpu_percent'), 1)} |")
 
 

@@ -51,7 +51,8 @@ asio::awaitable<void> stream_events(beast::tcp_stream& stream, unsigned version,
   for (long long seq = 1; !ec; ++seq) {
     std::string ev = sse_event(seq);
     stream.expires_after(to_duration(limits.write_deadline_s));
-    co_await asio::async_write(stream, http::make_chunk(asio::buffer(ev)), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, http::make_chunk(asio::buffer(ev)),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     stream.expires_never();
     timer.expires_after(to_duration(limits.event_interval_s));
@@ -69,18 +70,18 @@ asio::awaitable<void> session(tcp::socket socket, const CandidateLimits& limits)
     parser.body_limit(limits.max_body_bytes);
     stream.expires_after(to_duration(limits.header_deadline_s));
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;  // deadline (tcp_stream closed the socket), client gone, or a malformed header
-    if (!parser.is_done()) {
+    if (!ec && !parser.is_done()) {
       stream.expires_after(to_duration(limits.header_deadline_s));
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::body_limit) {
-        auto res = to_response(body_too_large(limits.max_body_bytes), parser.get().version(), false);
-        stream.expires_after(to_duration(limits.write_deadline_s));
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-        break;
-      }
-      if (ec) break;
     }
+    // A declared Content-Length over the limit fails at the header, a chunked body once it grows past it.
+    if (ec == http::error::body_limit) {
+      auto res = to_response(body_too_large(limits.max_body_bytes), parser.get().version(), false);
+      stream.expires_after(to_duration(limits.write_deadline_s));
+      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
+    if (ec) break;  // deadline (tcp_stream closed the socket), client gone, or a malformed request
     auto& req = parser.get();
     std::string_view target(req.target().data(), req.target().size());
     Answer answer;
@@ -107,7 +108,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, asio::io_context& io,
   for (;;) {
     beast::error_code ec;
     // Each connection gets its own strand: its coroutine never runs on two threads at once.
-    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       // Out of descriptors (EMFILE) and the like: wait a little instead of spinning; the backlog keeps the clients.
       asio::steady_timer pause(io, std::chrono::milliseconds(50));

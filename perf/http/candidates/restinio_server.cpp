@@ -23,7 +23,9 @@ std::chrono::steady_clock::duration to_duration(double s) {
 }
 
 restinio::request_handling_status_t reply(const restinio::request_handle_t& req, const Answer& a) {
-  return req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(a.status)}, ""})
+  return req
+      ->create_response(
+          restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(a.status)}, ""})
       .append_header(restinio::http_field::content_type, a.content_type)
       .set_body(a.body)
       .done();
@@ -32,7 +34,8 @@ restinio::request_handling_status_t reply(const restinio::request_handle_t& req,
 // One open event stream: a timer on the server's io_context appends one chunk per interval until a write fails.
 class EventStream : public std::enable_shared_from_this<EventStream> {
  public:
-  EventStream(asio::io_context& io, restinio::response_builder_t<restinio::chunked_output_t> response, double interval_s)
+  EventStream(asio::io_context& io, restinio::response_builder_t<restinio::chunked_output_t> response,
+              double interval_s)
       : timer_(asio::make_strand(io)), response_(std::move(response)), interval_(to_duration(interval_s)) {}
 
   void start() {
@@ -85,16 +88,17 @@ int main(int argc, char** argv) {
   });
 
   try {
-    restinio::run(io, restinio::on_thread_pool<Traits>(static_cast<std::size_t>(limits.threads))
-                          .address("127.0.0.1")
-                          .port(static_cast<std::uint16_t>(limits.port))
-                          .read_next_http_message_timelimit(to_duration(limits.header_deadline_s))
-                          .write_http_response_timelimit(to_duration(limits.write_deadline_s))
-                          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(limits.max_body_bytes))
-                          .acceptor_post_bind_hook([&limits](asio::ip::tcp::acceptor& acceptor) {
-                            announce("candidate_restinio", acceptor.local_endpoint().port(), limits.threads);
-                          })
-                          .request_handler(std::move(router)));
+    restinio::run(
+        io, restinio::on_thread_pool<Traits>(static_cast<std::size_t>(limits.threads))
+                .address("127.0.0.1")
+                .port(static_cast<std::uint16_t>(limits.port))
+                .read_next_http_message_timelimit(to_duration(limits.header_deadline_s))
+                .write_http_response_timelimit(to_duration(limits.write_deadline_s))
+                .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(limits.max_body_bytes))
+                .acceptor_post_bind_hook([&limits](asio::ip::tcp::acceptor& acceptor) {
+                  announce("candidate_restinio", acceptor.local_endpoint().port(), limits.threads);
+                })
+                .request_handler(std::move(router)));
   } catch (const std::exception& e) {
     std::cerr << "candidate_restinio: " << e.what() << std::endl;
     return 1;

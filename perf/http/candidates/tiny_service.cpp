@@ -43,9 +43,9 @@ Answer not_found(std::string_view method, std::string_view path) {
 }
 
 Answer body_too_large(size_t limit) {
-  return {413, "application/json",
-          nlohmann::json{{"error", "request body is over " + std::to_string(limit) + " bytes"}, {"field", "body"}}
-              .dump()};
+  return {
+      413, "application/json",
+      nlohmann::json{{"error", "request body is over " + std::to_string(limit) + " bytes"}, {"field", "body"}}.dump()};
 }
 
 std::string sse_event(long long seq) {
