@@ -51,3 +51,48 @@ for cand in ${CANDIDATES:-httplib beast restinio}; do
   done
 done
 python3 "$root/perf/http/table.py" "${results[@]}"
+
+# Throughput alone, interleaved: the machine is shared, so one long run per candidate measures the neighbours as much
+# as the server. All candidates run at once (idle servers cost nothing) and take turns, ROUNDS x 5 s of wrk each on
+# POST /api/echo. Printed per candidate: median req/s, and the server's CPU time per request (utime + stime from
+# /proc over the run / requests), which other load on the machine disturbs much less than req/s. SPECS lists
+# candidate:threads pairs (default: each as compared above, plus Beast and RESTinio on 1 thread).
+rounds="${ROUNDS:-5}"
+[ "$rounds" -gt 0 ] || exit 0
+declare -A ports pids
+for spec in ${SPECS:-httplib:16 beast:2 restinio:2 beast:1 restinio:1}; do
+  exe="$bin/candidate_${spec%:*}"
+  [ -x "$exe" ] || continue
+  log="$out/${spec/:/-}-throughput.server.log"
+  "$exe" --port 0 --threads "${spec#*:}" >"$log" 2>&1 &
+  pids[$spec]=$!
+  for _ in $(seq 100); do
+    ports[$spec]="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | sed 's/.*://' || true)"
+    [ -n "${ports[$spec]}" ] && break
+    sleep 0.1
+  done
+done
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz="$(getconf CLK_TCK)"
+: >"$out/throughput.tsv"
+for round in $(seq 0 "$rounds"); do  # round 0 warms every server up and is not counted
+  for cand in "${!ports[@]}"; do
+    t0="$(cpu_ticks "${pids[$cand]}")"
+    res="$(wrk -t2 -c8 -d5s -s "$root/perf/http/echo.lua" "http://127.0.0.1:${ports[$cand]}/api/echo")"
+    t1="$(cpu_ticks "${pids[$cand]}")"
+    rps="$(awk '/Requests\/sec/ {print $2}' <<<"$res")"
+    reqs="$(awk '/requests in/ {print $1}' <<<"$res")"
+    us="$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6 * (b - a) / hz / n}')"
+    [ "$round" -gt 0 ] && printf '%s\t%s\t%s\t%s\n' "$cand" "$round" "$rps" "$us" >>"$out/throughput.tsv"
+  done
+done
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+echo
+echo "POST /api/echo, wrk -t2 -c8, $rounds interleaved rounds of 5 s (no hold), candidate:threads, medians [all rounds]"
+for cand in "${!ports[@]}"; do
+  rps="$(awk -v c="$cand" '$1 == c {print $3}' "$out/throughput.tsv")"
+  us="$(awk -v c="$cand" '$1 == c {print $4}' "$out/throughput.tsv")"
+  echo "  $cand: $(median <<<"$rps") req/s [$(sort -n <<<"$rps" | tr '\n' ' ')]," \
+    "server CPU $(median <<<"$us") us/request [$(sort -n <<<"$us" | tr '\n' ' ')]"
+done

@@ -69,6 +69,7 @@ throughput unloaded vs during the hold. Progress on stderr; one JSON summary on 
   --wrk-seconds S         run wrk before and during the hold for S seconds (0 = no wrk)      [0]
   --wrk-path P            [/]      --wrk-script FILE (wrk -s)
   --wrk-connections N     [8]      --wrk-threads N    [2]
+  --wrk-warmup S          unreported wrk run before the unloaded one (0 = none)             [2]
   --server-pid PID        report RSS and CPU of that process during the hold
   --check-goal            exit 3 unless probe p99 < --goal-p99-ms and throughput ratio >= --goal-ratio
   --goal-p99-ms MS        [50]     --goal-ratio R     [0.9]
@@ -102,6 +103,7 @@ HoldOptions parse_hold_options(const std::vector<std::string>& args) {
       {"--wrk-path", [&](auto& f, auto& v) { o.wrk_path = path_value(f, v); }},
       {"--wrk-script", [&](auto& f, auto& v) { o.wrk_script = v; }},
       {"--wrk-connections", [&](auto& f, auto& v) { o.wrk_connections = int_in(f, v, 1, 10000); }},
+      {"--wrk-warmup", [&](auto& f, auto& v) { o.wrk_warmup_s = seconds_in(f, v, 0, 600); }},
       {"--wrk-threads", [&](auto& f, auto& v) { o.wrk_threads = int_in(f, v, 1, 64); }},
       {"--server-pid", [&](auto& f, auto& v) { o.server_pid = int_in(f, v, 1, 1 << 22); }},
       {"--goal-p99-ms", [&](auto& f, auto& v) { o.goal_p99_ms = seconds_in(f, v, 0.001, 1e6); }},
@@ -129,6 +131,7 @@ HoldOptions parse_hold_options(const std::vector<std::string>& args) {
   }
   if (!have_target) throw FieldError("--target", "--target http://127.0.0.1:PORT is required");
   if (o.wrk_seconds > 0 && o.wrk_seconds < 1) throw FieldError("--wrk-seconds", "--wrk-seconds must be 0 or >= 1");
+  if (o.wrk_warmup_s > 0 && o.wrk_warmup_s < 1) throw FieldError("--wrk-warmup", "--wrk-warmup must be 0 or >= 1");
   return o;
 }
 

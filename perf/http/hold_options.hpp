@@ -30,6 +30,7 @@ struct HoldOptions {
   std::string wrk_script;  // wrk -s (e.g. perf/controller/predict.lua for a POST)
   int wrk_connections = 8;
   int wrk_threads = 2;
+  double wrk_warmup_s = 2;  // an unreported wrk run first: the unloaded figure is not paid by a cold server
 
   int server_pid = 0;  // when set: RSS and CPU of that process during the hold
 

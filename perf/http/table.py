@@ -37,7 +37,7 @@ def idle_close(hold):
 
 
 def main(paths):
-    print("| run | probe p50 ms | probe p99 ms | probe max ms | probes failed | echo req/s unloaded | loaded | ratio "
+    print("| run | probe p50 ms | probe p99 ms | probe max ms | probes failed | wrk req/s unloaded | loaded | ratio "
           "| stream events/stream/s | idle closed by server | slowloris closed | server RSS MiB | server CPU % (hold) |")
     print("|" + "---|" * 13)
     for p in paths:
