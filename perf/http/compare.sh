@@ -67,7 +67,7 @@ for spec in ${SPECS:-httplib:16 beast:2 restinio:2 beast:1 restinio:1}; do
   "$exe" --port 0 --threads "${spec#*:}" >"$log" 2>&1 &
   pids[$spec]=$!
   for _ in $(seq 100); do
-    ports[$spec]="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | sed 's/.*://' || true)"
+    ports[$spec]="$(grep -so 'http://127.0.0.1:[0-9]*' "$log" | sed 's/.*://' || true)"
     [ -n "${ports[$spec]}" ] && break
     sleep 0.1
   done
