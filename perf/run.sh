@@ -10,6 +10,7 @@ section "predictor: one prediction (predictor_bench)";               "$build/bin
 section "telemetry: one sample, JSON, Prometheus (telemetry_bench)"; "$build/bin/telemetry_bench"
 section "runtime: wrapper vs bare ONNX Runtime vs OpenCV";           bash "$root/perf/runtime/run.sh" "$build" 3
 section "agent footprint (perf/agent/footprint.sh)";                DURATION=60 bash "$root/perf/agent/footprint.sh" "$build"
+section "HTTP layer under hostile load, real services (perf/http/services.sh)"; bash "$root/perf/http/services.sh" 20 10
 section "deploy time and polling cost (bench_deploy)";               "$build/bin/bench_deploy" --deploys 20 --agents 100 --seconds 30
 section "dashboard weight and speed (tests/web/bench.mjs)"
 EDGEML_BIN_DIR="$build/bin" EDGEML_SHARED_DATA="$root/../shared/data" node "$root/tests/web/bench.mjs"
