@@ -17,8 +17,6 @@ packages=(
   libsqlite3-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
-  # perf/http candidate servers (issue 16 comparison, perf/http/README.md): Boost.Beast, RESTinio and its dependencies
-  libboost1.81-dev librestinio-dev libfmt-dev libhttp-parser-dev
   chromium
 )
 # Node.js and npm (front-end vendoring, browser tests): the machine's own if present (it may come from another
