@@ -3,11 +3,11 @@
 #include "agent/agent.hpp"
 #include "agent/benchmark_service.hpp"
 #include "agent/tensor_input.hpp"
-#include "runtime/input_spec.hpp"
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "http/query.hpp"
 #include "http/replies.hpp"
+#include "runtime/input_spec.hpp"
 
 namespace edgeml::agent {
 
