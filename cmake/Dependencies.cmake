@@ -10,6 +10,7 @@ find_package(Protobuf REQUIRED)                                     # before ONN
 find_package(ONNX REQUIRED)                                         # targets onnx, onnx_proto (ONNX_ML=1, ONNX_NAMESPACE=onnx)
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core dnn imgcodecs imgproc)
 find_package(SQLite3 REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)               # PostgreSQL client (--db postgresql://...)
 find_package(CURL REQUIRED)
 find_package(GTest REQUIRED)
 # FlatBuffers (libflatbuffers-dev 2.0.8): header-only use of its Verifier and Table for the TFLite reader (src/tflite);

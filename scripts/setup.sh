@@ -14,7 +14,7 @@ packages=(
   libflatbuffers-dev
   libopencv-dev
   libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
-  libsqlite3-dev libcurl4-openssl-dev libssl-dev
+  libsqlite3-dev libpq-dev postgresql libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
   chromium

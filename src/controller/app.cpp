@@ -24,8 +24,11 @@ void ControllerApp::init() {
 
   artifacts_ =
       std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models" : config_.models_dir);
-  db_ = std::make_unique<FleetDb>(config_.state_dir / "controller.db");
-  if (int n = db_->mark_interrupted(clock_.now_s()))
+  store_ = std::make_unique<store::Store>(config_.db_url.empty() ? (config_.state_dir / "controller.db").string()
+                                                                 : config_.db_url);
+  log::info("controller",
+            "store: " + store_->describe() + ", schema version " + std::to_string(store_->schema_version()));
+  if (int n = store_->deployments().mark_interrupted(clock_.now_s()))
     log::warn("controller",
               std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
   std::vector<fetch::ModelSource> sources;
@@ -33,12 +36,12 @@ void ControllerApp::init() {
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
   deployer_ =
-      std::make_unique<Deployer>(*db_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+      std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
   poll.raw_s = config_.telemetry_raw_hours * 3600;
-  poller_ = std::make_unique<TelemetryPoller>(*db_, events_, clock_, poll);
+  poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
 
   http::ServerOptions options;
   options.component = "controller";

@@ -12,6 +12,8 @@ std::string usage() {
          "                         [--web DIR] [--threads N]\n"
          "  --data   benchmark CSV file or folder (repeatable); device type from DEVICE= or the file name\n"
          "  --state  where the controller keeps trained predictors, its database and model artifacts\n"
+         "  --db     postgresql://USER@HOST:PORT/DB (or EDGEML_DB_URL): keep the fleet's state in PostgreSQL (several\n"
+         "           controllers may share it); default SQLite <state>/controller.db\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
          "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
          "  [--balena-timeout S]\n"
@@ -45,6 +47,8 @@ Config parse_args(int argc, char** argv) {
       c.data.push_back(value(a));
     } else if (a == "--state") {
       c.state_dir = value(a);
+    } else if (a == "--db") {
+      c.db_url = value(a);
     } else if (a == "--web") {
       c.web_dir = value(a);
     } else if (a == "--threads") {
@@ -77,6 +81,7 @@ Config parse_args(int argc, char** argv) {
     }
   }
   if (const char* url = std::getenv("BALENA_API_URL"); url && *url) c.balena_api_url = url;
+  if (const char* db = std::getenv("EDGEML_DB_URL"); db && *db && c.db_url.empty()) c.db_url = db;
   if (const char* token = std::getenv("BALENA_API_TOKEN"); token) c.balena_api_token = token;
   return c;
 }

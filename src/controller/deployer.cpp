@@ -17,7 +17,7 @@ class Deployer::Run {
   Deployer& d_;
 
  public:
-  Run(Deployer& d, long long id) : d_(d), rec(*d.db_.deployment(id)) {}
+  Run(Deployer& d, long long id) : d_(d), rec(*d.db_.deployments().get(id)) {}
 
   void begin_step(const std::string& name) {
     step_name_ = name;
@@ -28,7 +28,7 @@ class Deployer::Run {
   }
   void end_step(const std::string& status, const std::string& detail) {
     StepRecord s{step_name_, status, detail, step_start_, d_.clock_.monotonic_s() - step_mono_};
-    d_.db_.add_step(rec.id, s);
+    d_.db_.deployments().add_step(rec.id, s);
     d_.events_.publish(topic(rec.id), "step",
                        {{"deployment_id", rec.id},
                         {"name", s.name},
@@ -44,13 +44,13 @@ class Deployer::Run {
     rec.status = status;
     rec.error = error;
     rec.finished_at = d_.clock_.now_s();
-    d_.db_.update(rec);
-    d_.events_.publish(topic(rec.id), "done", to_json(rec, d_.db_.steps(rec.id)));
+    d_.db_.deployments().update(rec);
+    d_.events_.publish(topic(rec.id), "done", to_json(rec, d_.db_.deployments().steps(rec.id)));
     d_.events_.close(topic(rec.id));
     log::info("controller", "deployment " + std::to_string(rec.id) + " of " + rec.model_name + " to " +
                                 rec.device_name + ": " + status + (error.empty() ? "" : " (" + error + ")"));
   }
-  void save() { d_.db_.update(rec); }
+  void save() { d_.db_.deployments().update(rec); }
 
   DeploymentRecord rec;
 
@@ -59,7 +59,7 @@ class Deployer::Run {
   double step_start_ = 0, step_mono_ = 0;
 };
 
-Deployer::Deployer(FleetDb& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
+Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
                    const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources,
                    const Clock& clock, DeploySettings settings)
     : db_(db),
@@ -89,7 +89,7 @@ void Deployer::stop() {
 
 Rollout Deployer::start(const DeployPlan& plan) {
   Rollout r;
-  r.rollout_id = db_.next_rollout_id();
+  r.rollout_id = db_.deployments().next_rollout_id();
   for (const auto& dev : plan.devices) {
     DeploymentRecord rec;
     rec.rollout_id = r.rollout_id;
@@ -101,7 +101,7 @@ Rollout Deployer::start(const DeployPlan& plan) {
     rec.max_energy = plan.max_energy;
     rec.forced = plan.force;
     rec.started_at = clock_.now_s();
-    r.deployment_ids.push_back(db_.begin(rec));
+    r.deployment_ids.push_back(db_.deployments().begin(rec));
   }
   std::lock_guard lock(mu_);
   running_rollouts_.insert(r.rollout_id);
@@ -302,7 +302,7 @@ long long Deployer::rollback(const Device& device) {
   rec.device_address = device.address;
   rec.device_type = device.device_type;
   rec.started_at = clock_.now_s();
-  long long id = db_.begin(rec);
+  long long id = db_.deployments().begin(rec);
   Run run(*this, id);
   try {
     AgentClient agent(device.address, device.token, settings_.agent_timeout_s);

@@ -16,8 +16,9 @@
 #include "common/clock.hpp"
 #include "controller/artifact_store.hpp"
 #include "controller/event_hub.hpp"
-#include "controller/fleet_db.hpp"
+#include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
+#include "store/store.hpp"
 
 namespace edgeml::predictor {
 class PredictorSet;
@@ -47,7 +48,7 @@ struct Rollout {
 
 class Deployer {
  public:
-  Deployer(FleetDb& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
+  Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
            const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources, const Clock& clock,
            DeploySettings settings = {});
   ~Deployer();
@@ -69,7 +70,7 @@ class Deployer {
   bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
                   const std::string& origin);
 
-  FleetDb& db_;
+  store::Store& db_;
   ArtifactStore& store_;
   EventHub& events_;
   const catalog::Catalog& catalog_;

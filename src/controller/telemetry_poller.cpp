@@ -34,7 +34,7 @@ TelemetrySample sample_from_agent_json(long long device_id, double t, const nloh
   return s;
 }
 
-TelemetryPoller::TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings)
+TelemetryPoller::TelemetryPoller(store::Store& db, EventHub& events, const Clock& clock, PollerSettings settings)
     : db_(db), events_(events), clock_(clock), settings_(settings) {
   events_.retain("telemetry/", 4);  // live streams need the newest sample, not a history (that is in the store)
 }
@@ -68,7 +68,7 @@ void TelemetryPoller::loop() {
       poll_once();
       double now = clock_.now_s();
       if (now - last_retention_ >= settings_.retention_every_s) {
-        db_.apply_retention(now, settings_.keep_s, settings_.raw_s);
+        db_.telemetry().apply_retention(now, settings_.keep_s, settings_.raw_s);
         last_retention_ = now;
       }
     } catch (const std::exception& e) {
@@ -97,7 +97,7 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
 }
 
 void TelemetryPoller::poll_once() {
-  auto devices = db_.devices();
+  auto devices = db_.devices().all();
   std::vector<Outcome> outcomes(devices.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -121,11 +121,11 @@ void TelemetryPoller::poll_once() {
       samples.push_back(*outcomes[i].sample);
     } else {
       if (devices[i].online) log::warn("controller", "device " + devices[i].name + " is offline: " + outcomes[i].error);
-      db_.mark_unreachable(devices[i].id, outcomes[i].error);
+      db_.devices().mark_unreachable(devices[i].id, outcomes[i].error);
       events_.publish(topic(devices[i].id), "offline", {{"device_id", devices[i].id}, {"error", outcomes[i].error}});
     }
   }
-  db_.add_samples(samples);  // also marks those devices seen
+  db_.telemetry().add(samples);  // also marks those devices seen
   for (const auto& s : samples) events_.publish(topic(s.device_id), "sample", to_json(s));
 }
 

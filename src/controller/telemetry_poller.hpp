@@ -13,7 +13,8 @@
 #include "common/clock.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
-#include "controller/fleet_db.hpp"
+#include "controller/records_json.hpp"
+#include "store/store.hpp"
 
 namespace edgeml::controller {
 
@@ -31,7 +32,7 @@ TelemetrySample sample_from_agent_json(long long device_id, double t, const nloh
 
 class TelemetryPoller {
  public:
-  TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings);
+  TelemetryPoller(store::Store& db, EventHub& events, const Clock& clock, PollerSettings settings);
   ~TelemetryPoller();
   void start();
   void stop();
@@ -47,7 +48,7 @@ class TelemetryPoller {
   Outcome poll_device(const Device& d);
   void loop();
 
-  FleetDb& db_;
+  store::Store& db_;
   EventHub& events_;
   const Clock& clock_;
   PollerSettings settings_;
