@@ -10,6 +10,7 @@ find_package(ONNX REQUIRED)                                         # targets on
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core dnn imgcodecs imgproc)
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
+pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto) # 2.0.11, C API (no CMake config, mosquittopp deprecated)
 find_package(GTest REQUIRED)
 find_package(benchmark QUIET)
 
