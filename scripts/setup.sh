@@ -14,7 +14,7 @@ packages=(
   libopencv-dev
   libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libcurl4-openssl-dev libssl-dev
-  mosquitto libmosquitto-dev
+  mosquitto libmosquitto-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
   chromium

@@ -44,7 +44,8 @@ DeployPayload deploy_from_json(const nlohmann::json& p) {
 
 BenchmarkPayload benchmark_from_json(const nlohmann::json& p) {
   // Ranges of the agent's POST /benchmark (agent/benchmark_request.cpp).
-  return {optional_int(p, "iterations", 1, 100000), optional_int(p, "warmup", 0, 10000), optional_int(p, "runs", 1, 100)};
+  return {optional_int(p, "iterations", 1, 100000), optional_int(p, "warmup", 0, 10000),
+          optional_int(p, "runs", 1, 100)};
 }
 
 ConfigPayload config_from_json(const nlohmann::json& p) {
@@ -83,8 +84,10 @@ nlohmann::json payload_to_json(const CommandPayload& payload) {
   };
   return std::visit(Overloaded{
                         [](const DeployPayload& d) {
-                          return nlohmann::json{{"model_name", d.model_name}, {"model_url", d.model_url},
-                                                {"sha256", d.sha256},         {"size", d.size},
+                          return nlohmann::json{{"model_name", d.model_name},
+                                                {"model_url", d.model_url},
+                                                {"sha256", d.sha256},
+                                                {"size", d.size},
                                                 {"activate", d.activate}};
                         },
                         [](const RollbackPayload&) { return nlohmann::json::object(); },
@@ -106,9 +109,12 @@ nlohmann::json payload_to_json(const CommandPayload& payload) {
 }
 
 nlohmann::json to_json(const Command& c) {
-  return {{"v", kWireVersion},         {"id", c.id},
-          {"device", c.device},        {"type", to_string(c.type())},
-          {"issued_at", c.issued_at},  {"expires_at", c.expires_at},
+  return {{"v", kWireVersion},
+          {"id", c.id},
+          {"device", c.device},
+          {"type", to_string(c.type())},
+          {"issued_at", c.issued_at},
+          {"expires_at", c.expires_at},
           {"payload", payload_to_json(c.payload)}};
 }
 

@@ -135,7 +135,8 @@ void DeploymentMachine::finish(DeployState final_state, std::optional<FailureKin
   switch (final_state) {
     case DS::failed:
     case DS::rejected:
-      if (!failure) throw FieldError("failure", std::string("a ") + to_string(final_state) + " deployment needs a kind");
+      if (!failure)
+        throw FieldError("failure", std::string("a ") + to_string(final_state) + " deployment needs a kind");
       break;
     case DS::interrupted:
       if (failure && *failure != FailureKind::interrupted)

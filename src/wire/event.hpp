@@ -23,8 +23,8 @@ struct Event {
   std::string device;
   std::string command_id;
   EventKind kind = EventKind::accepted;
-  double at = 0;                          // Unix seconds
-  std::optional<DeployStep> step;         // the deploy step the agent is in (transfer, activation, health_check)
+  double at = 0;                           // Unix seconds
+  std::optional<DeployStep> step;          // the deploy step the agent is in (transfer, activation, health_check)
   std::optional<AgentJobState> job_state;  // the agent's deploy job (as GET /status "deploy.state")
   std::optional<std::uint64_t> received_bytes, total_bytes;
   std::optional<FailureKind> failure;    // rejected and failed: required; others: none

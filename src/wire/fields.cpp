@@ -27,8 +27,7 @@ std::uint64_t whole_value(const nlohmann::json& v, const std::string& field, std
 }
 }  // namespace
 
-std::uint64_t require_whole(const nlohmann::json& obj, const std::string& field, std::uint64_t min,
-                            std::uint64_t max) {
+std::uint64_t require_whole(const nlohmann::json& obj, const std::string& field, std::uint64_t min, std::uint64_t max) {
   auto v = optional_whole(obj, field, min, max);
   if (!v) throw FieldError(field, "missing required field '" + field + "'");
   return *v;

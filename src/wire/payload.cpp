@@ -11,9 +11,9 @@ void check_version(const nlohmann::json& m) {
   if (!it->is_number_integer() || it->get<long long>() != kWireVersion) {
     // A number is shown as sent; anything else by its type (dumping a hostile nested value could recurse deeply).
     std::string got = it->is_number() ? it->dump().substr(0, 32) : std::string("a JSON ") + it->type_name();
-    throw ProtocolError(Refusal::unknown_version, "v",
-                        "message version " + got + " is not supported (this build reads " +
-                            std::to_string(kWireVersion) + ")");
+    throw ProtocolError(
+        Refusal::unknown_version, "v",
+        "message version " + got + " is not supported (this build reads " + std::to_string(kWireVersion) + ")");
   }
 }
 

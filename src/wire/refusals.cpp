@@ -23,8 +23,7 @@ nlohmann::json RefusalCounters::to_json() const {
 std::string RefusalCounters::prometheus(std::string_view metric, std::string_view help) const {
   std::string m(metric);
   std::string out = "# HELP " + m + " " + std::string(help) + "\n# TYPE " + m + " counter\n";
-  for (const auto& r : refusal_names())
-    out += m + "{reason=\"" + r.name + "\"} " + std::to_string(get(r.value)) + "\n";
+  for (const auto& r : refusal_names()) out += m + "{reason=\"" + r.name + "\"} " + std::to_string(get(r.value)) + "\n";
   return out;
 }
 

@@ -53,9 +53,9 @@ std::string TopicScheme::shared(const std::string& group, Channel channel) const
 
 TopicScheme::Parsed TopicScheme::parse(std::string_view topic) const {
   auto refuse = [&](const std::string& why) -> ProtocolError {
-    return ProtocolError(Refusal::bad_topic, "topic",
-                         "topic '" + std::string(topic.substr(0, 200)) + "' " + why + " (expected " + prefix_ +
-                             "/<device>/<channel>)");
+    return ProtocolError(
+        Refusal::bad_topic, "topic",
+        "topic '" + std::string(topic.substr(0, 200)) + "' " + why + " (expected " + prefix_ + "/<device>/<channel>)");
   };
   if (topic.size() <= prefix_.size() + 1 || topic.substr(0, prefix_.size()) != prefix_ || topic[prefix_.size()] != '/')
     throw refuse("is not under the prefix");

@@ -7,8 +7,8 @@
 #include "common/clock.hpp"
 #include "common/error.hpp"
 #include "telemetry/collector.hpp"
-#include "telemetry/json.hpp"
 #include "telemetry/fixture_tree.hpp"
+#include "telemetry/json.hpp"
 
 namespace edgeml::wire {
 namespace {

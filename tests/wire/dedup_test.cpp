@@ -1,8 +1,9 @@
 // De-duplication by (device, stream, seq) and the refusal counters.
+#include "wire/dedup.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "wire/dedup.hpp"
 #include "wire/protocol_error.hpp"
 #include "wire/refusals.hpp"
 

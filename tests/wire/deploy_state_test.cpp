@@ -1,5 +1,7 @@
 // The deployment state machine: names, the transition tables, the machine refusing illegal moves, the failure kinds,
 // and that the names are the ones the services write today (read from their sources).
+#include "wire/deploy_state.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "common/error.hpp"
-#include "wire/deploy_state.hpp"
 #include "wire/failure_kind.hpp"
 
 namespace edgeml::wire {
@@ -26,8 +27,7 @@ void expect_names_round_trip(std::span<const EnumName<E>> table, E (*parse)(std:
 TEST(WireDeployState, NamesAreTheApiNames) {
   std::vector<std::string> states;
   for (const auto& s : deploy_state_names()) states.push_back(s.name);
-  EXPECT_EQ(states,
-            (std::vector<std::string>{"running", "succeeded", "failed", "rejected", "interrupted", "skipped"}));
+  EXPECT_EQ(states, (std::vector<std::string>{"running", "succeeded", "failed", "rejected", "interrupted", "skipped"}));
   expect_names_round_trip<DeployState>(deploy_state_names(), parse_deploy_state);
   expect_names_round_trip<DeployStep>(deploy_step_names(), parse_deploy_step);
   expect_names_round_trip<AgentJobState>(agent_job_state_names(), parse_agent_job_state);

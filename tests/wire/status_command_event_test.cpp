@@ -31,8 +31,8 @@ Command deploy_command() {
 }
 
 TEST(WireStatus, RoundTripAndLastWill) {
-  DeviceStatus s{"nano-1", Presence::online, PresenceReason::connected, kNow, "0.1.0", "resnet18",
-                 nlohmann::json{{"telemetry_hz", 1}}};
+  DeviceStatus s{"nano-1", Presence::online, PresenceReason::connected,          kNow,
+                 "0.1.0",  "resnet18",       nlohmann::json{{"telemetry_hz", 1}}};
   EXPECT_EQ(parse_device_status(encode(s), "nano-1"), s);
   auto will = parse_device_status(encode(last_will_status("nano-1")), "nano-1");
   EXPECT_EQ(will.state, Presence::offline);
@@ -118,13 +118,20 @@ TEST(WireCommand, RefusesAnotherDeviceBadFieldsAndExpiry) {
 }
 
 TEST(WireEvent, RoundTripAndRules) {
-  Event progress{"nano-1", "deploy-42",         EventKind::progress, kNow,        DeployStep::transfer,
-                 AgentJobState::downloading, 1024,           4096,               std::nullopt, "",
-                 std::nullopt};
+  Event progress{"nano-1", "deploy-42", EventKind::progress, kNow, DeployStep::transfer, AgentJobState::downloading,
+                 1024,     4096,        std::nullopt,        "",   std::nullopt};
   EXPECT_EQ(parse_event(encode(progress), "nano-1"), progress);
-  Event failed{"nano-1",     "deploy-42", EventKind::failed,     kNow,
-               std::nullopt, std::nullopt, std::nullopt,       std::nullopt,
-               FailureKind::checksum,      "sha256 of the received bytes differs", std::nullopt};
+  Event failed{"nano-1",
+               "deploy-42",
+               EventKind::failed,
+               kNow,
+               std::nullopt,
+               std::nullopt,
+               std::nullopt,
+               std::nullopt,
+               FailureKind::checksum,
+               "sha256 of the received bytes differs",
+               std::nullopt};
   auto j = to_json(failed);
   EXPECT_EQ(j["failure"], "checksum");
   EXPECT_EQ(parse_event(j.dump()), failed);
@@ -135,8 +142,8 @@ TEST(WireEvent, RoundTripAndRules) {
   ok["kind"] = "succeeded";
   ok["failure"] = "timeout";
   expect_refused([&] { parse_event(ok.dump()); }, Refusal::malformed, "failure");
-  auto empty_progress = nlohmann::json{{"v", 1}, {"device", "nano-1"}, {"command_id", "c"}, {"kind", "progress"},
-                                       {"at", kNow}};
+  auto empty_progress =
+      nlohmann::json{{"v", 1}, {"device", "nano-1"}, {"command_id", "c"}, {"kind", "progress"}, {"at", kNow}};
   expect_refused([&] { parse_event(empty_progress.dump()); }, Refusal::malformed, "step");
   auto over = to_json(progress);
   over["received_bytes"] = 5000;

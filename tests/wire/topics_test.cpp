@@ -1,9 +1,10 @@
 // The topic scheme: building, parsing, and refusing topics and prefixes outside it.
+#include "wire/topics.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
 #include "wire/protocol_error.hpp"
-#include "wire/topics.hpp"
 
 namespace edgeml::wire {
 namespace {
@@ -25,8 +26,9 @@ TEST(WireTopics, BuildAndParse) {
 
 TEST(WireTopics, RefusesTopicsOutsideTheScheme) {
   TopicScheme t("edgeml");
-  for (std::string bad : {"edgeml", "edgeml/", "edgeml/nano-1", "edgeml/nano-1/logs", "other/nano-1/telemetry",
-                          "edgemlx/nano-1/telemetry", "edgeml/../telemetry", "edgeml/a/b/telemetry", "edgeml//status"}) {
+  for (std::string bad :
+       {"edgeml", "edgeml/", "edgeml/nano-1", "edgeml/nano-1/logs", "other/nano-1/telemetry",
+        "edgemlx/nano-1/telemetry", "edgeml/../telemetry", "edgeml/a/b/telemetry", "edgeml//status"}) {
     try {
       t.parse(bad);
       ADD_FAILURE() << bad << " was accepted";
@@ -40,7 +42,8 @@ TEST(WireTopics, RefusesTopicsOutsideTheScheme) {
 }
 
 TEST(WireTopics, RefusesBadPrefixes) {
-  for (std::string bad : std::vector<std::string>{"", "/edgeml", "edgeml/", "a//b", "edge+ml", "#", "$SYS", std::string(129, 'a')})
+  for (std::string bad :
+       std::vector<std::string>{"", "/edgeml", "edgeml/", "a//b", "edge+ml", "#", "$SYS", std::string(129, 'a')})
     EXPECT_THROW(TopicScheme{bad}, FieldError) << bad;
   try {
     TopicScheme bad("a#", "--mqtt-prefix");
