@@ -1,5 +1,6 @@
 #include "mqtt/client.hpp"
 
+#include <mqtt_protocol.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
@@ -8,7 +9,6 @@
 #include <cstring>
 #include <functional>
 #include <future>
-#include <mqtt_protocol.h>
 #include <stdexcept>
 
 #include "common/log.hpp"
@@ -33,7 +33,9 @@ std::uint64_t seed_for(const ClientOptions& o) {
 
 // Largest MQTT packet we accept: the payload limit plus room for the fixed header, a topic of our scheme and
 // properties. A message a little over the payload limit may still come (a long topic); handle_message drops it.
-std::uint32_t max_packet_bytes(const ClientOptions& o) { return static_cast<std::uint32_t>(o.max_payload_bytes + 4096); }
+std::uint32_t max_packet_bytes(const ClientOptions& o) {
+  return static_cast<std::uint32_t>(o.max_payload_bytes + 4096);
+}
 }  // namespace
 
 Client::Impl::Impl(ClientOptions o, ClientCallbacks c, const Clock* clk)
@@ -76,16 +78,14 @@ Client::Impl::Impl(ClientOptions o, ClientCallbacks c, const Clock* clk)
   mosquitto_disconnect_v5_callback_set(mosq, [](mosquitto*, void* obj, int rc, const mosquitto_property*) {
     // errno is only meaningful now (MOSQ_ERR_ERRNO), so the reason is put into words here.
     self(obj)->disconnect_reason = rc == MOSQ_ERR_ERRNO && errno != 0 ? std::strerror(errno)
-                                   : rc == MOSQ_ERR_ERRNO              ? "closed by the peer"
-                                                                       : mosquitto_strerror(rc);
+                                   : rc == MOSQ_ERR_ERRNO             ? "closed by the peer"
+                                                                      : mosquitto_strerror(rc);
   });
   mosquitto_publish_v5_callback_set(mosq, [](mosquitto*, void* obj, int mid, int reason, const mosquitto_property*) {
     self(obj)->handle_puback(mid, reason);
   });
-  mosquitto_message_v5_callback_set(
-      mosq, [](mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property*) {
-        self(obj)->handle_message(m);
-      });
+  mosquitto_message_v5_callback_set(mosq, [](mosquitto*, void* obj, const mosquitto_message* m,
+                                             const mosquitto_property*) { self(obj)->handle_message(m); });
   mosquitto_subscribe_v5_callback_set(
       mosq, [](mosquitto*, void* obj, int, int count, const int* granted, const mosquitto_property*) {
         self(obj)->handle_suback(count, granted);
@@ -162,8 +162,8 @@ void Client::Impl::retry_later(double now, const std::string& why) {
   is_connected = false;
   next_attempt_s = std::max(now + backoff.next_delay_s(), hold_until_s);
   if (opt.log_connections && !down_logged) {
-    log::warn("mqtt", opt.client_id + ": " + why + "; retrying with backoff (" +
-                          format_number(opt.reconnect_min_s, 1) + " to " + format_number(opt.reconnect_max_s, 1) + " s)");
+    log::warn("mqtt", opt.client_id + ": " + why + "; retrying with backoff (" + format_number(opt.reconnect_min_s, 1) +
+                          " to " + format_number(opt.reconnect_max_s, 1) + " s)");
     down_logged = true;
   } else {
     log::debug("mqtt", opt.client_id + ": " + why);
@@ -183,7 +183,7 @@ void Client::Impl::service(double now) {
         counters.connect_failed.fetch_add(1, std::memory_order_relaxed);
         int fd = mosquitto_socket(mosq);
         if (fd >= 0) ::shutdown(fd, SHUT_RDWR);  // libmosquitto closes it at its next read
-        phase = Phase::waiting;                 // counted here, not again when the socket closes
+        phase = Phase::waiting;                  // counted here, not again when the socket closes
         retry_later(now, "no CONNACK from " + opt.broker.to_string() + " within " +
                              format_number(opt.connack_timeout_s, 0) + " s");
       }
@@ -418,7 +418,8 @@ void Client::drop_link(double reconnect_after_s) {
   impl_->hold_until_s = now + reconnect_after_s;
   int fd = mosquitto_socket(impl_->mosq);
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);  // the next read sees the end of the stream: a lost link, no DISCONNECT
-  if (impl_->phase == Impl::Phase::waiting) impl_->next_attempt_s = std::max(impl_->next_attempt_s, impl_->hold_until_s);
+  if (impl_->phase == Impl::Phase::waiting)
+    impl_->next_attempt_s = std::max(impl_->next_attempt_s, impl_->hold_until_s);
 }
 
 }  // namespace edgeml::mqtt

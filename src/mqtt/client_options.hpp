@@ -38,8 +38,8 @@ struct ClientOptions {
   // all, which would lose the commands queued for an offline agent). MQTT 3.1.1 sessions last until the broker's own
   // expiry (mosquitto: persistent_client_expiration, default never).
   std::uint32_t session_expiry_s = 7 * 86400;
-  std::optional<OutgoingMessage> will;   // the broker publishes it when the connection is lost without DISCONNECT
-  std::optional<OutgoingMessage> birth;  // published after every connect (the retained "online" status)
+  std::optional<OutgoingMessage> will;      // the broker publishes it when the connection is lost without DISCONNECT
+  std::optional<OutgoingMessage> birth;     // published after every connect (the retained "online" status)
   std::vector<Subscription> subscriptions;  // (re)subscribed after every connect
   // Reconnect backoff: from min, doubling per failed attempt, up to max; each wait drawn in [50%, 100%] of it so a
   // fleet does not reconnect in step after a broker restart. Reset by a successful connect.
@@ -50,7 +50,7 @@ struct ClientOptions {
   // Incoming messages larger than this are refused and counted (MQTT 5: also announced to the broker as the maximum
   // packet size, so it does not send them at all).
   std::size_t max_payload_bytes = 1 << 20;
-  std::uint64_t seed = 0;        // backoff jitter; 0 = derived from client_id (reproducible per device)
+  std::uint64_t seed = 0;       // backoff jitter; 0 = derived from client_id (reproducible per device)
   bool log_connections = true;  // the fleet simulator turns this off for thousands of clients
 };
 

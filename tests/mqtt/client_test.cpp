@@ -1,12 +1,13 @@
 // The transport against a real mosquitto: delivery confirmation, presence (birth, last will, clean shutdown),
 // persistent sessions that hold commands for an offline device, shared subscriptions, many clients on one loop.
+#include "mqtt/client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
 #include "mosquitto_broker.hpp"
-#include "mqtt/client.hpp"
 #include "mqtt/event_loop.hpp"
 #include "mqtt_test_support.hpp"
 #include "wire/device_status.hpp"
@@ -183,7 +184,8 @@ TEST(MqttClient, SharedSubscriptionGivesEachMessageToOneMember) {
   LoopedClient dev(test_options(broker.url(), "nano-1"));
   ASSERT_TRUE(wait_until([&] { return ca->connected() && cb->connected() && dev->connected(); }));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  for (int i = 0; i < 200; ++i) ASSERT_TRUE(dev->publish(topics.topic("nano-1", wire::Channel::telemetry), std::to_string(i)));
+  for (int i = 0; i < 200; ++i)
+    ASSERT_TRUE(dev->publish(topics.topic("nano-1", wire::Channel::telemetry), std::to_string(i)));
   ASSERT_TRUE(wait_until([&] { return a.size() + b.size() == 200; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(a.size() + b.size(), 200u);  // each once

@@ -52,11 +52,11 @@ void make_certificates(const TempDir& d) {
   run("openssl req -x509" + key + " -keyout " + p + "other.key -out " + p + "other.crt -days 2 -subj /CN=other-ca");
   std::ofstream(d / "san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
   run("openssl req" + key + " -keyout " + p + "server.key -out " + p + "server.csr -subj /CN=localhost");
-  run("openssl x509 -req -in " + p + "server.csr -CA " + p + "ca.crt -CAkey " + p + "ca.key -CAcreateserial -out " +
-      p + "server.crt -days 2 -extfile " + p + "san.ext");
+  run("openssl x509 -req -in " + p + "server.csr -CA " + p + "ca.crt -CAkey " + p + "ca.key -CAcreateserial -out " + p +
+      "server.crt -days 2 -extfile " + p + "san.ext");
   run("openssl req" + key + " -keyout " + p + "client.key -out " + p + "client.csr -subj /CN=nano-1");
-  run("openssl x509 -req -in " + p + "client.csr -CA " + p + "ca.crt -CAkey " + p + "ca.key -CAcreateserial -out " +
-      p + "client.crt -days 2");
+  run("openssl x509 -req -in " + p + "client.csr -CA " + p + "ca.crt -CAkey " + p + "ca.key -CAcreateserial -out " + p +
+      "client.crt -days 2");
 }
 
 TEST(MqttTls, ClientCertificateAndCaAreRequired) {

@@ -31,8 +31,8 @@ TEST(MqttUrl, ParsesPlainTlsAndIpv6) {
 
 TEST(MqttUrl, RefusesWhatIsNotABrokerAddress) {
   for (std::string bad : {"http://broker", "broker:1883", "mqtt://", "mqtt://:1883", "mqtt://h:0", "mqtt://h:65536",
-                          "mqtt://h:x", "mqtt://user:pw@h", "mqtt://h/topic", "mqtt://h?x=1", "mqtt://h b", "mqtt://h:",
-                          "mqtt://[::1", "mqtt://[::1]x"}) {
+                          "mqtt://h:x", "mqtt://user:pw@h", "mqtt://h/topic", "mqtt://h?x=1", "mqtt://h b",
+                          "mqtt://h:", "mqtt://[::1", "mqtt://[::1]x"}) {
     try {
       parse_broker_url(bad, "--mqtt");
       ADD_FAILURE() << bad << " was accepted";

@@ -33,9 +33,9 @@ class MosquittoBroker {
   pid_t pid() const;
   bool running() const;
 
-  void stop();   // SIGTERM (mosquitto saves its persistence file) and wait
-  void kill();   // SIGKILL: a crash
-  void start();  // again, on the same port with the same config (waits until it accepts connections)
+  void stop();              // SIGTERM (mosquitto saves its persistence file) and wait
+  void kill();              // SIGKILL: a crash
+  void start();             // again, on the same port with the same config (waits until it accepts connections)
   std::string log() const;  // the broker's log file
 
  private:
