@@ -52,6 +52,7 @@ Client::Impl::Impl(ClientOptions o, ClientCallbacks c, const Clock* clk)
   bool v5 = opt.protocol == Protocol::mqtt5;
   mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_max_inflight_messages_set(mosq, static_cast<unsigned>(opt.max_inflight));
+  if (v5) mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, opt.receive_maximum);
   if (!opt.credentials.username.empty())
     mosquitto_username_pw_set(mosq, opt.credentials.username.c_str(),
                               opt.credentials.password.empty() ? nullptr : opt.credentials.password.c_str());
@@ -142,10 +143,25 @@ void Client::Impl::attempt(double now) {
   disconnect_reason.clear();
   // The connect closes any previous socket, and with it that socket's epoll registration.
   registered_fd = -1;
-  int rc = opt.protocol == Protocol::mqtt5
-               ? mosquitto_connect_bind_v5(mosq, opt.broker.host.c_str(), opt.broker.port, opt.keepalive_s, nullptr,
-                                           connect_props)
-               : mosquitto_connect_bind(mosq, opt.broker.host.c_str(), opt.broker.port, opt.keepalive_s, nullptr);
+  int rc;
+  if (opt.broker.tls) {
+    // TLS: the handshake completes inside libmosquitto's blocking connect (its non-blocking handshake is driven only
+    // by its own loop).
+    rc = opt.protocol == Protocol::mqtt5
+             ? mosquitto_connect_bind_v5(mosq, opt.broker.host.c_str(), opt.broker.port, opt.keepalive_s, nullptr,
+                                         connect_props)
+             : mosquitto_connect_bind(mosq, opt.broker.host.c_str(), opt.broker.port, opt.keepalive_s, nullptr);
+  } else {
+    if (opt.protocol == Protocol::mqtt5 && !properties_registered) {
+      // libmosquitto 2.0 takes CONNECT properties (the session expiry) only in its blocking connect call and keeps them
+      // for every later connect. Registered once with a connect to 127.0.0.1 port 0, which fails at once without
+      // touching the network; the MqttSession test checks the session expiry still reaches the broker.
+      mosquitto_connect_bind_v5(mosq, "127.0.0.1", 0, opt.keepalive_s, nullptr, connect_props);
+      properties_registered = true;
+    }
+    // Non-blocking TCP connect: a slow or silent broker never holds the loop thread (DNS resolution still blocks).
+    rc = mosquitto_connect_bind_async(mosq, opt.broker.host.c_str(), opt.broker.port, opt.keepalive_s, nullptr);
+  }
   if (rc != MOSQ_ERR_SUCCESS) {
     counters.connect_failed.fetch_add(1, std::memory_order_relaxed);
     retry_later(now, "cannot connect to " + opt.broker.to_string() + ": " + describe(rc));

@@ -4,11 +4,10 @@
 // Threads: callbacks run on the loop's thread. publish(), connected(), inflight() and counters() may be called from
 // any thread; close() from any thread but the loop's; drop_link() only on the loop's thread.
 //
-// Connecting: each attempt is libmosquitto's blocking connect (DNS, TCP and TLS complete inside it, which is also what
-// its own loop_forever does on reconnect), made on the loop thread when the backoff allows. A broker that drops
-// packets silently holds that loop thread for the kernel's TCP connect timeout; refused or unreachable addresses fail
-// at once. The MQTT 5 session expiry travels with every CONNECT (libmosquitto keeps the CONNECT properties of
-// mosquitto_connect_bind_v5, the only call that takes them).
+// Connecting: on the loop thread when the backoff allows. Plain TCP connects without blocking (the loop keeps serving
+// its other clients; a silent broker is given up after connack_timeout_s); host names are resolved blocking. mqtts://
+// uses libmosquitto's blocking connect, in which the TLS handshake completes (as its own loop_forever does). The MQTT
+// 5 session expiry travels with every CONNECT.
 //
 // Delivery: publish(qos 1) hands the message to libmosquitto, which keeps it until the broker's PUBACK, resending it
 // after a reconnect within the same process; on_delivered(tag) fires on the PUBACK. A caller that must not lose data

@@ -64,6 +64,7 @@ struct Client::Impl {
   std::string refusal;
   std::string disconnect_reason;  // set by libmosquitto's disconnect callback
   bool down_logged = false;
+  bool properties_registered = false;
   std::vector<int> acked_mids, refused_mids;
 
   // guarded by pub_mu

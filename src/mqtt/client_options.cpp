@@ -26,6 +26,8 @@ void check_options(const ClientOptions& o) {
   if (o.connack_timeout_s <= 0 || o.connack_timeout_s > 600)
     throw FieldError("connack_timeout_s", "'connack_timeout_s' must be > 0 and <= 600");
   if (o.max_inflight < 1 || o.max_inflight > 65535) throw FieldError("max_inflight", "'max_inflight' must be 1-65535");
+  if (o.receive_maximum < 1 || o.receive_maximum > 65535)
+    throw FieldError("receive_maximum", "'receive_maximum' must be 1-65535");
   if (o.max_payload_bytes < 1024 || o.max_payload_bytes > (256u << 20))
     throw FieldError("max_payload_bytes", "'max_payload_bytes' must be 1 KiB to 256 MiB");
   if (o.will) {

@@ -47,6 +47,7 @@ struct ClientOptions {
   double reconnect_max_s = 30;
   double connack_timeout_s = 10;  // a connection without CONNACK by then counts as failed
   int max_inflight = 20;          // QoS 1 publishes awaiting their PUBACK; more wait in libmosquitto's queue
+  int receive_maximum = 20;  // MQTT 5: QoS 1 messages the broker may send before our PUBACKs (a consumer raises it)
   // Incoming messages larger than this are refused and counted (MQTT 5: also announced to the broker as the maximum
   // packet size, so it does not send them at all).
   std::size_t max_payload_bytes = 1 << 20;
