@@ -54,14 +54,14 @@ void Consumer::on_message(const mqtt::IncomingMessage& m) {
   try {
     batch = wire::parse_telemetry_batch(m.payload, topics_.parse(m.topic).device);
   } catch (const std::exception& e) {
-    auto reason = refusals_.count(e);
-    log::debug("consumer", std::string("refused (") + wire::to_string(reason) + "): " + e.what());
+    metrics_.refused(e);
+    log::debug("consumer", std::string("refused (") + wire::to_string(wire::refusal_of(e)) + "): " + e.what());
     return;
   }
   batches_.fetch_add(1, std::memory_order_relaxed);
   auto fresh = wire::drop_duplicates(batch, store_);
   store_.add(batch.device, batch.stream, fresh.samples);
-  duplicates_.fetch_add(fresh.duplicates, std::memory_order_relaxed);
+  metrics_.record(fresh, arrived);
   std::lock_guard lock(mu_);
   for (const auto& s : fresh.samples) lags_.push_back(arrived - s.t);
 }
@@ -70,8 +70,8 @@ ConsumerStats Consumer::stats() const {
   ConsumerStats s;
   s.batches = batches_.load();
   s.stored = store_.size();
-  s.duplicates = duplicates_.load();
-  s.refused = refusals_.total();
+  s.duplicates = metrics_.duplicates();
+  s.refused = metrics_.refusals().total();
   s.cpu_s = cpu_s_.load();
   std::vector<double> lags;
   {

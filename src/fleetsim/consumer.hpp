@@ -14,7 +14,7 @@
 #include "mqtt/client.hpp"
 #include "mqtt/event_loop.hpp"
 #include "wire/dedup.hpp"
-#include "wire/refusals.hpp"
+#include "wire/ingest_metrics.hpp"
 #include "wire/topics.hpp"
 
 namespace edgeml::fleetsim {
@@ -40,6 +40,7 @@ class Consumer {
   bool connected() const;
   std::uint64_t stored() const { return store_.size(); }
   ConsumerStats stats() const;
+  const wire::IngestMetrics& metrics() const { return metrics_; }
   void stop();
 
  private:
@@ -50,8 +51,8 @@ class Consumer {
   mqtt::EventLoop loop_;
   std::unique_ptr<mqtt::Client> client_;
   wire::MemorySequences store_;
-  wire::RefusalCounters refusals_;
-  std::atomic<std::uint64_t> batches_{0}, duplicates_{0};
+  wire::IngestMetrics metrics_;  // what the controller will export on /metrics, counted the same way here
+  std::atomic<std::uint64_t> batches_{0};
   std::atomic<double> cpu_s_{0};
   mutable std::mutex mu_;
   std::vector<double> lags_;

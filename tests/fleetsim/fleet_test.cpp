@@ -65,6 +65,13 @@ TEST(FleetSim, EverySampleArrivesOnceWithPresence) {
   EXPECT_EQ(cs.refused, 0u);
   EXPECT_LT(cs.lag_p99_s, 5.0);
   EXPECT_GE(r.connect_s, 0);
+  // The same figures as Prometheus text, as the controller's /metrics will show them.
+  auto text = consumer->metrics().prometheus();
+  EXPECT_NE(text.find("edgeml_telemetry_samples_stored_total " + std::to_string(r.totals.sent) + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("edgeml_telemetry_ingest_lag_seconds_count " + std::to_string(r.totals.sent) + "\n"),
+            std::string::npos);
 
   // Each device: online at connect, clean_shutdown at the end, each from its own client.
   ASSERT_TRUE(wait_until([&] { return statuses.size() >= 40; }));

@@ -8,6 +8,7 @@
 
 #include "common/files.hpp"
 #include "spool_test_support.hpp"
+#include "wire/payload.hpp"
 
 namespace edgeml::spool {
 namespace {
@@ -116,6 +117,83 @@ TEST(CommandJournal, ForgetsADayAfterExpiryAndStaysSmall) {
   clock.advance(2 * 86400);
   j.admit(command("late", clock.now_s()));
   EXPECT_EQ(j.size(), 1u);
+}
+
+}  // namespace
+}  // namespace edgeml::spool
+
+// The agent's intake of a command message: each kind of message gets its answer and its count.
+#include "spool/command_intake.hpp"
+
+namespace edgeml::spool {
+namespace {
+
+TEST(CommandIntake, EachMessageGetsItsAnswerAndNothingRunsTwice) {
+  TempDir d;
+  ManualClock clock;
+  CommandJournal journal(d / "commands.jsonl", clock);
+  wire::RefusalCounters refusals;
+  auto take = [&](const std::string& payload) { return take_command(payload, "nano-1", journal, clock, refusals); };
+
+  auto deploy = wire::Command{
+      "deploy-9", "nano-1", clock.now_s(), clock.now_s() + 600,
+      wire::DeployPayload{"resnet18", "http://10.0.0.2:5000/models/r.onnx", std::string(64, 'a'), 1000, true}};
+  auto first = take(wire::encode(deploy));
+  ASSERT_TRUE(first.run);
+  EXPECT_EQ(first.run->id, "deploy-9");
+  EXPECT_EQ(first.reply->kind, wire::EventKind::accepted);
+  EXPECT_FALSE(first.refused);
+
+  auto again = take(wire::encode(deploy));  // redelivered while it runs
+  EXPECT_FALSE(again.run);
+  EXPECT_FALSE(again.reply);
+  EXPECT_EQ(again.refused, wire::Refusal::duplicate);
+
+  auto done = first.reply.value();
+  done.kind = wire::EventKind::succeeded;
+  journal.record_outcome(done);
+  auto replay = take(wire::encode(deploy));  // a replay after it finished: the outcome again
+  EXPECT_FALSE(replay.run);
+  ASSERT_TRUE(replay.reply);
+  EXPECT_EQ(replay.reply->kind, wire::EventKind::succeeded);
+
+  auto other = deploy;
+  other.id = "deploy-10";
+  other.device = "pi5-7";
+  auto not_ours = take(wire::encode(other));
+  EXPECT_FALSE(not_ours.run || not_ours.reply);
+  EXPECT_EQ(not_ours.refused, wire::Refusal::wrong_device);
+
+  auto old = deploy;
+  old.id = "deploy-11";
+  old.issued_at -= 1000;
+  old.expires_at = clock.now_s() - 1;
+  auto expired = take(wire::encode(old));
+  EXPECT_FALSE(expired.run);
+  EXPECT_EQ(expired.reply->failure, wire::FailureKind::expired);
+  EXPECT_EQ(take(wire::encode(old)).reply->failure, wire::FailureKind::expired);  // the same answer on a replay
+
+  auto bad = wire::to_json(deploy);
+  bad["id"] = "deploy-12";
+  bad["payload"]["sha256"] = "not-hex";
+  auto malformed = take(bad.dump());
+  EXPECT_FALSE(malformed.run);
+  EXPECT_EQ(malformed.reply->kind, wire::EventKind::rejected);  // its id was readable: the controller hears now
+  EXPECT_EQ(malformed.reply->failure, wire::FailureKind::refused);
+  EXPECT_EQ(malformed.reply->command_id, "deploy-12");
+
+  bad["v"] = 3;
+  EXPECT_EQ(take(bad.dump()).refused, wire::Refusal::unknown_version);
+  EXPECT_EQ(take("{garbage").refused, wire::Refusal::malformed);
+  EXPECT_FALSE(take("{garbage").reply);
+  EXPECT_EQ(take(std::string(wire::kMaxCommandBytes + 1, ' ')).refused, wire::Refusal::oversized);
+
+  EXPECT_EQ(refusals.get(wire::Refusal::duplicate), 3u);  // running, finished, and the expired one replayed
+  EXPECT_EQ(refusals.get(wire::Refusal::expired), 1u);    // the replay of the expired one is a duplicate
+  EXPECT_EQ(refusals.get(wire::Refusal::wrong_device), 1u);
+  EXPECT_EQ(refusals.get(wire::Refusal::malformed), 3u);
+  EXPECT_EQ(refusals.get(wire::Refusal::unknown_version), 1u);
+  EXPECT_EQ(refusals.get(wire::Refusal::oversized), 1u);
 }
 
 }  // namespace

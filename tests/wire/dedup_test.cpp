@@ -79,3 +79,41 @@ TEST(WireRefusals, CountsByReasonAndExports) {
 
 }  // namespace
 }  // namespace edgeml::wire
+
+#include "wire/ingest_metrics.hpp"
+
+namespace edgeml::wire {
+namespace {
+
+TEST(WireIngestMetrics, CountsAndALagHistogramInPrometheusText) {
+  IngestMetrics m;
+  MemorySequences store;
+  TelemetryBatch b{"nano-1", "s1", seqs({1, 2, 3})};
+  b.samples[0].t = 100.0;   // stored at 100.03: lag 0.03 s
+  b.samples[1].t = 99.0;    // 1.03 s
+  b.samples[2].t = 100.05;  // clock ahead: counted in the first bucket
+  auto fresh = drop_duplicates(b, store);
+  store.add(b.device, b.stream, fresh.samples);
+  m.record(fresh, 100.03);
+  m.record(drop_duplicates(b, store), 100.5);  // the same batch again: only duplicates
+  m.refused(ProtocolError(Refusal::unknown_version, "v", "v2"));
+  EXPECT_EQ(m.stored(), 3u);
+  EXPECT_EQ(m.duplicates(), 3u);
+  auto text = m.prometheus();
+  auto has = [&](const std::string& line) {
+    EXPECT_NE(text.find(line + "\n"), std::string::npos) << line << "\n" << text;
+  };
+  has("edgeml_telemetry_samples_stored_total 3");
+  has("edgeml_telemetry_samples_duplicate_total 3");
+  has("edgeml_telemetry_messages_refused_total{reason=\"unknown_version\"} 1");
+  has("# TYPE edgeml_telemetry_ingest_lag_seconds histogram");
+  has("edgeml_telemetry_ingest_lag_seconds_bucket{le=\"0.01\"} 1");
+  has("edgeml_telemetry_ingest_lag_seconds_bucket{le=\"0.05\"} 2");
+  has("edgeml_telemetry_ingest_lag_seconds_bucket{le=\"1\"} 2");
+  has("edgeml_telemetry_ingest_lag_seconds_bucket{le=\"2.5\"} 3");
+  has("edgeml_telemetry_ingest_lag_seconds_bucket{le=\"+Inf\"} 3");
+  has("edgeml_telemetry_ingest_lag_seconds_count 3");
+}
+
+}  // namespace
+}  // namespace edgeml::wire
