@@ -154,3 +154,61 @@ TEST(MqttAuth, AclRefusalsAreCountedNotDelivered) {
 
 }  // namespace
 }  // namespace edgeml::mqtt
+
+namespace edgeml::mqtt {
+namespace {
+
+// The broker settings shipped in deploy/mosquitto: mosquitto takes them, and the shipped ACL keeps each device in its
+// own subtree while the controller reads everything and writes commands.
+TEST(MqttShippedBrokerConfig, SettingsAreAcceptedAndTheAclIsolatesDevices) {
+  std::string deploy = std::string(EDGEML_SOURCE_DIR) + "/deploy/mosquitto/";
+  TempDir d;
+  auto pw = d / "passwords";
+  run("mosquitto_passwd -c -b " + pw.string() + " nano-1 pw1");
+  run("mosquitto_passwd -b " + pw.string() + " nano-2 pw2");
+  run("mosquitto_passwd -b " + pw.string() + " controller pwc");
+  BrokerConfig cfg;
+  cfg.allow_anonymous = false;
+  cfg.global_lines = {"password_file " + pw.string(), "acl_file " + deploy + "acl"};
+  // The site-wide settings as shipped (listener, certificates and paths are the test's own).
+  std::ifstream conf(deploy + "edgeml.conf");
+  for (std::string line; std::getline(conf, line);)
+    for (const char* key : {"max_queued_messages ", "max_queued_bytes ", "max_inflight_messages ",
+                            "persistent_client_expiration ", "max_connections ", "autosave_interval "})
+      if (line.rfind(key, 0) == 0) cfg.global_lines.push_back(line);
+  ASSERT_GE(cfg.global_lines.size(), 8u);
+  MosquittoBroker broker(cfg);
+
+  auto as = [&](const std::string& user, const std::string& password) {
+    auto o = test_options(broker.url(), user);
+    o.credentials = {user, password};
+    return o;
+  };
+  Inbox controller_in, nano1_in, nano2_in;
+  auto c = as("controller", "pwc");
+  c.subscriptions = {{"edgeml/+/telemetry", 1}};
+  LoopedClient controller(c, controller_in.callbacks());
+  auto n1 = as("nano-1", "pw1");
+  n1.subscriptions = {{"edgeml/nano-1/command", 1}};
+  LoopedClient nano1(n1, nano1_in.callbacks());
+  auto n2 = as("nano-2", "pw2");
+  n2.subscriptions = {{"edgeml/nano-1/command", 1}, {"edgeml/+/telemetry", 1}};  // not its own: nothing arrives
+  LoopedClient nano2(n2, nano2_in.callbacks());
+  ASSERT_TRUE(wait_until([&] { return controller->connected() && nano1->connected() && nano2->connected(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  ASSERT_TRUE(nano1->publish("edgeml/nano-1/telemetry", "mine"));
+  ASSERT_TRUE(nano1->publish("edgeml/nano-2/telemetry", "spoofed"));  // refused by the broker
+  ASSERT_TRUE(controller->publish("edgeml/nano-1/command", "deploy"));
+  ASSERT_TRUE(controller_in.wait_for(1));
+  ASSERT_TRUE(nano1_in.wait_for(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(controller_in.size(), 1u);
+  EXPECT_EQ(controller_in.all()[0].payload, "mine");
+  EXPECT_EQ(nano1_in.all()[0].payload, "deploy");
+  EXPECT_EQ(nano2_in.size(), 0u);
+  EXPECT_TRUE(wait_until([&] { return nano1->counters().publish_refused.load() == 1; }));
+}
+
+}  // namespace
+}  // namespace edgeml::mqtt
