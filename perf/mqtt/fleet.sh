@@ -28,6 +28,7 @@ for _ in 1 2 3 4 5; do
     echo "allow_anonymous true"
     echo "persistence false"
     echo "max_connections -1"
+    echo "set_tcp_nodelay true"  # as deploy/mosquitto/edgeml.conf
     # Mosquitto's default keeps at most 1000 QoS 1 messages queued per client and then drops: a controller that falls
     # a second behind 10,000 devices would lose telemetry at the broker. Unlimited count, bounded by bytes instead.
     echo "max_queued_messages 0"

@@ -53,6 +53,8 @@ Client::Impl::Impl(ClientOptions o, ClientCallbacks c, const Clock* clk)
   mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_max_inflight_messages_set(mosq, static_cast<unsigned>(opt.max_inflight));
   if (v5) mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, opt.receive_maximum);
+  // Small messages that someone waits for (a command, its acknowledgement): no Nagle delay behind a delayed ACK.
+  mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
   if (!opt.credentials.username.empty())
     mosquitto_username_pw_set(mosq, opt.credentials.username.c_str(),
                               opt.credentials.password.empty() ? nullptr : opt.credentials.password.c_str());

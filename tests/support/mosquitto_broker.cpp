@@ -78,6 +78,7 @@ void MosquittoBroker::write_config() const {
   c << "log_dest file " << (dir_ / "broker.log").string() << "\n";
   c << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";
   c << "connection_messages true\n";
+  c << "set_tcp_nodelay true\n";  // as deploy/mosquitto/edgeml.conf
   for (const auto& l : config_.global_lines) c << l << "\n";
 }
 
