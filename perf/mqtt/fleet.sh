@@ -6,6 +6,9 @@
 # Usage: perf/mqtt/fleet.sh [BUILD_DIR] [fleet-sim options...]
 #   e.g. perf/mqtt/fleet.sh build --devices 1000 --hz 1 --seconds 60
 #        perf/mqtt/fleet.sh build --devices 10000 --hz 0.2 --seconds 120 --processes 2
+# BROKER_DOWN_AT=S BROKER_DOWN_FOR=D: the broker is stopped S seconds into the run and started again D seconds later
+# (with persistence, as a site runs it): every device reconnects and sends its backlog; the summary says whether
+# anything is missing. (Broker CPU is not reported then: two processes.)
 set -euo pipefail
 BUILD=${1:-build}
 shift || true
@@ -26,7 +29,7 @@ for _ in 1 2 3 4 5; do
     [ "$(id -u)" = 0 ] && echo "user root"
     echo "listener $PORT 127.0.0.1"
     echo "allow_anonymous true"
-    echo "persistence false"
+    if [ -n "${BROKER_DOWN_AT:-}" ]; then echo "persistence true"; echo "persistence_location $WORK/"; else echo "persistence false"; fi
     echo "max_connections -1"
     echo "set_tcp_nodelay true"  # as deploy/mosquitto/edgeml.conf
     # Mosquitto's default keeps at most 1000 QoS 1 messages queued per client and then drops: a controller that falls
@@ -48,9 +51,25 @@ done
 [ -n "$BROKER_PID" ] || { echo "mosquitto did not start" >&2; exit 1; }
 echo "mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') pid $BROKER_PID on port $PORT" >&2
 
+if [ -n "${BROKER_DOWN_AT:-}" ]; then
+  (
+    sleep "$BROKER_DOWN_AT"
+    echo "perf: stopping the broker for ${BROKER_DOWN_FOR:-30} s" >&2
+    kill -TERM "$BROKER_PID"; while kill -0 "$BROKER_PID" 2>/dev/null; do sleep 0.1; done
+    sleep "${BROKER_DOWN_FOR:-30}"
+    mosquitto -c "$WORK/mosquitto.conf" & echo $! >"$WORK/broker2.pid"
+    echo "perf: broker back" >&2
+  ) &
+fi
 HZ=$(getconf CLK_TCK)
 T0=$(cpu_ticks "$BROKER_PID"); S0=$(date +%s.%N)
 "$BIN/edgeml" fleet-sim --mqtt "mqtt://127.0.0.1:$PORT" --consume "${ARGS[@]}" >"$WORK/out"
+if [ -n "${BROKER_DOWN_AT:-}" ]; then
+  wait
+  BROKER_PID=$(cat "$WORK/broker2.pid")
+  echo "fleet-sim summary: $(tail -1 "$WORK/out")"
+  exit 0
+fi
 T1=$(cpu_ticks "$BROKER_PID"); S1=$(date +%s.%N)
 BROKER_CPU=$(awk -v a="$T0" -v b="$T1" -v s0="$S0" -v s1="$S1" -v hz="$HZ" 'BEGIN {printf "%.1f", 100 * (b - a) / hz / (s1 - s0)}')
 BROKER_HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$BROKER_PID/status")

@@ -164,7 +164,8 @@ std::unique_ptr<fleetsim::Consumer> make_consumer(const Parsed& p) {
   co.client.tls = o.tls;
   co.client.protocol = o.protocol;
   co.client.client_id = o.name_prefix + "-consumer";
-  co.client.clean_session = true;
+  co.client.clean_session = false;  // a persistent session, as the controller's: messages wait for it across a
+                                    // broker restart (with broker persistence)
   co.prefix = o.prefix;
   co.shared_group = p.consume_group;
   return std::make_unique<fleetsim::Consumer>(co);
