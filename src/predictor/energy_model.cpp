@@ -189,7 +189,8 @@ EnergyModel EnergyModel::load(const std::filesystem::path& dir, const std::strin
     m.time_input_ = time_input_from_name(meta.at("time_input").get<std::string>());
     if (kind == PredictorKind::measured && m.time_input_ == TimeInput::none)
       throw std::runtime_error("measured predictor without a time input");
-    m.model_ = FittedModel::load(*m.formulation_, bytes, feature_names(kind, m.time_input_).size());
+    m.model_ = FittedModel::load(*m.formulation_, bytes, feature_names(kind, m.time_input_).size(),
+                                 formulation_columns(*m.formulation_, kind, m.time_input_));
     m.report_ = CvReport::from_json(meta.at("cv"));
     const auto& l = meta.at("learner");
     m.learner_.ridge_lambda = l.at("ridge_lambda").get<double>();

@@ -8,12 +8,12 @@ namespace edgeml::predictor {
 std::string format_cv_table(const std::string& title, const std::vector<CvRow>& rows, const std::string& chosen) {
   std::string out = title + "\n";
   char line[256];
-  std::snprintf(line, sizeof line, "  %-18s %7s %10s %22s %9s %8s %8s %9s\n", "formulation", "R2", "MAE mWh",
+  std::snprintf(line, sizeof line, "  %-22s %7s %10s %22s %9s %8s %8s %9s\n", "formulation", "R2", "MAE mWh",
                 "MAPE % (+-sd, SE)", "MdAPE %", "<=10%", "<=20%", "Spearman");
   out += line;
   for (const auto& r : rows) {
     const auto& m = r.metrics;
-    std::snprintf(line, sizeof line, "%c %-18s %7.3f %10.2f %8.1f +-%4.1f SE %4.1f %9.1f %7.1f%% %7.1f%% %9.3f\n",
+    std::snprintf(line, sizeof line, "%c %-22s %7.3f %10.2f %8.1f +-%4.1f SE %4.1f %9.1f %7.1f%% %7.1f%% %9.3f\n",
                   r.formulation == chosen ? '*' : ' ', r.formulation.c_str(), m.r2, m.mae_mwh, m.mape_pct, r.mape_sd,
                   r.mape_se, m.median_ape_pct, m.within_10_pct, m.within_20_pct, m.spearman);
     out += line;

@@ -20,7 +20,7 @@ EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, con
   };
 
   std::vector<Formulation> formulations;
-  for (const auto& f : formulations_for(kind))
+  for (const auto& f : formulations_for(kind, data.time_input))
     if (s.formulations.empty() ||
         std::find(s.formulations.begin(), s.formulations.end(), f.name) != s.formulations.end())
       formulations.push_back(f);
@@ -68,10 +68,9 @@ EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, con
   report.interval.split = by_family ? "family" : "kfold";
 
   say("chose " + report.chosen + "; fitting it on all " + std::to_string(data.rows.size()) + " rows");
-  const size_t dims = data.feature_count(kind);
   std::vector<size_t> all(data.rows.size());
   std::iota(all.begin(), all.end(), 0);
-  FittedModel final_model = fit_rows(data, data.feature_matrix(kind), dims, chosen, all, s.learner);
+  FittedModel final_model = fit_rows(data, kind, data.feature_matrix(kind), chosen, all, s.learner);
   return EnergyModel(data, kind, chosen, std::move(final_model), std::move(report), s.learner, s.now_s);
 }
 
