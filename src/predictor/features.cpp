@@ -70,9 +70,9 @@ void validate(const Inputs& in) {
 
 const std::vector<std::string>& feature_names(PredictorKind kind, TimeInput time) {
   static const std::vector<std::string> kStatic{"params_m", "gflops", "gmacs", "size_mb", "params_per_gflop"};
-  static const std::vector<std::string> kLatency{
-      "params_m",         "gflops",         "gmacs",      "size_mb", "latency_avg_s", "throughput_iter_per_s",
-      "params_per_gflop", "latency_x_size", "gmacs_per_s"};
+  static const std::vector<std::string> kLatency{"params_m",         "gflops",         "gmacs",
+                                                 "size_mb",          "latency_avg_s",  "throughput_iter_per_s",
+                                                 "params_per_gflop", "latency_x_size", "gmacs_per_s"};
   static const std::vector<std::string> kDuration{"params_m",       "gflops",           "gmacs",          "size_mb",
                                                   "duration_avg_s", "params_per_gflop", "duration_x_size"};
   if (kind == PredictorKind::static_only || kind == PredictorKind::per_run) return kStatic;

@@ -181,7 +181,8 @@ std::string FittedModel::save() const {
   return std::get<XgbBooster>(model_).save_ubj();
 }
 
-FittedModel FittedModel::load(const Formulation& f, const std::string& bytes, size_t dims, std::vector<size_t> columns) {
+FittedModel FittedModel::load(const Formulation& f, const std::string& bytes, size_t dims,
+                              std::vector<size_t> columns) {
   FittedModel m;
   m.dims_ = dims;
   if (columns.empty())

@@ -72,8 +72,7 @@ struct LearnerSettings {
 class FittedModel {
  public:
   static FittedModel fit(const Formulation& f, const std::vector<double>& x, size_t n, size_t d,
-                         const std::vector<double>& target, const LearnerSettings& s,
-                         std::vector<size_t> columns = {});
+                         const std::vector<double>& target, const LearnerSettings& s, std::vector<size_t> columns = {});
   double predict(const double* features) const;  // no allocation
   size_t dims() const { return dims_; }
 
@@ -81,7 +80,8 @@ class FittedModel {
   bool is_ridge() const { return std::holds_alternative<RidgeRegression>(model_); }
   bool is_constant() const { return std::holds_alternative<double>(model_); }
   std::string save() const;
-  static FittedModel load(const Formulation& f, const std::string& bytes, size_t dims, std::vector<size_t> columns = {});
+  static FittedModel load(const Formulation& f, const std::string& bytes, size_t dims,
+                          std::vector<size_t> columns = {});
 
  private:
   std::variant<RidgeRegression, XgbBooster, double> model_;  // double: a constant (median) target value
