@@ -19,9 +19,9 @@ struct NestedCvResult {
   Metrics metrics;    // out-of-fold predictions of the chosen models, mean over repeats
   double mape_se = 0;
   double coverage_target = 0.9;
-  double interval_coverage = 0;     // held-out rows inside the interval calibrated on the inner folds
-  double mean_interval_factor = 1;  // mean x/÷ factor of those intervals
-  std::map<std::string, int> chosen;  // formulation -> outer folds in which the procedure chose it
+  double interval_coverage = 0;          // held-out rows inside the interval calibrated on the inner folds
+  double mean_interval_factor = 1;       // mean x/÷ factor of those intervals
+  std::map<std::string, int> chosen;     // formulation -> outer folds in which the procedure chose it
   std::vector<std::vector<double>> oof;  // [repeat][row] predicted mWh (not saved)
   nlohmann::json to_json() const;
   static NestedCvResult from_json(const nlohmann::json& j);

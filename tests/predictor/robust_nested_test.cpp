@@ -3,11 +3,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <numeric>
 #include <set>
 
 #include "catalog/catalog.hpp"
 #include "predictor/nested_cv.hpp"
+#include "predictor/predictor_set.hpp"
 #include "predictor/robust.hpp"
 #include "predictor/trainer.hpp"
 
@@ -163,7 +165,9 @@ TEST(PredictorNestedCv, TrainerRecordsNestedFiguresWhenAsked) {
   EXPECT_TRUE(plain.report().nested.empty());
   ASSERT_TRUE(plain.report().kfold_interval.has_value());
   s.nested = true;
-  const EnergyModel nested = train_energy_model(data, PredictorKind::measured, s);
+  ServedModel served;
+  served.model = std::make_shared<const EnergyModel>(train_energy_model(data, PredictorKind::measured, s));
+  const EnergyModel& nested = *served.model;
   ASSERT_EQ(nested.report().nested.size(), 2u);
   EXPECT_EQ(nested.report().nested[0].split, "kfold");
   EXPECT_EQ(nested.report().nested[1].split, "family");
@@ -171,4 +175,9 @@ TEST(PredictorNestedCv, TrainerRecordsNestedFiguresWhenAsked) {
   ASSERT_EQ(back.nested.size(), 2u);
   EXPECT_DOUBLE_EQ(back.nested[1].metrics.mape_pct, nested.report().nested[1].metrics.mape_pct);
   EXPECT_EQ(back.nested[1].chosen, nested.report().nested[1].chosen);
+  // GET /api/predictors shows them (describe of the served model).
+  const auto j = served.describe();
+  ASSERT_EQ(j["nested_cv"].size(), 2u);
+  EXPECT_EQ(j["nested_cv"][1]["split"], "family");
+  EXPECT_TRUE(j["kfold_interval_coverage"].is_number());
 }
