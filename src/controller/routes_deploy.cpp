@@ -5,6 +5,7 @@
 #include "common/names.hpp"
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
@@ -35,14 +36,6 @@ nlohmann::json deployment_answer(ControllerApp& app, long long id) {
     j["energy_budget_mwh"] = rec.max_energy ? nlohmann::json(*rec.max_energy) : nlohmann::json();
   }
   return j;
-}
-
-int status_code(const DeploymentRecord& r) {
-  if (r.status == "succeeded") return 200;
-  if (r.status == "rejected") return 409;
-  if (r.error.rfind("device unreachable", 0) == 0) return 503;
-  if (r.error.rfind("no artifact", 0) == 0) return 404;
-  return 502;
 }
 
 std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
@@ -111,7 +104,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                app.deployer().wait(rollout.rollout_id);
                if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
                  long long id = rollout.deployment_ids.front();
-                 http::reply_json(res, deployment_answer(app, id), status_code(*app.store().deployments().get(id)));
+                 http::reply_json(res, deployment_answer(app, id), deploy_http_status(*app.store().deployments().get(id)));
                  return;
                }
                nlohmann::json list = nlohmann::json::array();
@@ -122,7 +115,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                  auto rec = *app.store().deployments().get(id);
                  ++counts[rec.status];
                  if (rec.status == "succeeded") ++succeeded;
-                 int code = status_code(rec);
+                 int code = deploy_http_status(rec);
                  if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
                }
                bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());

@@ -40,7 +40,8 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
              });
   router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) {
-               res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()),
+               res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()) +
+                                   app.transports().prometheus(),
                                "text/plain; version=0.0.4; charset=utf-8");
              });
 }

@@ -10,7 +10,8 @@ const Table<Device>& devices_table() {
                   column("address", &Device::address, "NOT NULL"),
                   column("device_type", &Device::device_type, "NOT NULL"), column("token", &Device::token),
                   column("created_at", &Device::created_at, "NOT NULL"), column("last_seen", &Device::last_seen),
-                  column("online", &Device::online), column("last_error", &Device::last_error)});
+                  column("online", &Device::online), column("last_error", &Device::last_error),
+                  column("transport", &Device::transport, "NOT NULL DEFAULT 'lan'")});
   return t;
 }
 
