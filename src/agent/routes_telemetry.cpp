@@ -37,6 +37,7 @@ void add_telemetry_routes(http::Router& router, AgentParts& p) {
         "edgeml_agent_inferences_total " +
         std::to_string(p.loop.stats().count()) + "\n";
     text += p.metrics.prometheus_text();
+    if (p.mqtt) text += p.mqtt->prometheus();
     res.set_content(text, "text/plain; version=0.0.4");
   });
 

@@ -56,6 +56,7 @@ struct TelemetryService::Impl {
     while (true) {
       try {
         sample_once();
+        if (listener) listener();
       } catch (const std::exception& e) {
         log::error("agent", std::string("telemetry sample failed: ") + e.what());
       }
@@ -78,6 +79,7 @@ struct TelemetryService::Impl {
   std::uint64_t model_generation = ~0ull;
   telemetry::InferenceEnergy model_energy;  // since the active model changed
 
+  std::function<void()> listener;  // set before the thread starts
   std::thread thread;
   std::mutex stop_mu;
   std::condition_variable stop_cv;
@@ -93,6 +95,8 @@ void TelemetryService::start() {
   if (impl_->thread.joinable()) return;
   impl_->thread = std::thread([this] { impl_->run(); });
 }
+
+void TelemetryService::on_sample(std::function<void()> fn) { impl_->listener = std::move(fn); }
 
 void TelemetryService::stop() {
   {
