@@ -123,7 +123,7 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
     } else if (flag == "--mqtt-key") {
       o.mqtt_key = value;
     } else if (flag == "--mqtt-keepalive") {
-      o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 2, 3600));
+      o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 5, 3600));
     } else if (flag == "--spool-mb") {
       o.spool_bytes = static_cast<std::uint64_t>(number(flag, value, 0.1, 1e5) * (1 << 20));
     }
