@@ -65,8 +65,10 @@ def main():
             f.write(f"listener {bport} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n"
                     "set_tcp_nodelay true\nmax_queued_messages 0\nmax_queued_bytes 268435456\n"
                     f"log_dest file {work}/broker.log\nconnection_messages false\n")
-        broker = subprocess.Popen(["mosquitto", "-c", conf], preexec_fn=lambda: __import__("resource").setrlimit(
-            __import__("resource").RLIMIT_NOFILE, (65536, 65536)))
+        import resource
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the broker holds one socket per device
+        broker = subprocess.Popen(["mosquitto", "-c", conf])
         procs.append(broker); wait_port(bport)
         cport = free_port()
         ctl_log = open(os.path.join(work, "controller.log"), "w")
