@@ -235,9 +235,11 @@ wire::Event AgentMqttLink::run(const wire::Command& c) {
 
 wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
   const auto& d = std::get<wire::DeployPayload>(c.payload);
-  auto request = parse_deploy_request(
-      {{"model_name", d.model_name}, {"model_url", d.model_url}, {"sha256", d.sha256}, {"size", d.size},
-       {"activate", d.activate}});
+  auto request = parse_deploy_request({{"model_name", d.model_name},
+                                       {"model_url", d.model_url},
+                                       {"sha256", d.sha256},
+                                       {"size", d.size},
+                                       {"activate", d.activate}});
   p_.deploy.start(request);  // the same job as POST /deploy: checks, then downloads in the background
   double started = p_.clock.monotonic_s(), last_progress = 0;
   bool transfer_reported = false;
@@ -309,8 +311,8 @@ wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
     return e;
   }
   auto e = event(c, EventKind::succeeded);
-  e.message = "runtime running; inference loop " + std::string(p_.loop.running() ? "running" : "not running") +
-              " at " + format_number(p_.options.infer_hz, 2) + " Hz";
+  e.message = "runtime running; inference loop " + std::string(p_.loop.running() ? "running" : "not running") + " at " +
+              format_number(p_.options.infer_hz, 2) + " Hz";
   e.detail = nlohmann::json{{"active_model",
                              {{"name", now_active->ref.name},
                               {"sha256", now_active->ref.sha256},

@@ -11,7 +11,8 @@
 //   events     accepted / rejected at once, progress (bytes, activation, health check), then succeeded or failed with
 //              a FailureKind. Events that could not be sent (link down) go out after the next connect.
 // Commands run one at a time on a worker thread, through the same code as the HTTP routes (DeployJob, ModelManager,
-// the benchmark). Model bytes are still pulled over HTTP(S) from the controller's artifact store (sha256, Range resume).
+// the benchmark). Model bytes are still pulled over HTTP(S) from the controller's artifact store (sha256, Range
+// resume).
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -48,8 +49,8 @@ class AgentMqttLink {
  private:
   void on_message(const mqtt::IncomingMessage& m);
   void on_connection(const mqtt::ConnectionEvent& e);
-  void on_sample();  // telemetry thread
-  void work();       // the command worker
+  void on_sample();                         // telemetry thread
+  void work();                              // the command worker
   wire::Event run(const wire::Command& c);  // the final event
   wire::Event run_deploy(const wire::Command& c);
   wire::Event run_rollback(const wire::Command& c);

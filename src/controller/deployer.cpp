@@ -45,9 +45,9 @@ class Deployer::Run final : public CommandWatcher {
     if (wire::is_final(machine_.state())) return;  // already ended (a second report of the same end)
     machine_.finish(state, failure, error);
     if (!step_name_.empty())
-      end_step(state == wire::DeployState::succeeded ? wire::StepStatus::passed
+      end_step(state == wire::DeployState::succeeded  ? wire::StepStatus::passed
                : state == wire::DeployState::rejected ? wire::StepStatus::rejected
-                                                       : wire::StepStatus::failed,
+                                                      : wire::StepStatus::failed,
                error);
     rec.status = wire::to_string(state);
     rec.failure_kind = machine_.failure() ? wire::to_string(*machine_.failure()) : "";
@@ -231,8 +231,8 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
         run->rec.artifact_source = artifact->origin == "zoo" ? "zoo (" + artifact->note + ")" : artifact->origin;
         run->save();
         run->end_step(wire::StepStatus::passed, artifact->origin + ": " + artifact->artifact.file + " " +
-                                    std::to_string(artifact->artifact.size) + " bytes, sha256 " +
-                                    artifact->artifact.sha256 + " (" + artifact->note + ")");
+                                                    std::to_string(artifact->artifact.size) + " bytes, sha256 " +
+                                                    artifact->artifact.sha256 + " (" + artifact->note + ")");
       }
       // 3-5. Each device in turn; the rollout stops after max_failures failed devices.
       int failures = 0;

@@ -9,8 +9,8 @@ namespace edgeml::controller {
 // expired or interrupted; 504 timeout; 500 internal; 502 the device failed it (checksum, download, disk, activation,
 // health check).
 int deploy_http_status(const store::DeploymentRecord& r);
-// rollback: 200 succeeded; 503 unreachable, expired or interrupted; 504 timeout; 500 internal; otherwise 409 (nothing to
-// roll back to, or the previous model did not come back).
+// rollback: 200 succeeded; 503 unreachable, expired or interrupted; 504 timeout; 500 internal; otherwise 409 (nothing
+// to roll back to, or the previous model did not come back).
 int rollback_http_status(const store::DeploymentRecord& r);
 
 }  // namespace edgeml::controller

@@ -50,7 +50,7 @@ MqttTransport::MqttTransport(MqttSettings settings, store::Store& db, EventHub& 
   o.credentials = settings_.credentials;
   o.tls = settings_.tls;
   o.keepalive_s = settings_.keepalive_s;
-  o.clean_session = false;  // the broker keeps what agents publish while the controller is away
+  o.clean_session = false;   // the broker keeps what agents publish while the controller is away
   o.receive_maximum = 1000;  // a fleet's telemetry without waiting on each PUBACK round trip
   o.max_payload_bytes = wire::kMaxTelemetryBytes + 4096;
   o.subscriptions = {{topics_.all_devices(wire::Channel::telemetry), 1},
@@ -91,9 +91,10 @@ std::string MqttTransport::prometheus() const {
   text += mqtt::to_prometheus(client_->counters(), "controller");
   text += refusals_.prometheus("edgeml_controller_mqtt_messages_refused_total",
                                "Status and event messages refused, by reason.");
-  text += "# HELP edgeml_controller_mqtt_connected 1 while the controller is connected to the broker.\n"
-          "# TYPE edgeml_controller_mqtt_connected gauge\nedgeml_controller_mqtt_connected " +
-          std::string(client_->connected() ? "1" : "0") + "\n";
+  text +=
+      "# HELP edgeml_controller_mqtt_connected 1 while the controller is connected to the broker.\n"
+      "# TYPE edgeml_controller_mqtt_connected gauge\nedgeml_controller_mqtt_connected " +
+      std::string(client_->connected() ? "1" : "0") + "\n";
   return text;
 }
 
@@ -289,12 +290,12 @@ CommandResult MqttTransport::run_command(const store::Device& device, const wire
       db_.commands().set_state(cmd.id, "expired", clock_.now_s());
       auto d = db_.devices().by_id(device.id);
       if (d && !d->online)
-        return CommandResult::fail(FailureKind::unreachable,
-                                   "device unreachable: " + device.name + " stayed offline until command " + cmd.id +
-                                       " expired (" + format_number(timeout_s, 0) + " s)");
-      return CommandResult::fail(FailureKind::expired, "command " + cmd.id + " expired after " +
-                                                           format_number(timeout_s, 0) +
-                                                           " s without the device accepting it");
+        return CommandResult::fail(FailureKind::unreachable, "device unreachable: " + device.name +
+                                                                 " stayed offline until command " + cmd.id +
+                                                                 " expired (" + format_number(timeout_s, 0) + " s)");
+      return CommandResult::fail(
+          FailureKind::expired,
+          "command " + cmd.id + " expired after " + format_number(timeout_s, 0) + " s without the device accepting it");
     }
   }
 }

@@ -38,6 +38,9 @@ nlohmann::json deployment_answer(ControllerApp& app, long long id) {
   return j;
 }
 
+// From the recorded failure kind (failure_status.hpp), never from the wording of the error.
+int status_code(const DeploymentRecord& r) { return deploy_http_status(r); }
+
 std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
   std::string type = optional_string(body, "device_type", 64).value_or("");
   auto one = [&](const nlohmann::json& ref, const std::string& field) -> Device {
@@ -104,7 +107,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                app.deployer().wait(rollout.rollout_id);
                if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
                  long long id = rollout.deployment_ids.front();
-                 http::reply_json(res, deployment_answer(app, id), deploy_http_status(*app.store().deployments().get(id)));
+                 http::reply_json(res, deployment_answer(app, id), status_code(*app.store().deployments().get(id)));
                  return;
                }
                nlohmann::json list = nlohmann::json::array();
@@ -115,7 +118,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                  auto rec = *app.store().deployments().get(id);
                  ++counts[rec.status];
                  if (rec.status == "succeeded") ++succeeded;
-                 int code = deploy_http_status(rec);
+                 int code = status_code(rec);
                  if (code == 409 || (worst != 409 && code != 200)) worst = code == 409 ? 409 : 502;
                }
                bool ok = succeeded == static_cast<int>(rollout.deployment_ids.size());

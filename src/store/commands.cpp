@@ -4,15 +4,14 @@ namespace edgeml::store {
 
 const Table<CommandRecord>& commands_table() {
   using C = CommandRecord;
-  static const Table<C> t("commands", {id_column(&C::id), column("command_id", &C::command_id, "NOT NULL UNIQUE"),
-                                       column("device_id", &C::device_id, "NOT NULL"),
-                                       column("deployment_id", &C::deployment_id), column("type", &C::type, "NOT NULL"),
-                                       column("message", &C::message, "NOT NULL"),
-                                       column("issued_at", &C::issued_at, "NOT NULL"),
-                                       column("expires_at", &C::expires_at, "NOT NULL"),
-                                       column("state", &C::state, "NOT NULL"), column("sends", &C::sends),
-                                       column("last_sent_at", &C::last_sent_at), column("outcome", &C::outcome),
-                                       column("updated_at", &C::updated_at)});
+  static const Table<C> t(
+      "commands",
+      {id_column(&C::id), column("command_id", &C::command_id, "NOT NULL UNIQUE"),
+       column("device_id", &C::device_id, "NOT NULL"), column("deployment_id", &C::deployment_id),
+       column("type", &C::type, "NOT NULL"), column("message", &C::message, "NOT NULL"),
+       column("issued_at", &C::issued_at, "NOT NULL"), column("expires_at", &C::expires_at, "NOT NULL"),
+       column("state", &C::state, "NOT NULL"), column("sends", &C::sends), column("last_sent_at", &C::last_sent_at),
+       column("outcome", &C::outcome), column("updated_at", &C::updated_at)});
   return t;
 }
 
@@ -50,11 +49,12 @@ bool CommandStore::set_state(const std::string& command_id, const std::string& s
   // The states a command may still leave: accepted only from pending; finals from pending or accepted.
   std::string from = state == "accepted" ? "('pending')" : "('pending', 'accepted')";
   return db_.read<long long>([&](Connection& c) {
-           return c.execute("UPDATE commands SET state = ?, outcome = ?, updated_at = ? WHERE command_id = ? AND "
-                            "state IN " +
-                                from,
-                            {state, outcome, now_s, command_id});
-         }) > 0;
+    return c.execute(
+        "UPDATE commands SET state = ?, outcome = ?, updated_at = ? WHERE command_id = ? AND "
+        "state IN " +
+            from,
+        {state, outcome, now_s, command_id});
+  }) > 0;
 }
 
 int CommandStore::expire(double now_s) {

@@ -33,8 +33,9 @@ const Schema& controller_schema() {
            for (const char* col : {"storage_ratio", "inference_rate", "inference_p50_s"})
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
          }},
-        {3, "MQTT transport: devices.transport, telemetry stream/seq (unique per device), deployments.failure_kind, "
-            "commands",
+        {3,
+         "MQTT transport: devices.transport, telemetry stream/seq (unique per device), deployments.failure_kind, "
+         "commands",
          [](Connection& c) {
            add_column_if_missing(c, "devices", devices_table().column_ddl("transport", c.dialect()));
            for (const char* col : {"stream", "seq"})

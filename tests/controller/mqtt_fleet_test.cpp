@@ -66,8 +66,8 @@ class MqttFleet : public ::testing::Test {
   }
   std::unique_ptr<Service> start_mqtt_agent(const std::string& name, const std::filesystem::path& dir,
                                             std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--mqtt", broker->url(), "--device-name", name, "--telemetry-hz", "5",
-                                  "--mqtt-keepalive", "5"};
+    std::vector<std::string> args{"--mqtt",         broker->url(), "--device-name",    name,
+                                  "--telemetry-hz", "5",           "--mqtt-keepalive", "5"};
     args.insert(args.end(), extra.begin(), extra.end());
     return start_agent("jetson_nano_l4t32", dir, args);
   }
@@ -165,8 +165,7 @@ TEST_F(MqttFleet, ACommandSentWhileTheAgentIsAwayRunsExactlyOnceAfterItReconnect
   agent->terminate();
   ASSERT_TRUE(online(id, false));
 
-  auto started =
-      controller->post("/api/deploy?async=true", {{"device", "nano-c"}, {"model_name", "mobilenetv2_050"}});
+  auto started = controller->post("/api/deploy?async=true", {{"device", "nano-c"}, {"model_name", "mobilenetv2_050"}});
   ASSERT_EQ(started.status, 202) << started.raw;
   long long dep = started.body["deployment_id"];
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -176,14 +175,16 @@ TEST_F(MqttFleet, ACommandSentWhileTheAgentIsAwayRunsExactlyOnceAfterItReconnect
 
   // A second deployment to the away agent, made by the restarted controller: it reaches the agent when it returns,
   // both from the broker's queue of the agent's session and from the controller's resend on "online" -- once.
-  auto again = controller->post("/api/deploy?async=true", {{"device", "nano-c"}, {"model_name", "mobilenetv3_small_075"}});
+  auto again =
+      controller->post("/api/deploy?async=true", {{"device", "nano-c"}, {"model_name", "mobilenetv3_small_075"}});
   ASSERT_EQ(again.status, 202) << again.raw;
   long long dep2 = again.body["deployment_id"];
   std::this_thread::sleep_for(std::chrono::seconds(1));
   agent = start_mqtt_agent("nano-c", dir.path);
   ASSERT_TRUE(eventually([&] {
     return controller->get("/api/deployments/" + std::to_string(dep2)).body["deployment_status"] == "succeeded";
-  })) << controller->get("/api/deployments/" + std::to_string(dep2)).raw << agent->log_tail();
+  })) << controller->get("/api/deployments/" + std::to_string(dep2)).raw
+      << agent->log_tail();
   std::string sha2 = controller->get("/api/deployments/" + std::to_string(dep2)).body["sha256"];
   std::this_thread::sleep_for(std::chrono::seconds(2));  // any duplicate delivery has arrived by now
   auto log = agent->log_tail(200000);
@@ -232,7 +233,8 @@ TEST_F(MqttFleet, TelemetryHasNoGapAcrossAControllerRestartAndABrokerRestart) {
   EXPECT_EQ(*seqs.begin(), 1);
   EXPECT_EQ(samples.size(), seqs.size());  // no sample stored twice
   // Times are the agent's, increasing with seq.
-  for (size_t i = 1; i < samples.size(); ++i) EXPECT_GT(samples[i]["t"].get<double>(), samples[i - 1]["t"].get<double>());
+  for (size_t i = 1; i < samples.size(); ++i)
+    EXPECT_GT(samples[i]["t"].get<double>(), samples[i - 1]["t"].get<double>());
 }
 
 TEST_F(MqttFleet, BadMqttInputIsCountedAndTheControllerKeepsServing) {
@@ -247,16 +249,20 @@ TEST_F(MqttFleet, BadMqttInputIsCountedAndTheControllerKeepsServing) {
   rogue->publish("edgeml/stranger/telemetry",
                  R"({"v": 1, "device": "stranger", "stream": "s", "samples": [{"seq": 1, "t": 1.0}]})");
   rogue->publish("edgeml/nano-b/telemetry", std::string(600 * 1024, 'x'));
-  rogue->publish("edgeml/nano-b/events", R"({"v": 1, "device": "nano-b", "command_id": "nope", "kind": "accepted", "at": 1})");
+  rogue->publish("edgeml/nano-b/events",
+                 R"({"v": 1, "device": "nano-b", "command_id": "nope", "kind": "accepted", "at": 1})");
   rogue->publish("edgeml/nano-b/status", "{]");
-  EXPECT_TRUE(eventually([&] {
-    return metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"malformed\"}") >= before + 1 &&
-           metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"unknown_version\"}") >= 1 &&
-           metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"wrong_device\"}") >= 1 &&
-           metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"unknown_device\"}") >= 1 &&
-           metric(*controller, "edgeml_controller_mqtt_messages_refused_total{reason=\"malformed\"}") >= 1 &&
-           metric(*controller, "edgeml_controller_mqtt_messages_refused_total{reason=\"wrong_device\"}") >= 1;
-  }, 10)) << controller->get("/metrics").raw;
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"malformed\"}") >= before + 1 &&
+               metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"unknown_version\"}") >= 1 &&
+               metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"wrong_device\"}") >= 1 &&
+               metric(*controller, "edgeml_telemetry_messages_refused_total{reason=\"unknown_device\"}") >= 1 &&
+               metric(*controller, "edgeml_controller_mqtt_messages_refused_total{reason=\"malformed\"}") >= 1 &&
+               metric(*controller, "edgeml_controller_mqtt_messages_refused_total{reason=\"wrong_device\"}") >= 1;
+      },
+      10))
+      << controller->get("/metrics").raw;
   EXPECT_EQ(metric(*controller, "edgeml_telemetry_samples_stored_total"), 0);
   EXPECT_EQ(controller->get("/healthz").status, 200);
 }
