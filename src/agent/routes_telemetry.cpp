@@ -37,6 +37,7 @@ void add_telemetry_routes(http::Router& router, AgentParts& p) {
         out.sample("edgeml_agent_inferences_total", static_cast<double>(p.loop.stats().count()));
         text += out.str();
         text += p.metrics.prometheus_text();
+        if (p.mqtt) text += p.mqtt->prometheus();
         res.set_content(text, "text/plain; version=0.0.4");
       });
 

@@ -63,7 +63,11 @@ struct TelemetryService::Impl {
   std::uint64_t model_generation = ~0ull;
   telemetry::InferenceEnergy model_energy;  // since the active model changed
 
-  PeriodicTask sampler{"agent telemetry", 1.0 / hz, [this] { sample_once(); }};
+  std::function<void()> listener;  // set before start()
+  PeriodicTask sampler{"agent telemetry", 1.0 / hz, [this] {
+                         sample_once();
+                         if (listener) listener();
+                       }};
 };
 
 TelemetryService::TelemetryService(const AgentOptions& o, const Clock& c, const ModelHost& h, const InferenceLoop& l)
@@ -72,6 +76,8 @@ TelemetryService::TelemetryService(const AgentOptions& o, const Clock& c, const 
 TelemetryService::~TelemetryService() { stop(); }
 
 void TelemetryService::start() { impl_->sampler.start(); }
+
+void TelemetryService::on_sample(std::function<void()> fn) { impl_->listener = std::move(fn); }
 
 void TelemetryService::stop() { impl_->sampler.stop(); }
 

@@ -22,6 +22,8 @@ class TelemetryService {
   ~TelemetryService();
   void start();
   void stop();
+  // Called on the sampling thread after each sample (the MQTT link spools it). Set before start().
+  void on_sample(std::function<void()> fn);
 
   nlohmann::json latest();                         // the newest sample (taken now when none yet)
   nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}

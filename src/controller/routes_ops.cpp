@@ -28,6 +28,9 @@ std::string catalog_metrics(const catalog::Catalog& c) {
   return out.str();
 }
 
+// The MQTT transport's figures (telemetry stored, ingest lag, client counters); "" without --mqtt.
+std::string mqtt_metrics(ControllerApp& app) { return app.transports().prometheus(); }
+
 }  // namespace
 
 void register_ops_routes(ControllerApp& app, http::Router& router) {
@@ -38,11 +41,12 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
                                       {"devices", app.catalog().device_types()},
                                       {"predictors", app.predictors() != nullptr}});
              });
-  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer}, [&app](http::Request&,
-                                                                                          http::Response& res) {
-    res.set_content(app.metrics().prometheus_text() + app.server().prometheus_text() + catalog_metrics(app.catalog()),
-                    "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) {
+               res.set_content(app.metrics().prometheus_text() + app.server().prometheus_text() +
+                                   catalog_metrics(app.catalog()) + mqtt_metrics(app),
+                               "text/plain; version=0.0.4; charset=utf-8");
+             });
 }
 
 }  // namespace edgeml::controller
