@@ -17,6 +17,7 @@ packages=(
   libsqlite3-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
+  openssl python3-aiosmtpd
   chromium
 )
 # Node.js and npm (front-end vendoring, browser tests): the machine's own if present (it may come from another
