@@ -61,8 +61,9 @@ json to_json(const Delivery& d) {
   return j;
 }
 
-DeliveryQueue::DeliveryQueue(Notifier& notifier, const Clock& clock, RetryPolicy policy, size_t keep_finished)
-    : notifier_(notifier), clock_(clock), policy_(policy), keep_finished_(keep_finished) {
+DeliveryQueue::DeliveryQueue(Notifier& notifier, const Clock& clock, RetryPolicy policy, size_t keep_finished,
+                             size_t max_pending)
+    : notifier_(notifier), clock_(clock), policy_(policy), keep_finished_(keep_finished), max_pending_(max_pending) {
   if (policy_.max_attempts < 1) throw FieldError("max_attempts", "'max_attempts' must be at least 1");
   if (!(policy_.first_backoff_s >= 0) || !(policy_.backoff_factor >= 1) || !(policy_.max_backoff_s >= 0))
     throw FieldError("backoff", "backoff must be >= 0 s with a factor >= 1");
@@ -83,6 +84,19 @@ std::vector<long long> DeliveryQueue::enqueue(const AlertRule& rule, const Trans
     ids.push_back(d.id);
     deliveries_.push_back(std::move(d));
   }
+  size_t pending = 0;
+  for (const auto& d : deliveries_) pending += d.status == Delivery::Status::pending;
+  for (auto& d : deliveries_) {
+    if (pending <= max_pending_) break;
+    bool in_flight = std::find(in_flight_.begin(), in_flight_.end(), d.id) != in_flight_.end();
+    if (d.status != Delivery::Status::pending || in_flight) continue;
+    d.status = Delivery::Status::failed;
+    d.next_attempt_s.reset();
+    d.attempts.push_back(
+        {now, false, "given up: more than " + std::to_string(max_pending_) + " deliveries pending", false});
+    --pending;
+  }
+  trim_finished();
   return ids;
 }
 

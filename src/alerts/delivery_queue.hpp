@@ -50,8 +50,11 @@ nlohmann::json to_json(const Delivery& d);
 
 class DeliveryQueue {
  public:
-  // keep_finished: delivered and failed records kept for display (oldest dropped first); pending ones are all kept.
-  DeliveryQueue(Notifier& notifier, const Clock& clock, RetryPolicy policy = {}, size_t keep_finished = 1000);
+  // keep_finished: delivered and failed records kept for display (oldest dropped first). max_pending: deliveries
+  // waiting at most; beyond it (an alert storm while a receiver is down) the oldest pending one is given up and
+  // recorded as failed, so memory stays bounded.
+  DeliveryQueue(Notifier& notifier, const Clock& clock, RetryPolicy policy = {}, size_t keep_finished = 1000,
+                size_t max_pending = 10000);
 
   // One delivery per target of the rule, due now. Pending transitions are not announced (nothing to act on yet).
   // Returns the new deliveries' ids.
@@ -78,6 +81,7 @@ class DeliveryQueue {
   const Clock& clock_;
   RetryPolicy policy_;
   size_t keep_finished_;
+  size_t max_pending_;
   mutable std::mutex mu_;
   std::deque<Delivery> deliveries_;
   long long next_id_ = 1;

@@ -181,9 +181,14 @@ const AlertRule* AlertEvaluator::rule(const std::string& name) const {
 
 std::vector<Transition> AlertEvaluator::set_rules(std::vector<AlertRule> rules, double now_s) {
   std::set<std::string> names;
-  for (size_t i = 0; i < rules.size(); ++i)
+  for (size_t i = 0; i < rules.size(); ++i) {
+    std::string where = "rules[" + std::to_string(i) + "]";
     if (!names.insert(rules[i].name).second)
-      throw FieldError("rules[" + std::to_string(i) + "].name", "rule name '" + rules[i].name + "' is used twice");
+      throw FieldError(where + ".name", "rule name '" + rules[i].name + "' is used twice");
+    // Rules normally come from parse_rule; one built in code must still be complete.
+    if (!info(rules[i].metric).is_event && (!rules[i].op || !rules[i].threshold))
+      throw FieldError(where + ".threshold", where + " compares a value: it needs op and threshold");
+  }
   std::vector<Transition> out;
   for (auto it = states_.begin(); it != states_.end();) {
     const AlertRule* old_rule = rule(it->first.first);

@@ -58,15 +58,20 @@ ReportData build_report(const ReportInputs& in) {
     if (in.scope.matches(d)) devices.push_back(d);
   std::sort(devices.begin(), devices.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
 
+  // One pass over the samples, by device (a week of a fleet is millions of rows).
+  std::map<std::string, std::vector<const SampleRow*>> by_device;
+  for (const auto& d : devices) by_device[d.name];
+  for (const auto& s : in.samples)
+    if (inside(s.t_s))
+      if (auto it = by_device.find(s.device); it != by_device.end()) it->second.push_back(&s);
+
   for (const auto& dev : devices) {
     DeviceSection section;
     section.name = dev.name;
     section.device_type = dev.device_type;
     section.group = dev.group;
 
-    std::vector<const SampleRow*> samples;
-    for (const auto& s : in.samples)
-      if (s.device == dev.name && inside(s.t_s)) samples.push_back(&s);
+    std::vector<const SampleRow*>& samples = by_device[dev.name];
     std::sort(samples.begin(), samples.end(), [](const SampleRow* a, const SampleRow* b) { return a->t_s < b->t_s; });
 
     // Online time, and which model was active during it (each interval belongs to the model of its first sample).

@@ -263,5 +263,27 @@ TEST(WebhookDelivery, PendingTransitionsAreNotAnnounced) {
   EXPECT_TRUE(s.queue.deliveries().empty());
 }
 
+TEST(WebhookDelivery, AStormWhileTheReceiverIsDownKeepsTheQueueBounded) {
+  ManualClock clock;
+  WebhookNotifier webhook;
+  NotifierSet notifiers(&webhook, nullptr);
+  DeliveryQueue queue(notifiers, clock, RetryPolicy{}, /*keep_finished=*/5, /*max_pending=*/10);
+  AlertRule r = hot_rule("http://127.0.0.1:" + std::to_string(closed_port()) + "/hook");
+  Transition t;
+  t.rule = "hot";
+  t.device = "edge-1";
+  for (int i = 0; i < 100; ++i) {
+    t.at_s = clock.now_s() + i;
+    queue.enqueue(r, t);
+  }
+  auto all = queue.deliveries();
+  EXPECT_EQ(all.size(), 15u);  // 10 pending + the 5 most recent given up
+  size_t pending = 0;
+  for (const auto& d : all) pending += d.status == Delivery::Status::pending;
+  EXPECT_EQ(pending, 10u);
+  EXPECT_EQ(all.back().transition.at_s, clock.now_s() + 99);  // the newest are the ones kept
+  EXPECT_NE(all.front().attempts.at(0).error.find("more than 10 deliveries pending"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace edgeml::alerts
