@@ -50,10 +50,13 @@ struct TestPki {
 
 class SmtpServer {
  public:
-  SmtpServer(const TestPki& pki, bool tls, int fail_first = 0) : out_(pki.dir / "out") {
+  // tls: a certificate, STARTTLS required, AUTH required. implicit_tls: TLS from the first byte instead (smtps://).
+  SmtpServer(const TestPki& pki, bool tls, int fail_first = 0, bool implicit_tls = false)
+      : out_(pki.dir / "out"), scheme_(implicit_tls ? "smtps" : "smtp") {
     std::vector<std::string> argv = {EDGEML_PYTHON3, std::string(EDGEML_SOURCE_DIR) + "/tests/alerts/smtp_server.py",
                                      "--out",        out_.string(),
                                      "--fail-first", std::to_string(fail_first)};
+    if (implicit_tls) argv.push_back("--implicit-tls");
     if (tls) {
       for (std::string a :
            {std::string("--cert"), (pki.dir / "server.pem").string(), std::string("--key"),
@@ -61,13 +64,13 @@ class SmtpServer {
         argv.push_back(a);
     }
     process_ = std::make_unique<testing::ChildProcess>(argv);
-    std::string line = process_->wait_for_line("listening on smtp://", std::chrono::seconds(30));
+    std::string line = process_->wait_for_line("listening on " + scheme_ + "://", std::chrono::seconds(30));
     std::smatch m;
-    if (!std::regex_search(line, m, std::regex(R"(smtp://127\.0\.0\.1:(\d+))"))) throw std::runtime_error(line);
+    if (!std::regex_search(line, m, std::regex(R"(://127\.0\.0\.1:(\d+))"))) throw std::runtime_error(line);
     port_ = std::stoi(m[1]);
   }
   ~SmtpServer() { process_->terminate(); }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
   std::vector<json> messages() const {
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(out_))
@@ -80,6 +83,7 @@ class SmtpServer {
 
  private:
   fs::path out_;
+  std::string scheme_;
   std::unique_ptr<testing::ChildProcess> process_;
   int port_ = 0;
 };
@@ -171,6 +175,18 @@ TEST(SmtpDelivery, SendsOverStartTlsWithLoginAndTheFieldsInTheMessage) {
   std::string second = messages[1]["data"];
   EXPECT_NE(second.find("Subject: [RESOLVED] hot on edge-1\r\n"), std::string::npos) << second;
   EXPECT_NE(second.find("Time: 2023-11-14T22:15:20Z\r\n"), std::string::npos) << second;
+}
+
+TEST(SmtpDelivery, SmtpsSpeaksTlsFromTheFirstByte) {
+  TestPki pki;
+  SmtpServer server(pki, true, 0, /*implicit_tls=*/true);
+  Queue q(*smtp_settings_from_env(env_of(good_env(server, pki))));
+  Delivery d = q.deliver_once(firing_transition());
+  ASSERT_EQ(d.status, Delivery::Status::delivered) << (d.attempts.empty() ? "" : d.attempts.back().error);
+  auto messages = server.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0]["login"], kUser);
+  EXPECT_TRUE(messages[0]["authenticated"]);
 }
 
 TEST(SmtpDelivery, ATransient451IsRetriedAfterTheBackoff) {
