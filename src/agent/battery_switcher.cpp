@@ -52,6 +52,11 @@ std::optional<Switch> BatterySwitcher::on_sample(const telemetry::Snapshot& snap
   return decision;
 }
 
+void BatterySwitcher::set_policy(BatteryPolicy policy) {
+  std::lock_guard lock(mu_);
+  driver_ = BatteryPolicyDriver(std::move(policy));
+}
+
 bool BatterySwitcher::paused() const {
   std::lock_guard lock(mu_);
   return pause_ != nullptr;

@@ -27,6 +27,10 @@ class BatterySwitcher {
   // applied, if any (a failed one is not returned: it is in the events with its reason).
   std::optional<Switch> on_sample(const telemetry::Snapshot& snapshot, AgentFacts measured);
 
+  // A new policy (pushed by the controller): decisions start over under it; a pause it held is kept until the new
+  // policy decides otherwise.
+  void set_policy(BatteryPolicy policy);
+
   bool paused() const;
   // The driver's view ("policy", "rule_in_force", "battery_percent", "reason", "waiting", "variants_by_energy",
   // "events") plus "paused".

@@ -79,6 +79,13 @@ TEST(BatterySwitcher, TheActiveVariantFollowsTheChargeThroughTheRealActivationPa
   EXPECT_EQ(status["events"].size(), 5u);
   EXPECT_EQ(status["events"][2]["event"], "pause");
   EXPECT_EQ(status["events"][2]["reason"], "battery 20% (on battery) at or below 20%, so: rule 3 (pause)");
+
+  // The controller pushes a policy that keeps the large model only above 70%: at 62% the agent steps down.
+  sw.set_policy(parse_battery_policy(nlohmann::json::parse(
+      R"({"rules": [{"battery_above": 70, "model": "large"}, {"model": "small"}], "hysteresis_pct": 5})")));
+  c.charge(sw, 62);
+  EXPECT_EQ(c.active(), "small");
+  EXPECT_EQ(sw.status_json()["policy"]["rules"][0]["battery_above"], 70);
 }
 
 TEST(BatterySwitcher, AVariantThatFailsItsHealthCheckLeavesTheCurrentOneActive) {
