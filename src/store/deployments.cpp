@@ -23,7 +23,8 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("sha256", &D::sha256),
                                           column("artifact_file", &D::artifact_file),
                                           column("artifact_source", &D::artifact_source),
-                                          column("predicted_per_inference_mj", &D::predicted_per_inference_mj)});
+                                          column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
+                                          column("weights", &D::weights)});
   return t;
 }
 

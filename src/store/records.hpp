@@ -32,6 +32,7 @@ struct DeploymentRecord {
   bool forced = false;
   std::string sha256, artifact_file, artifact_source;
   std::optional<double> predicted_per_inference_mj;  // from the predictor, for the measured-vs-predicted comparison
+  std::string weights;  // the artifact's weights: placeholder | file | "" (unknown); schema version 5
 };
 
 struct StepRecord {
@@ -49,6 +50,19 @@ struct TelemetrySample {
   std::optional<double> storage_ratio;                    // used share of the agent's state file system
   std::optional<double> inference_rate, inference_p50_s;  // the agent's continuous loop (per s; seconds)
   bool downsampled = false;                               // a per-minute average made by retention
+  // The agent's energy definitions (schema version 5): idle power between inferences, the share of time the loop
+  // runs inferences, and energy per hour at the current rate. energy_per_inference_j above is the gross figure.
+  std::optional<double> idle_power_w, duty_cycle, energy_per_hour_mwh;
+};
+
+// A catalog row measured elsewhere (an agent's post-deploy window, POST /api/catalog/rows), kept so it survives a
+// restart. `record` is the row as catalog::row_record writes it (one JSON object); the store does not read it.
+struct CatalogRowRecord {
+  long long id = 0;
+  std::string device_type;
+  std::string origin;  // fleet | api
+  std::string record;
+  double added_at = 0;
 };
 
 }  // namespace edgeml::store
