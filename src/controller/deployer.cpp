@@ -6,7 +6,9 @@
 #include "common/log.hpp"
 #include "common/strings.hpp"
 #include "controller/agent_client.hpp"
+#include "controller/artifact_availability.hpp"
 #include "controller/artifact_resolver.hpp"
+#include "controller/catalog_service.hpp"
 #include "controller/energy_gate.hpp"
 #include "onnx/inspector.hpp"
 
@@ -59,14 +61,12 @@ class Deployer::Run {
   double step_start_ = 0, step_mono_ = 0;
 };
 
-Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
-                   const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources,
-                   const Clock& clock, DeploySettings settings)
+Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, CatalogService& catalog,
+                   std::vector<fetch::ModelSource> sources, const Clock& clock, DeploySettings settings)
     : db_(db),
       store_(store),
       events_(events),
       catalog_(catalog),
-      predictors_(predictors),
       sources_(std::move(sources)),
       clock_(clock),
       settings_(settings) {}
@@ -117,7 +117,7 @@ void Deployer::wait(long long rollout_id) {
 void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
   std::vector<std::unique_ptr<Run>> runs;
   for (auto id : rollout.deployment_ids) runs.push_back(std::make_unique<Run>(*this, id));
-  std::optional<ResolvedArtifact> artifact;
+  std::optional<ResolvedArtifact> artifact = plan.resolved;
   std::string artifact_error;
   auto get_artifact = [&] {
     if (artifact || !artifact_error.empty()) return;
@@ -128,28 +128,31 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
     }
   };
   try {
+    // The catalog and predictors as they are now: rows arriving meanwhile do not change this rollout's figures.
+    const auto catalog = catalog_.snapshot();
+    const auto predictors = catalog_.predictors();
     // 1. Energy gate, for every device before anything moves: one device over budget stops the whole rollout.
     bool any_rejected = false;
     std::vector<std::string> gate_errors(runs.size());
     for (size_t i = 0; i < runs.size(); ++i) {
       auto& run = *runs[i];
       run.begin_step("energy_gate");
-      auto e = measured_energy(catalog_, plan.model_name, run.rec.device_type);
+      auto e = measured_energy(*catalog, plan.model_name, run.rec.device_type);
       if (!e) {
         get_artifact();
         if (artifact) {
-          e = predicted_energy(predictors_, onnx::inspect_file(store_.path_of(artifact->artifact.file)),
+          e = predicted_energy(predictors.get(), onnx::inspect_file(store_.path_of(artifact->artifact.file)),
                                run.rec.device_type);
         } else {
           e = EnergyFigure{std::nullopt, "unavailable", artifact_error, std::nullopt};
         }
       }
-      auto decision = decide(*e, plan.max_energy, plan.force);
+      auto decision = decide(*e, plan.max_energy, plan.force, settings_.unknown_energy);
       run.rec.energy_mwh = e->mwh;
       run.rec.energy_source = e->source;
       run.rec.predicted_per_inference_mj = e->per_inference_mj;
       run.save();
-      run.end_step(decision.allowed ? "passed" : "rejected", decision.reason + "; " + e->reason);
+      run.end_step(decision.outcome, decision.reason + "; " + e->reason);
       if (!decision.allowed) {
         any_rejected = true;
         gate_errors[i] = decision.reason;
@@ -173,10 +176,12 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
         run->rec.sha256 = artifact->artifact.sha256;
         run->rec.artifact_file = artifact->artifact.file;
         run->rec.artifact_source = artifact->origin == "zoo" ? "zoo (" + artifact->note + ")" : artifact->origin;
+        run->rec.weights = artifact->weights;
         run->save();
         run->end_step("passed", artifact->origin + ": " + artifact->artifact.file + " " +
                                     std::to_string(artifact->artifact.size) + " bytes, sha256 " +
-                                    artifact->artifact.sha256 + " (" + artifact->note + ")");
+                                    artifact->artifact.sha256 + " (" + artifact->note + "); " +
+                                    weights_note(artifact->weights));
       }
       // 3-5. Each device in turn; the rollout stops after max_failures failed devices.
       int failures = 0;
@@ -186,7 +191,7 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
           run.finish("skipped", "rollout stopped after " + std::to_string(failures) + " failed device(s)");
           continue;
         }
-        if (!deploy_one(run, plan, plan.devices[i], artifact->artifact, artifact->origin)) ++failures;
+        if (!deploy_one(run, plan, plan.devices[i], artifact->artifact, artifact->weights)) ++failures;
       }
     }
   } catch (const std::exception& e) {
@@ -200,7 +205,7 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
 }
 
 bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
-                          const std::string& origin) {
+                          const std::string& weights) {
   auto stopping = [&] {
     std::lock_guard lock(mu_);
     return stopping_;
@@ -210,9 +215,11 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     // 3. The agent pulls the file from our store and verifies its sha256.
     run.begin_step("transfer");
     std::string url = plan.base_url + "/models/" + artifact.file;
-    auto accepted = agent.post(
-        "/deploy",
-        {{"model_name", plan.model_name}, {"model_url", url}, {"sha256", artifact.sha256}, {"size", artifact.size}});
+    nlohmann::json request{
+        {"model_name", plan.model_name}, {"model_url", url}, {"sha256", artifact.sha256}, {"size", artifact.size}};
+    if (!weights.empty()) request["weights"] = weights;  // the agent keeps it with the model and shows it in /status
+    if (!plan.preprocess.empty()) request["preprocess"] = plan.preprocess;
+    auto accepted = agent.post("/deploy", request);
     if (accepted.status != 202 && accepted.status != 200) {
       run.finish("failed", "the agent refused the deployment: " + accepted.error_text());
       return false;
@@ -269,7 +276,8 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
       return false;
     }
     run.end_step("passed", "active on " + active.value("backend", std::string("?")) + ", loaded in " +
-                               format_number(active.value("load_s", 0.0), 3) + " s");
+                               format_number(active.value("load_s", 0.0), 3) + " s" +
+                               (weights == kWeightsPlaceholder ? "; running placeholder weights" : ""));
     // 4. Health: the agent's own check ran at activation; here its runtime must report the model running.
     run.begin_step("health_check");
     auto health = agent.get("/status").body;
@@ -284,6 +292,12 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     run.end_step("passed", "runtime running; inference loop " +
                                std::string(loop.value("running", false) ? "running" : "not running") + " at " +
                                format_number(loop.value("hz", 0.0), 2) + " Hz");
+    // 5. The device measures what it now runs; the catalog learns from it (never fails the deployment).
+    if (settings_.window.enabled() && plan.benchmark_window) {
+      run.begin_step("benchmark_window");
+      auto w = collect_post_deploy_window(device, settings_.window, catalog_);
+      run.end_step(w.status, w.detail);
+    }
     run.finish("succeeded");
     return true;
   } catch (const AgentUnreachable& e) {

@@ -25,7 +25,10 @@ TelemetrySample sample_from_agent_json(long long device_id, double t, const nloh
   s.memory_ratio = number_at(j, ptr("/memory/used_ratio"));
   s.temp_c = number_at(j, ptr("/thermal/max_celsius"));
   s.power_w = number_at(j, ptr("/power/total_watts"));
-  s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));
+  s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));  // the gross figure
+  s.idle_power_w = number_at(j, ptr("/energy_model/idle_power_w"));
+  s.duty_cycle = number_at(j, ptr("/energy_model/duty_cycle"));
+  s.energy_per_hour_mwh = number_at(j, ptr("/energy_model/energy_per_hour_mwh"));
   s.storage_ratio = number_at(j, ptr("/storage/used_ratio"));
   s.inference_rate = number_at(j, ptr("/inference/throughput_per_s"));
   s.inference_p50_s = number_at(j, ptr("/inference/latency_p50_s"));

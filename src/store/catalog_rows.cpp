@@ -4,10 +4,10 @@ namespace edgeml::store {
 
 const Table<CatalogRowRecord>& catalog_rows_table() {
   using R = CatalogRowRecord;
-  static const Table<R> t("catalog_rows", {id_column(&R::id), column("device_type", &R::device_type, "NOT NULL"),
-                                           column("origin", &R::origin, "NOT NULL"),
-                                           column("record", &R::record, "NOT NULL"),
-                                           column("added_at", &R::added_at, "NOT NULL")});
+  static const Table<R> t(
+      "catalog_rows",
+      {id_column(&R::id), column("device_type", &R::device_type, "NOT NULL"), column("origin", &R::origin, "NOT NULL"),
+       column("record", &R::record, "NOT NULL"), column("added_at", &R::added_at, "NOT NULL")});
   return t;
 }
 
@@ -30,7 +30,8 @@ std::vector<CatalogRowRecord> CatalogRowStore::all() {
 }
 
 long long CatalogRowStore::count() {
-  return db_.read<long long>([](Connection& c) { return c.query("SELECT COUNT(*) FROM catalog_rows").at(0).integer(0); });
+  return db_.read<long long>(
+      [](Connection& c) { return c.query("SELECT COUNT(*) FROM catalog_rows").at(0).integer(0); });
 }
 
 }  // namespace edgeml::store
