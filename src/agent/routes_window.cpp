@@ -59,9 +59,9 @@ void add_window_routes(http::Router& router, AgentParts& p) {
                static std::mutex one_window;
                std::unique_lock lock(one_window, std::try_to_lock);
                if (!lock.owns_lock()) throw Error(ErrorKind::conflict, "a benchmark window is already running");
-               http::reply_json(res, run_post_deploy_window(call.request, p.host, p.store, p.loop, p.telemetry,
-                                                            p.device, p.options, p.clock, call.device_type,
-                                                            [&p] { return p.critical.check(); }));
+               http::reply_json(
+                   res, run_post_deploy_window(call.request, p.host, p.store, p.loop, p.telemetry, p.device, p.options,
+                                               p.clock, call.device_type, [&p] { return p.critical.check(); }));
              });
 
   router.add({.method = "POST",

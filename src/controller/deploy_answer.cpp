@@ -26,10 +26,9 @@ nlohmann::json deploy_answer(const store::DeploymentRecord& rec, const std::vect
   j["success"] = rec.status == "succeeded";
   j["deployment_status"] = rec.status;
   j["status"] = rec.status == "succeeded" ? "success" : rec.status;
-  const std::string message =
-      rec.status == "succeeded"
-          ? "model " + rec.model_name + " is active on " + rec.device_name + " (sha256 " + rec.sha256 + ")"
-          : rec.error;
+  const std::string message = rec.status == "succeeded" ? "model " + rec.model_name + " is active on " +
+                                                              rec.device_name + " (sha256 " + rec.sha256 + ")"
+                                                        : rec.error;
   j["message"] = message;
   j["predicted_energy"] = opt(rec.energy_mwh);
   j["energy_budget_mwh"] = opt(rec.max_energy);
@@ -46,8 +45,8 @@ nlohmann::json deploy_answer(const store::DeploymentRecord& rec, const std::vect
                           : nlohmann::json();
   if (gate && gate->status == "skipped" && rec.max_energy && !rec.energy_mwh &&
       unknown_energy == UnknownEnergyPolicy::warn)
-    warnings.push_back("energy unknown on " + rec.device_type + ": the budget of " +
-                       format_number(*rec.max_energy, 3) + " mWh was not checked (energy_gate.detail says why)");
+    warnings.push_back("energy unknown on " + rec.device_type + ": the budget of " + format_number(*rec.max_energy, 3) +
+                       " mWh was not checked (energy_gate.detail says why)");
   j["weights"] = rec.weights.empty() ? nlohmann::json() : nlohmann::json(rec.weights);
   j["weights_note"] = weights_note(rec.weights);
   if (rec.weights == kWeightsPlaceholder) warnings.push_back(weights_note(rec.weights));

@@ -11,7 +11,7 @@ nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*
 }  // namespace
 
 nlohmann::json energy_compare_row(const store::Device& d, const store::DeploymentRecord& dep,
-                                   const std::optional<store::TelemetrySample>& m) {
+                                  const std::optional<store::TelemetrySample>& m) {
   nlohmann::json row{{"device_id", d.id},
                      {"device", d.name},
                      {"device_type", d.device_type},
@@ -25,12 +25,9 @@ nlohmann::json energy_compare_row(const store::Device& d, const store::Deploymen
     const double mj = *m->energy_per_inference_j * 1000.0;
     row["measured_per_inference_mj"] = mj;
     row["measured_at"] = m->t;
-    row["measured"] = {{"gross_energy_per_inference_mj", mj},
-                       {"idle_power_w", opt(m->idle_power_w)},
-                       {"duty_cycle", opt(m->duty_cycle)},
-                       {"energy_per_hour_mwh", opt(m->energy_per_hour_mwh)},
-                       {"power_w", opt(m->power_w)},
-                       {"definition", kGrossDefinition}};
+    row["measured"] = {{"gross_energy_per_inference_mj", mj}, {"idle_power_w", opt(m->idle_power_w)},
+                       {"duty_cycle", opt(m->duty_cycle)},    {"energy_per_hour_mwh", opt(m->energy_per_hour_mwh)},
+                       {"power_w", opt(m->power_w)},          {"definition", kGrossDefinition}};
   } else {
     row["measured_per_inference_mj"] = nullptr;
     row["measured_unavailable"] = "no telemetry sample with energy per inference for " + dep.model_name +
@@ -92,8 +89,8 @@ std::string energy_metrics_text(store::Store& db) {
          &S::energy_per_inference_j, 1000.0);
   family("edgeml_device_idle_power_watts", "Device power between inferences, as the device last reported it.",
          &S::idle_power_w, 1.0);
-  family("edgeml_device_duty_cycle_ratio", "Share of time the device's inference loop runs inferences.",
-         &S::duty_cycle, 1.0);
+  family("edgeml_device_duty_cycle_ratio", "Share of time the device's inference loop runs inferences.", &S::duty_cycle,
+         1.0);
   family("edgeml_device_energy_per_hour_milliwatt_hours", "Device energy per hour at its current rate.",
          &S::energy_per_hour_mwh, 1.0);
   return out.str();

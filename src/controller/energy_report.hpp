@@ -21,7 +21,7 @@ inline constexpr const char* kGrossDefinition =
 // One device's comparison row (deployment = its last successful deploy; sample = the newest telemetry sample of that
 // model with an energy figure, if any).
 nlohmann::json energy_compare_row(const store::Device& device, const store::DeploymentRecord& deployment,
-                                   const std::optional<store::TelemetrySample>& sample);
+                                  const std::optional<store::TelemetrySample>& sample);
 // {"success", "count", "definition", "devices": [...]} over every registered device that runs a deployed model.
 nlohmann::json energy_compare(store::Store& db);
 // Prometheus text: edgeml_device_gross_energy_per_inference_millijoules, _idle_power_watts, _duty_cycle_ratio,

@@ -51,7 +51,8 @@ WindowOutcome collect_post_deploy_window(const store::Device& device, const Wind
               format_number(window.value("seconds", 0.0), 2) + " s, energy from " +
               window.value("energy_source", std::string("?"));
     if (!result.device_types.empty()) detail += "; predictors of " + device.device_type + " recalibrating";
-    return {"passed", detail,
+    return {"passed",
+            detail,
             {{"added", result.added},
              {"clean", result.clean},
              {"flagged", result.flagged},

@@ -162,9 +162,9 @@ void register_artifact_routes(ControllerApp& app, http::Router& router) {
               .open_sink = upload_sink(app)},
              [&app](http::Request& req, http::Response& res) {
                auto& up = finished_upload(req);
-               std::string device = app.resolve_device(up.field("device_type"));
                auto inspected = inspect_upload(up, "cannot analyze");
-               refuse_unrunnable(up, inspected);
+               refuse_unrunnable(up, inspected);  // what is wrong with the file comes before the device type
+               std::string device = app.resolve_device(up.field("device_type"));
                auto j = onnx::inspect_to_json(inspected);
                j["success"] = true;
                j["file_name"] = up.file_name();

@@ -27,9 +27,9 @@ struct FixtureAgent {
   explicit FixtureAgent(const std::string& fixture) {
     fs::copy(std::string(EDGEML_FIXTURES_DIR) + "/" + fixture, dir.path / "nano", fs::copy_options::recursive);
     agent = std::make_unique<AgentProcess>(
-        dir.path / "state", std::vector<std::string>{"--sysfs-root", (dir.path / "nano/sys").string(), "--procfs-root",
-                                                     (dir.path / "nano/proc").string(), "--telemetry-hz", "10",
-                                                     "--infer-hz", "20"});
+        dir.path / "state",
+        std::vector<std::string>{"--sysfs-root", (dir.path / "nano/sys").string(), "--procfs-root",
+                                 (dir.path / "nano/proc").string(), "--telemetry-hz", "10", "--infer-hz", "20"});
   }
   json post(const std::string& path, const json& body, int expect_status) {
     auto r = agent->client().Post(path, body.dump(), "application/json");

@@ -26,9 +26,14 @@ namespace {
 // A Jetson-schema row as an API client would post it: 500 inferences of latency_s at power_w.
 nlohmann::json jetson_row(const std::string& model, double latency_s, double power_w) {
   const double energy_mwh = power_w * latency_s * 500 / 3.6;
-  return {{"model", model},           {"params_m", 2.5},         {"gflops", 0.12},
-          {"gmacs", 0.06},            {"size_mb", 10.0},         {"iterations_per_measurement", 500},
-          {"latency_avg_s", latency_s}, {"energy_avg_mwh", energy_mwh}};
+  return {{"model", model},
+          {"params_m", 2.5},
+          {"gflops", 0.12},
+          {"gmacs", 0.06},
+          {"size_mb", 10.0},
+          {"iterations_per_measurement", 500},
+          {"latency_avg_s", latency_s},
+          {"energy_avg_mwh", energy_mwh}};
 }
 
 catalog::Provenance origin(const char* o) {

@@ -28,13 +28,15 @@ const char* kTotalRail = "sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0/in_pow
 // A Jetson Nano fixture tree of this test's own, so its power can change.
 struct NanoTree {
   TempDir dir{"energy-nano"};
-  NanoTree() { fs::copy(fs::path(EDGEML_FIXTURES_DIR) / "jetson_nano_l4t32", dir.path / "tree", fs::copy_options::recursive); }
+  NanoTree() {
+    fs::copy(fs::path(EDGEML_FIXTURES_DIR) / "jetson_nano_l4t32", dir.path / "tree", fs::copy_options::recursive);
+  }
   void set_power_mw(int mw) { write_file_atomic(dir.path / "tree" / kTotalRail, std::to_string(mw) + "\n"); }
   std::unique_ptr<Service> agent(const fs::path& state) {
-    return std::make_unique<Service>(std::vector<std::string>{
-        edgeml::testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state", state.string(), "--sysfs-root",
-        (dir.path / "tree/sys").string(), "--procfs-root", (dir.path / "tree/proc").string(), "--infer-hz", "20",
-        "--telemetry-hz", "10"});
+    return std::make_unique<Service>(
+        std::vector<std::string>{edgeml::testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state",
+                                 state.string(), "--sysfs-root", (dir.path / "tree/sys").string(), "--procfs-root",
+                                 (dir.path / "tree/proc").string(), "--infer-hz", "20", "--telemetry-hz", "10"});
   }
 };
 
@@ -60,8 +62,9 @@ json rows_from_catalog(const Service& c, const std::string& device_type, size_t 
   for (const auto& m : all["models"]) {
     if (rows.size() == n) break;
     if (m["source"] != "file" || !m["flags"].empty()) continue;
-    json r{{"model", m["model"]},   {"params_m", m["params_m"]}, {"gflops", m["gflops"]},
-           {"gmacs", m["gmacs"]},   {"size_mb", m["size_mb"]},   {"energy_avg_mwh", m["energy_mwh"].get<double>() * scale}};
+    json r{{"model", m["model"]},     {"params_m", m["params_m"]},
+           {"gflops", m["gflops"]},   {"gmacs", m["gmacs"]},
+           {"size_mb", m["size_mb"]}, {"energy_avg_mwh", m["energy_mwh"].get<double>() * scale}};
     if (m["duration_avg_s"].is_number()) {
       r["duration_avg_s"] = m["duration_avg_s"];
     } else {
@@ -95,10 +98,11 @@ TEST(CatalogEnergyE2E, TheFleetFeedsTheCatalogAndThePredictorsFollow) {
   auto agent = nano.agent(agent_state.path);
   auto state = controller_state("e2e-energy", true);
   auto controller = start_controller(state, {"--window-seconds", "1", "--poll-interval", "0.3"});
-  ASSERT_EQ(controller
-                ->post("/api/devices", {{"name", "nano"}, {"address", agent->address()}, {"device_type", "jetson_nano"}})
-                .status,
-            201);
+  ASSERT_EQ(
+      controller
+          ->post("/api/devices", {{"name", "nano"}, {"address", agent->address()}, {"device_type", "jetson_nano"}})
+          .status,
+      201);
 
   // 1. A deploy ends with the benchmark window: a fleet row with provenance, at the power the rail shows now.
   auto first = controller->post("/api/deploy", {{"device", "nano"}, {"model_name", "mobilenetv3_small_075"}});
@@ -138,9 +142,10 @@ TEST(CatalogEnergyE2E, TheFleetFeedsTheCatalogAndThePredictorsFollow) {
   // The deploy priced mobilenetv2_050 from the catalog per inference (the Jetson schema knows N): like for like.
   EXPECT_TRUE(d["error_pct"].is_number()) << d.dump(2);
   auto metrics = controller->get("/metrics").raw;
-  EXPECT_NE(metrics.find("edgeml_device_idle_power_watts{device=\"nano\",device_type=\"jetson_nano\",model=\"mobilenetv2_"
-                         "050\"} 7"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.find("edgeml_device_idle_power_watts{device=\"nano\",device_type=\"jetson_nano\",model=\"mobilenetv2_"
+                   "050\"} 7"),
+      std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("edgeml_device_gross_energy_per_inference_millijoules{device=\"nano\""), std::string::npos);
   EXPECT_NE(metrics.find("edgeml_catalog_rows_by_source{device_type=\"jetson_nano\",source=\"fleet\"} 2"),
@@ -168,38 +173,44 @@ TEST(CatalogEnergyE2E, TheFleetFeedsTheCatalogAndThePredictorsFollow) {
 
   // 4. A new device type with a few rows of its own borrows another's power model, and says so.
   const long long builds2 = after["build"]["builds"];
-  auto orin = controller->post(
-      "/api/catalog/rows", {{"device_type", "orin_nx"}, {"rows", rows_from_catalog(*controller, "rpi5", 6, 0.8)}});
+  auto orin = controller->post("/api/catalog/rows",
+                               {{"device_type", "orin_nx"}, {"rows", rows_from_catalog(*controller, "rpi5", 6, 0.8)}});
   ASSERT_EQ(orin.status, 201) << orin.raw;
   EXPECT_EQ(orin.body["clean"], 6) << orin.raw;
   // The same rows as a CSV upload: one more row, read by column name.
-  std::string csv = "model,params_m,gflops,gmacs,size_mb,energy_avg_mwh,duration_avg_s\n"
-                    "csv_net,3.5,0.6,0.3,14,20.5,18.2\n";
+  std::string csv =
+      "model,params_m,gflops,gmacs,size_mb,energy_avg_mwh,duration_avg_s\n"
+      "csv_net,3.5,0.6,0.3,14,20.5,18.2\n";
   auto from_csv = controller->post_raw("/api/catalog/rows?device_type=orin_nx", csv, "text/csv");
   ASSERT_EQ(from_csv.status, 201) << from_csv.raw;
   auto borrowed = predictors_after(*controller, builds2);
   const auto& orin_pred = borrowed["predictors"]["orin_nx"];
   ASSERT_TRUE(orin_pred["per_run"].is_object()) << orin_pred.dump(2);
   EXPECT_FALSE(orin_pred["per_run"]["borrowed_from"].is_null()) << orin_pred.dump(2);
-  auto predict = controller->post("/api/predict-energy?device_type=orin_nx",
-                                  {{"params_m", 3.5}, {"gflops", 0.6}, {"gmacs", 0.3}, {"size_mb", 14}, {"duration_avg_s", 18}});
+  auto predict =
+      controller->post("/api/predict-energy?device_type=orin_nx",
+                       {{"params_m", 3.5}, {"gflops", 0.6}, {"gmacs", 0.3}, {"size_mb", 14}, {"duration_avg_s", 18}});
   ASSERT_EQ(predict.status, 200) << predict.raw;
   EXPECT_EQ(predict.body["device_type"], "orin_nx");
   EXPECT_EQ(predict.body["device_type_from"], "query");
   EXPECT_FALSE(predict.body["borrowed_from"].is_null()) << predict.raw;
   EXPECT_EQ(predict.body["ci_lower_mwh"], predict.body["confidence_interval"][0]);
   EXPECT_EQ(predict.body["ci_upper_mwh"], predict.body["confidence_interval"][1]);
-  auto batch = controller->post("/api/predict-energy",
-                                {{"device_type", "orin_nx"},
-                                 {"models", {{{"params_m", 3.5}, {"gflops", 0.6}, {"gmacs", 0.3}, {"size_mb", 14},
-                                              {"duration_avg_s", 18}, {"model_name", "x"}}}}});
+  auto batch = controller->post("/api/predict-energy", {{"device_type", "orin_nx"},
+                                                        {"models",
+                                                         {{{"params_m", 3.5},
+                                                           {"gflops", 0.6},
+                                                           {"gmacs", 0.3},
+                                                           {"size_mb", 14},
+                                                           {"duration_avg_s", 18},
+                                                           {"model_name", "x"}}}}});
   ASSERT_EQ(batch.status, 200) << batch.raw;
   EXPECT_EQ(batch.body["predictions"][0]["device_type_from"], "batch");
   EXPECT_TRUE(batch.body["predictions"][0]["energy_per_inference_mj"].is_null()) << "a run of unknown length";
 
   // Bad rows are refused naming the field; nothing is added.
-  auto bad = controller->post("/api/catalog/rows",
-                              {{"device_type", "orin_nx"}, {"rows", {{{"model", "x"}, {"watts", 3}}}}});
+  auto bad =
+      controller->post("/api/catalog/rows", {{"device_type", "orin_nx"}, {"rows", {{{"model", "x"}, {"watts", 3}}}}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["field"], "rows[0].watts") << bad.raw;
   EXPECT_EQ(controller->post("/api/catalog/rows", {{"device_type", "orin_nx"}, {"rows", json::array()}}).status, 400);
@@ -244,8 +255,8 @@ TEST(CatalogEnergyE2E, GateOutcomesAndUnknownModels) {
   auto gate = [](const Reply& r) { return r.body["energy_gate"]["outcome"].get<std::string>(); };
 
   // warn (the default): the README's example goes through without force; the gate step is skipped, with a warning.
-  auto readme = warn->post("/api/deploy",
-                           {{"bbb_ip", agent->address()}, {"model_name", "mobilenetv3_small_075"}, {"max_energy", 100}});
+  auto readme = warn->post(
+      "/api/deploy", {{"bbb_ip", agent->address()}, {"model_name", "mobilenetv3_small_075"}, {"max_energy", 100}});
   ASSERT_EQ(readme.status, 200) << readme.raw;
   EXPECT_EQ(gate(readme), "skipped");
   bool warned = false;
@@ -259,46 +270,59 @@ TEST(CatalogEnergyE2E, GateOutcomesAndUnknownModels) {
   EXPECT_EQ(readme.body["energy_budget_mwh"], 100);
 
   // A figure known (a row posted for test_board): passed within budget, rejected over it, forced with force.
-  ASSERT_EQ(warn->post("/api/catalog/rows",
-                       {{"device_type", "test_board"},
-                        {"rows",
-                         {{{"model", "mobilenetv3_small_075"}, {"params_m", 2.0}, {"gflops", 0.1}, {"gmacs", 0.05},
-                           {"size_mb", 8.0}, {"iterations_per_measurement", 100}, {"latency_avg_s", 0.01},
-                           {"energy_avg_mwh", 10}}}}})
+  ASSERT_EQ(warn->post("/api/catalog/rows", {{"device_type", "test_board"},
+                                             {"rows",
+                                              {{{"model", "mobilenetv3_small_075"},
+                                                {"params_m", 2.0},
+                                                {"gflops", 0.1},
+                                                {"gmacs", 0.05},
+                                                {"size_mb", 8.0},
+                                                {"iterations_per_measurement", 100},
+                                                {"latency_avg_s", 0.01},
+                                                {"energy_avg_mwh", 10}}}}})
                 .status,
             201);
-  auto passed = warn->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv3_small_075"},
-                                           {"max_energy", 100}, {"benchmark_window", false}});
+  auto passed = warn->post(
+      "/api/deploy",
+      {{"device", "board"}, {"model_name", "mobilenetv3_small_075"}, {"max_energy", 100}, {"benchmark_window", false}});
   EXPECT_EQ(passed.status, 200) << passed.raw;
   EXPECT_EQ(gate(passed), "passed");
   EXPECT_TRUE(passed.body["warnings"].size() == 1u) << "only the placeholder weights" << passed.body["warnings"];
   EXPECT_EQ(step(passed.body, "benchmark_window"), nullptr) << "benchmark_window: false";
-  auto rejected = warn->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv3_small_075"},
-                                             {"max_energy", 5}});
+  auto rejected =
+      warn->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv3_small_075"}, {"max_energy", 5}});
   EXPECT_EQ(rejected.status, 409) << rejected.raw;
   EXPECT_EQ(gate(rejected), "rejected");
   EXPECT_EQ(rejected.body["model_energy"], 10);
-  auto forced = warn->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv3_small_075"},
-                                           {"max_energy", 5}, {"force", true}, {"benchmark_window", false}});
+  auto forced = warn->post("/api/deploy", {{"device", "board"},
+                                           {"model_name", "mobilenetv3_small_075"},
+                                           {"max_energy", 5},
+                                           {"force", true},
+                                           {"benchmark_window", false}});
   EXPECT_EQ(forced.status, 200) << forced.raw;
   EXPECT_EQ(gate(forced), "forced");
 
   // refuse: unknown energy with a budget is rejected, unless forced.
-  auto refused = refuse->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv2_050"},
-                                              {"max_energy", 100}});
+  auto refused =
+      refuse->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv2_050"}, {"max_energy", 100}});
   EXPECT_EQ(refused.status, 409) << refused.raw;
   EXPECT_EQ(gate(refused), "rejected");
-  auto overridden = refuse->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv2_050"},
-                                                 {"max_energy", 100}, {"force", true}, {"benchmark_window", false}});
+  auto overridden = refuse->post("/api/deploy", {{"device", "board"},
+                                                 {"model_name", "mobilenetv2_050"},
+                                                 {"max_energy", 100},
+                                                 {"force", true},
+                                                 {"benchmark_window", false}});
   EXPECT_EQ(overridden.status, 200) << overridden.raw;
   EXPECT_EQ(gate(overridden), "forced");
 
   // allow: skipped, no warning about energy.
-  auto allowed = allow->post("/api/deploy", {{"device", "board"}, {"model_name", "mobilenetv2_050"},
-                                             {"max_energy", 100}, {"benchmark_window", false}});
+  auto allowed = allow->post(
+      "/api/deploy",
+      {{"device", "board"}, {"model_name", "mobilenetv2_050"}, {"max_energy", 100}, {"benchmark_window", false}});
   EXPECT_EQ(allowed.status, 200) << allowed.raw;
   EXPECT_EQ(gate(allowed), "skipped");
-  for (const auto& w : allowed.body["warnings"]) EXPECT_EQ(w.get<std::string>().find("energy unknown"), std::string::npos);
+  for (const auto& w : allowed.body["warnings"])
+    EXPECT_EQ(w.get<std::string>().find("energy unknown"), std::string::npos);
 
   // An unknown model answers 404 before any gate (even one that would refuse), and nothing is recorded.
   for (auto* c : {warn.get(), refuse.get()}) {

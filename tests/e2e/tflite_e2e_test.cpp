@@ -10,6 +10,7 @@
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "deploy_support.hpp"
+#include "tflite_builder.hpp"
 
 using namespace edgeml;
 using namespace edgeml::deploy_test;
@@ -47,8 +48,8 @@ class TfliteE2E : public ::testing::Test {
     ort = start_agent("bare_vm", ort_dir.path, {"--backend", "ort"});
     opencv = start_agent("bare_vm", opencv_dir.path, {"--backend", "opencv"});
     for (auto [name, agent] : {std::pair{"ort-box", ort.get()}, std::pair{"opencv-box", opencv.get()}}) {
-      auto r =
-          controller->post("/api/devices", {{"name", name}, {"address", agent->address()}, {"device_type", "edge_box"}});
+      auto r = controller->post("/api/devices",
+                                {{"name", name}, {"address", agent->address()}, {"device_type", "edge_box"}});
       ASSERT_EQ(r.status, 201) << r.raw;
     }
   }
@@ -71,6 +72,24 @@ TEST_F(TfliteE2E, SeedModelUploadedInspectedDeployedAndRightOnBothBackends) {
   EXPECT_EQ(garbage.status, 400) << garbage.raw;
   EXPECT_NE(garbage.body["error"].get<std::string>().find("not a model format we know"), std::string::npos)
       << garbage.raw;
+  // A well-formed TFLite file whose operator this build cannot translate: 422 naming it, for upload and analyze.
+  std::string floor_model;
+  {
+    tflite::testing::TfliteFileBuilder f;
+    const int x = f.tensor("x", {1, 4});
+    const int y = f.tensor("y", {1, 4});
+    f.op(8 /* FLOOR: not translated */, {x}, {y});
+    floor_model = f.finish({x}, {y});
+  }
+  for (const char* route : {"/api/models/upload", "/api/models/analyze"}) {
+    auto refused = upload(*controller, route, floor_model, "floor.tflite",
+                          {{"model_name", "floor", "", ""}, {"device_type", "edge_box", "", ""}});
+    EXPECT_EQ(refused.status, 422) << route << " " << refused.raw;
+    EXPECT_EQ(refused.body["field"], "file");
+    EXPECT_NE(refused.body["error"].get<std::string>().find("unsupported operators FLOOR"), std::string::npos)
+        << refused.raw;
+    EXPECT_EQ(refused.body["unsupported_ops"]["FLOOR"], 1) << refused.raw;
+  }
   auto listed = controller->get("/api/artifacts").body["artifacts"];
   EXPECT_EQ(listed.size(), 0u) << listed.dump();
 
@@ -87,17 +106,15 @@ TEST_F(TfliteE2E, SeedModelUploadedInspectedDeployedAndRightOnBothBackends) {
   EXPECT_EQ(up.body["weights"], "file");
 
   // Deploy to both agents: real weights, so no placeholder warning; the agents say what they run.
-  auto dep = controller->post("/api/deploy", {{"devices", {"ort-box", "opencv-box"}},
-                                              {"model_name", "mnv3_seed"},
-                                              {"max_energy", 100}});
+  auto dep = controller->post(
+      "/api/deploy", {{"devices", {"ort-box", "opencv-box"}}, {"model_name", "mnv3_seed"}, {"max_energy", 100}});
   ASSERT_EQ(dep.status, 200) << dep.raw << controller->log_tail();
   for (const auto& d : dep.body["deployments"]) {
     EXPECT_EQ(d["deployment_status"], "succeeded") << d.dump(2);
     EXPECT_EQ(d["weights"], "file");
     EXPECT_EQ(d["energy_gate"]["outcome"], "skipped") << "edge_box has no energy figure: warn lets it through";
     EXPECT_EQ(d["artifact"]["file"], "mnv3_seed.tflite");
-    for (const auto& w : d["warnings"])
-      EXPECT_EQ(w.get<std::string>().find("placeholder"), std::string::npos) << w;
+    for (const auto& w : d["warnings"]) EXPECT_EQ(w.get<std::string>().find("placeholder"), std::string::npos) << w;
   }
   std::set<std::string> backends;
   for (const Service* agent : {ort.get(), opencv.get()}) {
@@ -122,8 +139,8 @@ TEST_F(TfliteE2E, SeedModelUploadedInspectedDeployedAndRightOnBothBackends) {
   EXPECT_EQ(spec["convention"], "raw_0_255") << spec.dump();
   EXPECT_EQ(spec["source"], "deploy request (preprocess)") << spec.dump();
   EXPECT_GE(top1(*ort, "chelsea.png"), 281);
-  auto bad_pre = controller->post("/api/deploy",
-                                  {{"device", "ort-box"}, {"model_name", "mnv3_seed"}, {"preprocess", "../etc"}});
+  auto bad_pre =
+      controller->post("/api/deploy", {{"device", "ort-box"}, {"model_name", "mnv3_seed"}, {"preprocess", "../etc"}});
   EXPECT_EQ(bad_pre.status, 400) << bad_pre.raw;
   EXPECT_EQ(bad_pre.body["field"], "preprocess");
 
@@ -148,14 +165,15 @@ TEST_F(TfliteE2E, ModelRowsSayDeployableAndWeights) {
   ASSERT_EQ(upload(*controller, "/api/models/upload", tflite, "m.tflite", {{"model_name", "mnv3_seed", "", ""}}).status,
             201);
   auto row = [](const std::string& model, double energy_mwh) {
-    return json{{"model", model},         {"params_m", 2.0},  {"gflops", 0.1},
-                {"gmacs", 0.05},          {"size_mb", 8.0},   {"iterations_per_measurement", 100},
-                {"latency_avg_s", 0.01},  {"energy_avg_mwh", energy_mwh}};
+    return json{{"model", model},        {"params_m", 2.0},
+                {"gflops", 0.1},         {"gmacs", 0.05},
+                {"size_mb", 8.0},        {"iterations_per_measurement", 100},
+                {"latency_avg_s", 0.01}, {"energy_avg_mwh", energy_mwh}};
   };
-  auto added = controller->post(
-      "/api/catalog/rows",
-      {{"device_type", "edge_box"},
-       {"rows", {row("mnv3_seed", 1.0), row("mobilenetv2_050", 1.2), row("someone_elses_net", 0.8)}}});
+  auto added =
+      controller->post("/api/catalog/rows",
+                       {{"device_type", "edge_box"},
+                        {"rows", {row("mnv3_seed", 1.0), row("mobilenetv2_050", 1.2), row("someone_elses_net", 0.8)}}});
   ASSERT_EQ(added.status, 201) << added.raw;
 
   // Analyze prices the file for a device type; edge_box's three rows train no predictor, and the answer says why.
@@ -197,8 +215,8 @@ TEST_F(TfliteE2E, ModelRowsSayDeployableAndWeights) {
 
   // Deploying the one without an artifact answers 404 before any gate, and records nothing.
   const auto logs_before = controller->get("/api/logs").body["count"];
-  auto none = controller->post("/api/deploy", {{"device", "ort-box"}, {"model_name", "someone_elses_net"},
-                                               {"max_energy", 0.1}});
+  auto none = controller->post("/api/deploy",
+                               {{"device", "ort-box"}, {"model_name", "someone_elses_net"}, {"max_energy", 0.1}});
   EXPECT_EQ(none.status, 404) << none.raw;
   EXPECT_EQ(none.body["field"], "model_name");
   EXPECT_EQ(controller->get("/api/logs").body["count"], logs_before);
