@@ -47,6 +47,17 @@ nlohmann::json Availability::to_json() const {
           {"deployable_note", deployable ? nlohmann::json() : nlohmann::json(note)}};
 }
 
+nlohmann::json Availability::to_row_json() const {
+  nlohmann::json j{
+      {"deployable", deployable},
+      {"artifact", origin.empty() ? nlohmann::json()
+                                  : nlohmann::json{{"origin", origin},
+                                                   {"file", file.empty() ? nlohmann::json() : nlohmann::json(file)}}},
+      {"weights", weights.empty() ? nlohmann::json() : nlohmann::json(weights)}};
+  if (!deployable) j["deployable_note"] = note;
+  return j;
+}
+
 std::string ArtifactAvailability::weights_of(const Artifact& a) {
   {
     std::lock_guard lock(mu_);
@@ -90,7 +101,7 @@ Availability ArtifactAvailability::compute(const std::string& model_name) {
   return a;
 }
 
-Availability ArtifactAvailability::of(const std::string& model_name) {
+ArtifactAvailability::Entry ArtifactAvailability::entry(const std::string& model_name) {
   const std::int64_t now = mtime_ns(store_.dir());
   {
     std::lock_guard lock(mu_);
@@ -100,10 +111,16 @@ Availability ArtifactAvailability::of(const std::string& model_name) {
     }
     if (auto it = by_model_.find(model_name); it != by_model_.end()) return it->second;
   }
-  Availability a = compute(model_name);
+  Entry e;
+  e.availability = compute(model_name);
+  e.text = e.availability.to_row_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mu_);
-  if (folder_mtime_ns_ == now) by_model_[model_name] = a;
-  return a;
+  if (folder_mtime_ns_ == now) by_model_[model_name] = e;
+  return e;
 }
+
+Availability ArtifactAvailability::of(const std::string& model_name) { return entry(model_name).availability; }
+
+std::string ArtifactAvailability::json_text(const std::string& model_name) { return entry(model_name).text; }
 
 }  // namespace edgeml::controller

@@ -30,8 +30,12 @@ struct Availability {
   std::string format;   // of that file
   std::string weights;  // kWeights* ("" when there is no artifact)
   std::string note;     // in words, e.g. why not deployable
-  // {"deployable", "artifact": {"origin", "file", "format", "note"} | null, "weights", "weights_note"}
+  // {"deployable", "artifact": {"origin", "file", "format", "note"} | null, "weights", "weights_note",
+  //  "deployable_note"}
   nlohmann::json to_json() const;
+  // The fields every row of a model list carries (kept short: a list holds hundreds):
+  // {"deployable", "artifact": {"origin", "file"} | null, "weights"} and "deployable_note" when not deployable.
+  nlohmann::json to_row_json() const;
 };
 
 class ArtifactAvailability {
@@ -39,16 +43,23 @@ class ArtifactAvailability {
   ArtifactAvailability(ArtifactStore& store, size_t source_count) : store_(store), sources_(source_count) {}
   // Cached until the store's folder changes (a file added, replaced or removed).
   Availability of(const std::string& model_name);
+  // of(model_name).to_row_json() serialized, from the same cache (list answers join these texts).
+  std::string json_text(const std::string& model_name);
   // artifact_weights(), cached by sha256 (an ONNX file is parsed once).
   std::string weights_of(const Artifact& a);
 
  private:
+  struct Entry {
+    Availability availability;
+    std::string text;
+  };
+  Entry entry(const std::string& model_name);
   Availability compute(const std::string& model_name);
   ArtifactStore& store_;
   size_t sources_;
   std::mutex mu_;
   std::int64_t folder_mtime_ns_ = -1;
-  std::map<std::string, Availability> by_model_;
+  std::map<std::string, Entry> by_model_;
   std::map<std::string, std::string> weights_by_sha_;
 };
 

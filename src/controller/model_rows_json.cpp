@@ -33,7 +33,7 @@ std::string RowTexts::array(const std::vector<const catalog::ModelRow*>& rows,
     out += text_[static_cast<size_t>(rows[i] - snapshot_->rows().data())];
     auto [it, added] = per_model.try_emplace(rows[i]->model);
     if (added) {
-      it->second = dump(availability.of(rows[i]->model).to_json());
+      it->second = availability.json_text(rows[i]->model);
       it->second.front() = ',';  // its fields continue the row's object
     }
     out += it->second;
