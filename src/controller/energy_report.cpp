@@ -1,5 +1,6 @@
 #include "controller/energy_report.hpp"
 
+#include <map>
 #include <vector>
 
 #include "common/prometheus_text.hpp"
@@ -53,13 +54,24 @@ nlohmann::json energy_compare_row(const store::Device& d, const store::Deploymen
   return row;
 }
 
+namespace {
+// Each device that runs a deployed model, with that deployment: two queries whatever the fleet's size, then one per
+// such device (a simulated fleet of thousands without deployments costs nothing more).
+std::vector<std::pair<store::Device, store::DeploymentRecord>> deployed_devices(store::Store& db) {
+  std::map<long long, store::DeploymentRecord> last;
+  for (auto& dep : db.deployments().last_succeeded_per_device()) last.emplace(dep.device_id, std::move(dep));
+  std::vector<std::pair<store::Device, store::DeploymentRecord>> out;
+  if (last.empty()) return out;
+  for (auto& d : db.devices().all())
+    if (auto it = last.find(d.id); it != last.end()) out.emplace_back(std::move(d), it->second);
+  return out;
+}
+}  // namespace
+
 nlohmann::json energy_compare(store::Store& db) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& d : db.devices().all()) {
-    auto dep = db.deployments().last_succeeded(d.id);
-    if (!dep) continue;
-    rows.push_back(energy_compare_row(d, *dep, db.telemetry().latest_with_energy(d.id, dep->model_name)));
-  }
+  for (const auto& [d, dep] : deployed_devices(db))
+    rows.push_back(energy_compare_row(d, dep, db.telemetry().latest_with_energy(d.id, dep.model_name)));
   return {{"success", true}, {"count", rows.size()}, {"definition", kGrossDefinition}, {"devices", rows}};
 }
 
@@ -69,13 +81,9 @@ std::string energy_metrics_text(store::Store& db) {
     store::TelemetrySample sample;
   };
   std::vector<Measured> measured;
-  for (const auto& d : db.devices().all()) {
-    auto dep = db.deployments().last_succeeded(d.id);
-    if (!dep) continue;
-    auto m = db.telemetry().latest_with_energy(d.id, dep->model_name);
-    if (!m) continue;
-    measured.push_back({{{"device", d.name}, {"device_type", d.device_type}, {"model", dep->model_name}}, *m});
-  }
+  for (const auto& [d, dep] : deployed_devices(db))
+    if (auto m = db.telemetry().latest_with_energy(d.id, dep.model_name))
+      measured.push_back({{{"device", d.name}, {"device_type", d.device_type}, {"model", dep.model_name}}, *m});
   PromText out;
   auto family = [&](const char* name, const char* help, auto field, double scale) {
     out.family(name, help, "gauge");

@@ -108,4 +108,12 @@ std::optional<DeploymentRecord> DeploymentStore::last_succeeded(long long device
   });
 }
 
+std::vector<DeploymentRecord> DeploymentStore::last_succeeded_per_device() {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(c.query(t.select("WHERE id IN (SELECT MAX(id) FROM deployments WHERE kind = 'deploy' AND "
+                                       "status = 'succeeded' GROUP BY device_id) ORDER BY device_id")));
+  });
+}
+
 }  // namespace edgeml::store
