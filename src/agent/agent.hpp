@@ -13,6 +13,7 @@
 #include "agent/model_host.hpp"
 #include "agent/model_manager.hpp"
 #include "agent/model_store.hpp"
+#include "agent/mqtt_link.hpp"
 #include "agent/telemetry_service.hpp"
 #include "common/clock.hpp"
 #include "http/route_metrics.hpp"
@@ -34,7 +35,8 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
-  CriticalLease& critical;  // work the device must not be disturbed in (no benchmark window meanwhile)
+  CriticalLease& critical;        // work the device must not be disturbed in (no benchmark window meanwhile)
+  AgentMqttLink* mqtt = nullptr;  // MQTT mode (--mqtt); null in LAN mode
 };
 
 class Agent {
@@ -67,6 +69,7 @@ class Agent {
   CriticalLease critical_;
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<AgentParts> parts_;
+  std::unique_ptr<AgentMqttLink> mqtt_;  // --mqtt: after the parts it uses
   http::Router router_;
   std::unique_ptr<http::Server> server_;  // last: destroyed (its workers joined) before the parts it serves
   std::mutex stop_mu_;

@@ -15,6 +15,7 @@
 #include "controller/event_hub.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
+#include "controller/transports.hpp"
 #include "http/route_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -60,6 +61,7 @@ class ControllerApp {
   store::Store& store() { return *store_; }
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
+  ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
@@ -75,7 +77,8 @@ class ControllerApp {
   std::unique_ptr<ArtifactAvailability> availability_;
   std::vector<fetch::ModelSource> model_sources_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<CatalogService> catalog_service_;  // after the store its rows are kept in
+  std::unique_ptr<CatalogService> catalog_service_;   // after the store its rows are kept in
+  std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;

@@ -25,6 +25,10 @@ std::string usage() {
          "  --window-seconds  after a deploy to a device with a power source, benchmark the model for up to S seconds\n"
          "                  (default 10; 0 = never) and add the result to the catalog; --window-inferences caps the\n"
          "                  inferences per measured run (default 500)\n"
+         "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
+         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
+         "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
+         "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -91,6 +95,18 @@ Config parse_args(int argc, char** argv) {
       auto n = parse_int(value(a));
       if (!n || *n < 1 || *n > 100000) throw FieldError(a, "--window-inferences must be an integer from 1 to 100000");
       c.window.max_inferences = static_cast<int>(*n);
+    } else if (a == "--mqtt") {
+      c.mqtt_url = value(a);
+    } else if (a == "--mqtt-prefix") {
+      c.mqtt_prefix = value(a);
+    } else if (a == "--mqtt-client-id") {
+      c.mqtt_client_id = value(a);
+    } else if (a == "--mqtt-ca") {
+      c.mqtt_ca = value(a);
+    } else if (a == "--mqtt-cert") {
+      c.mqtt_cert = value(a);
+    } else if (a == "--mqtt-key") {
+      c.mqtt_key = value(a);
     } else {
       throw FieldError(a, "unknown flag " + a);
     }

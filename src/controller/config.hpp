@@ -31,6 +31,11 @@ struct Config {
   UnknownEnergyPolicy unknown_energy = UnknownEnergyPolicy::warn;
   // The benchmark window after a deploy (--window-seconds 0 = none): its rows feed the catalog.
   WindowSettings window;
+  // MQTT transport (devices behind NAT connect out to a broker); empty url = LAN only.
+  std::string mqtt_url;                                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
+  std::string mqtt_prefix = "edgeml";                  // --mqtt-prefix
+  std::string mqtt_client_id = "edgeml-controller";    // --mqtt-client-id
+  std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca/--mqtt-cert/--mqtt-key (mqtts://)
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;
   std::string balena_api_url = "https://api.balena-cloud.com";

@@ -1,9 +1,11 @@
 #pragma once
 // Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
-// check, then the benchmark window that feeds the catalog (post_deploy_window.hpp), each a timed step recorded in
-// SQLite and published as an event (GET /api/deployments/<id>/events). A plan with several devices is a staged
+// check, then the benchmark window that feeds the catalog (post_deploy_window.hpp), each a timed step recorded in the
+// store and published as an event (GET /api/deployments/<id>/events). A plan with several devices is a staged
 // rollout: one device after another, stopping once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
+// Each deployment follows wire::DeploymentMachine (its steps and final state, with a FailureKind when it did not
+// succeed, recorded as deployments.failure_kind); the device is reached through its DeviceTransport (LAN or MQTT).
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "common/clock.hpp"
 #include "controller/artifact_resolver.hpp"
 #include "controller/artifact_store.hpp"
+#include "controller/device_transport.hpp"
 #include "controller/energy_gate.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/post_deploy_window.hpp"
@@ -56,7 +59,8 @@ struct Rollout {
 class Deployer {
  public:
   Deployer(store::Store& db, ArtifactStore& store, EventHub& events, CatalogService& catalog,
-           std::vector<fetch::ModelSource> sources, const Clock& clock, DeploySettings settings = {});
+           std::vector<fetch::ModelSource> sources, const Clock& clock, DeploySettings settings = {},
+           DeviceTransports* transports = nullptr);  // null: LAN only
   ~Deployer();
 
   // Records one "running" deployment per device and starts the rollout in the background.
@@ -75,6 +79,7 @@ class Deployer {
   void run_rollout(DeployPlan plan, Rollout rollout);
   bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
                   const std::string& weights);
+  bool stopping();
 
   store::Store& db_;
   ArtifactStore& store_;
@@ -83,6 +88,8 @@ class Deployer {
   std::vector<fetch::ModelSource> sources_;
   const Clock& clock_;
   DeploySettings settings_;
+  std::unique_ptr<DeviceTransports> own_transports_;  // when none were given
+  DeviceTransports* transports_;
 
   std::mutex mu_;
   std::condition_variable done_cv_;

@@ -8,6 +8,7 @@
 #include "controller/artifact_resolver.hpp"
 #include "controller/deploy_answer.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
@@ -22,13 +23,8 @@ nlohmann::json deployment_answer(ControllerApp& app, long long id) {
   return deploy_answer(rec, app.store().deployments().steps(id), app.config().unknown_energy, *app.catalog());
 }
 
-int status_code(const DeploymentRecord& r) {
-  if (r.status == "succeeded") return 200;
-  if (r.status == "rejected") return 409;
-  if (r.error.rfind("device unreachable", 0) == 0) return 503;
-  if (r.error.rfind("no artifact", 0) == 0) return 404;
-  return 502;
-}
+// From the recorded failure kind (failure_status.hpp), never from the wording of the error.
+int status_code(const DeploymentRecord& r) { return deploy_http_status(r); }
 
 // An unknown model (no artifact in the store, from a configured source or the zoo) answers 404 before any gate runs
 // or anything is recorded. A model only a source may have is fetched now, so the answer is certain; the deployment

@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/prometheus_text.hpp"
 #include "controller/app.hpp"
 #include "controller/energy_report.hpp"
 #include "http/replies.hpp"
@@ -21,20 +22,20 @@ std::string catalog_metrics(const catalog::Catalog& c) {
     for (const auto& f : r.flags)
       if (seen.insert(f.name).second) ++flags[{r.device_type, f.name}];
   }
-  std::ostringstream out;
-  out << "# HELP edgeml_catalog_rows Benchmark rows loaded, by device type.\n# TYPE edgeml_catalog_rows gauge\n";
-  for (auto& [d, n] : rows) out << "edgeml_catalog_rows{device_type=\"" << d << "\"} " << n << "\n";
-  out << "# HELP edgeml_catalog_flagged_rows Rows carrying a data-quality flag.\n"
-      << "# TYPE edgeml_catalog_flagged_rows gauge\n";
+  PromText out;
+  out.family("edgeml_catalog_rows", "Benchmark rows loaded, by device type.", "gauge");
+  for (auto& [d, n] : rows) out.sample("edgeml_catalog_rows", {{"device_type", d}}, n);
+  out.family("edgeml_catalog_flagged_rows", "Rows carrying a data-quality flag.", "gauge");
   for (auto& [k, n] : flags)
-    out << "edgeml_catalog_flagged_rows{device_type=\"" << k.first << "\",flag=\"" << k.second << "\"} " << n << "\n";
-  out << "# HELP edgeml_catalog_rows_by_source Rows by where they came from (file, fleet, api).\n"
-      << "# TYPE edgeml_catalog_rows_by_source gauge\n";
+    out.sample("edgeml_catalog_flagged_rows", {{"device_type", k.first}, {"flag", k.second}}, n);
+  out.family("edgeml_catalog_rows_by_source", "Rows by where they came from (file, fleet, api).", "gauge");
   for (auto& [k, n] : sources)
-    out << "edgeml_catalog_rows_by_source{device_type=\"" << k.first << "\",source=\"" << k.second << "\"} " << n
-        << "\n";
+    out.sample("edgeml_catalog_rows_by_source", {{"device_type", k.first}, {"source", k.second}}, n);
   return out.str();
 }
+
+// The MQTT transport's figures (telemetry stored, ingest lag, client counters); "" without --mqtt.
+std::string mqtt_metrics(ControllerApp& app) { return app.transports().prometheus(); }
 
 }  // namespace
 
@@ -48,9 +49,9 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
              });
   router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) {
-               res.set_content(
-                   app.metrics().prometheus_text() + catalog_metrics(*app.catalog()) + energy_metrics_text(app.store()),
-                   "text/plain; version=0.0.4; charset=utf-8");
+               std::string text = app.metrics().prometheus_text() + app.server().prometheus_text();
+               text += catalog_metrics(*app.catalog()) + energy_metrics_text(app.store()) + mqtt_metrics(app);
+               res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
              });
 }
 

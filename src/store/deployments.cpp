@@ -24,6 +24,7 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("artifact_file", &D::artifact_file),
                                           column("artifact_source", &D::artifact_source),
                                           column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
+                                          column("failure_kind", &D::failure_kind),
                                           column("weights", &D::weights)});
   return t;
 }
@@ -91,7 +92,7 @@ long long DeploymentStore::next_rollout_id() {
 int DeploymentStore::mark_interrupted(double now) {
   return db_.read<int>([&](Connection& c) {
     return static_cast<int>(
-        c.execute("UPDATE deployments SET status = 'interrupted', finished_at = ?, "
+        c.execute("UPDATE deployments SET status = 'interrupted', finished_at = ?, failure_kind = 'interrupted', "
                   "error = 'the controller stopped while this deployment was running' WHERE status = 'running'",
                   {now}));
   });
@@ -111,8 +112,9 @@ std::optional<DeploymentRecord> DeploymentStore::last_succeeded(long long device
 std::vector<DeploymentRecord> DeploymentStore::last_succeeded_per_device() {
   const auto& t = deployments_table();
   return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
-    return t.read_all(c.query(t.select("WHERE id IN (SELECT MAX(id) FROM deployments WHERE kind = 'deploy' AND "
-                                       "status = 'succeeded' GROUP BY device_id) ORDER BY device_id")));
+    return t.read_all(
+        c.query(t.select("WHERE id IN (SELECT MAX(id) FROM deployments WHERE kind = 'deploy' AND "
+                         "status = 'succeeded' GROUP BY device_id) ORDER BY device_id")));
   });
 }
 

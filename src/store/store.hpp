@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/catalog_rows.hpp"
+#include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
 #include "store/migrations.hpp"
@@ -26,6 +27,7 @@ class Store {
   DeploymentStore& deployments() { return deployments_; }
   TelemetryStore& telemetry() { return telemetry_; }
   CatalogRowStore& catalog_rows() { return catalog_rows_; }
+  CommandStore& commands() { return commands_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -36,6 +38,7 @@ class Store {
   DeploymentStore deployments_;
   TelemetryStore telemetry_;
   CatalogRowStore catalog_rows_;
+  CommandStore commands_;
 };
 
 // Every table and every migration step, in one place.
