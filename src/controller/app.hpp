@@ -11,6 +11,7 @@
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/latest_telemetry.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "http/route_metrics.hpp"
@@ -53,6 +54,7 @@ class ControllerApp {
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
   const Clock& clock() const { return clock_; }
+  LatestTelemetry& latest_telemetry() { return *latest_telemetry_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
@@ -68,6 +70,7 @@ class ControllerApp {
   std::unique_ptr<ArtifactStore> artifacts_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Deployer> deployer_;
+  std::unique_ptr<LatestTelemetry> latest_telemetry_;  // before the poller that feeds it: destroyed after it
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
@@ -84,5 +87,6 @@ void register_device_routes(ControllerApp& app, http::Router& router);
 void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
+void register_rollout_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

@@ -1,7 +1,8 @@
 #pragma once
 // Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
 // check, each a timed step recorded in SQLite and published as an event (GET /api/deployments/<id>/events). A plan
-// with several devices is a staged rollout: one device after another, stopping once max_failures devices failed.
+// with several devices is a staged rollout: batches of batch_size devices (one after another by default), no new
+// batch once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
 #include <condition_variable>
 #include <map>
@@ -37,6 +38,7 @@ struct DeployPlan {
   std::optional<double> max_energy;
   bool force = false;
   int max_failures = 1;
+  int batch_size = 1;    // devices deployed at once; the next batch starts when one has finished
   std::string base_url;  // the controller as the agents reach it, e.g. http://10.0.0.2:5000
   std::vector<Device> devices;
 };

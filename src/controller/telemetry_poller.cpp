@@ -82,7 +82,8 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   {
     std::lock_guard lock(clients_mu_);
     auto& c = clients_[d.id];
-    if (!c) c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
+    if (!c || !c->talks_to(d.address, d.token))  // new, or its address or token edited since
+      c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
     client = c;
   }
   AgentReply r;
@@ -93,7 +94,9 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   }
   if (r.status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r.status)};
   if (!r.body.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
-  return {sample_from_agent_json(d.id, clock_.now_s(), r.body), ""};
+  double t = clock_.now_s();
+  if (settings_.on_telemetry) settings_.on_telemetry(d.id, t, r.body);
+  return {sample_from_agent_json(d.id, t, r.body), ""};
 }
 
 void TelemetryPoller::poll_once() {

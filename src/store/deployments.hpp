@@ -24,6 +24,8 @@ class DeploymentStore {
   // Deployments left "running" by a controller that died: marked interrupted. Returns how many.
   int mark_interrupted(double now);
   std::optional<DeploymentRecord> last_succeeded(long long device_id);
+  std::vector<DeploymentRecord> by_rollout(long long rollout_id);            // in the rollout's device order
+  std::vector<DeploymentRecord> for_device(long long device_id, int limit);  // newest first, rollbacks included
 
  private:
   Database& db_;

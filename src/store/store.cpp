@@ -22,6 +22,11 @@ const Schema& controller_schema() {
            for (const char* col : {"storage_ratio", "inference_rate", "inference_p50_s"})
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
          }},
+        {8, "devices keep tags, a group and when they were deleted (a deleted device keeps its history unless purged)",
+         [](Connection& c) {
+           for (const char* col : {"tags", "group_name", "deleted_at"})
+             add_column_if_missing(c, "devices", devices_table().column_ddl(col, c.dialect()));
+         }},
     };
     return s;
   }();

@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "postgres_server.hpp"
+#include "store/device_removal.hpp"
 #include "store/sqlite_db.hpp"
 #include "temp_dir.hpp"
 
@@ -27,6 +28,13 @@ Device device(const std::string& name) {
   d.token = "secret";
   d.created_at = 1000;
   return d;
+}
+
+// The version a database is at once every migration step has run.
+int latest_version() {
+  int v = 1;
+  for (const auto& m : controller_schema().migrations) v = std::max(v, m.version);
+  return v;
 }
 
 // A database location per test: a SQLite file, or a new database on the shared PostgreSQL server.
@@ -198,7 +206,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
     });
   }
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 2);
+  EXPECT_EQ(s.schema_version(), latest_version());
   auto d = s.devices().by_name("old-nano");
   ASSERT_TRUE(d) << "rows of the old database are kept";
   auto samples = s.telemetry().range(d->id, 0, 1000, 0);
@@ -210,14 +218,92 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   s.telemetry().add({x});
   EXPECT_NEAR(*s.telemetry().range(d->id, 150, 1000, 0).at(0).storage_ratio, 0.7, 1e-12) << "the new columns work";
   Store again(where);
-  EXPECT_EQ(again.schema_version(), 2) << "nothing to do the second time";
+  EXPECT_EQ(again.schema_version(), latest_version()) << "nothing to do the second time";
+  // Schema 8: the old device can be tagged, grouped and deleted.
+  auto tagged = *d;
+  tagged.tags = join_tags({"b", "a"});
+  tagged.group_name = "hall";
+  EXPECT_EQ(again.devices().update(tagged).tags, "a,b");
 }
 
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   std::string where = location();
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 2);
-  EXPECT_EQ(schema_version(s.db()), 2);
+  EXPECT_EQ(s.schema_version(), latest_version());
+  EXPECT_EQ(schema_version(s.db()), latest_version());
+}
+
+// Schema 8: editing a device, and deleting it with its history kept (hidden, renamed, its id never handed out again)
+// or purged (its telemetry, deployments and steps deleted); a device with a running deployment is not deleted.
+TEST_P(StoreOn, EditsAndDeletesDevicesKeepingOrPurgingTheirHistory) {
+  Store s(location());
+  auto a = s.devices().add(device("a")), b = s.devices().add(device("b"));
+  a.name = "a2";
+  a.tags = join_tags({"lab", "cam", "lab", ""});
+  a.group_name = "hall";
+  a.last_error = "ignored: the poller's field";
+  auto saved = s.devices().update(a);
+  EXPECT_EQ(saved.name, "a2");
+  EXPECT_EQ(saved.tags, "cam,lab");
+  EXPECT_EQ(split_tags(saved.tags), (std::vector<std::string>{"cam", "lab"}));
+  EXPECT_EQ(saved.group_name, "hall");
+  EXPECT_EQ(saved.last_error, "");
+  a.name = "b";
+  try {
+    s.devices().update(a);
+    FAIL() << "a taken name accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::conflict);
+    EXPECT_EQ(e.field(), "name");
+  }
+
+  // History of b: telemetry and a finished deployment with a step.
+  TelemetrySample x;
+  x.device_id = b.id, x.t = 100, x.cpu_ratio = 0.5;
+  s.telemetry().add({x});
+  DeploymentRecord rec;
+  rec.device_id = b.id, rec.device_name = "b", rec.model_name = "m", rec.started_at = 100, rec.status = "running";
+  long long dep = s.deployments().begin(rec);
+  s.deployments().add_step(dep, StepRecord{"transfer", "passed", "", 100, 1});
+  try {
+    remove_device(s.db(), b.id, false, 200);
+    FAIL() << "deleted with a running deployment";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::conflict);
+  }
+  rec = *s.deployments().get(dep);
+  rec.status = "succeeded";
+  s.deployments().update(rec);
+
+  auto kept = remove_device(s.db(), b.id, false, 200);
+  EXPECT_FALSE(kept.purged);
+  EXPECT_EQ(kept.telemetry_samples, 1);
+  EXPECT_EQ(kept.deployments, 1);
+  EXPECT_FALSE(s.devices().by_id(b.id));
+  EXPECT_FALSE(s.devices().by_name("b"));
+  EXPECT_EQ(s.devices().all().size(), 1u);
+  EXPECT_THROW(remove_device(s.db(), b.id, false, 300), NotFoundError);
+  EXPECT_EQ(s.telemetry().range(b.id, 0, 1000, 0).size(), 1u) << "kept";
+  EXPECT_EQ(s.deployments().for_device(b.id, 10).size(), 1u) << "kept";
+  auto again = s.devices().add(device("b"));  // the name is free; the id is new
+  EXPECT_NE(again.id, b.id);
+  EXPECT_TRUE(s.telemetry().range(again.id, 0, 1000, 0).empty());
+
+  auto purged = remove_device(s.db(), saved.id, true, 400);
+  EXPECT_TRUE(purged.purged);
+  EXPECT_FALSE(s.devices().by_id(saved.id));
+  EXPECT_THROW(s.devices().update(saved), NotFoundError);
+  EXPECT_THROW(remove_device(s.db(), 987654, true, 400), NotFoundError);
+  DeploymentRecord other;
+  other.device_id = again.id, other.device_name = "b", other.model_name = "m", other.started_at = 1;
+  other.rollout_id = 77, other.status = "failed";
+  s.deployments().begin(other);
+  s.deployments().begin(other);
+  EXPECT_EQ(s.deployments().by_rollout(77).size(), 2u);
+  EXPECT_EQ(s.deployments().for_device(again.id, 1).size(), 1u);
+  remove_device(s.db(), again.id, true, 500);
+  EXPECT_TRUE(s.deployments().by_rollout(77).empty()) << "purged with its device";
+  EXPECT_TRUE(s.telemetry().range(b.id, 0, 1000, 0).size() == 1u) << "the first b's kept history is not touched";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
