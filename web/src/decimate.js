@@ -1,62 +1,86 @@
-// Puts several time series (one per device, each sampled at its own times) on one x axis for uPlot, at most two
-// points per pixel column, keeping each column's lowest and highest value in the order they happened (so peaks stay
-// visible however long the range). uPlot reads `undefined` as "no sample here" (the line continues past it) and
+// Puts several time series (one per device, each sampled at its own times) on one x axis for uPlot, in `buckets`
+// columns of time with at most two points each: a column's lowest and highest value in the order they happened (so
+// peaks stay visible however long the range). uPlot reads `undefined` as "no sample here" (the line continues past it) and
 // `null` as a gap (the line breaks): a series gets a null where it has no samples for longer than `gapS`, or where
 // its values were null (the source had no value then).
 //
 // series: [{xs: number[] (seconds, ascending), ys: (number|null)[]}]; returns [xs, ys0, ys1, ...].
+// Cost: one pass over the samples inside [t0, t1] (found by binary search) and one over the columns.
+const NONE = 0, ONE = 1, TWO = 2, GAP = 3;
+
+function lowerBound(xs, t) {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 export function align(series, { t0, t1, buckets, gapS = 30 }) {
   const n = Math.max(1, Math.floor(buckets));
   const w = t1 > t0 ? (t1 - t0) / n : 1;
   const gap = Math.max(gapS, 2.5 * w);
-  // Per series, per used bucket: [firstValue, secondValue] (either may be undefined), or null for "gap here".
-  const perSeries = series.map(() => new Map());
+  const K = series.length;
+  const first = new Float64Array(n * K), second = new Float64Array(n * K);
+  const state = new Uint8Array(n * K);
   const used = new Uint8Array(n);
-  series.forEach((s, k) => {
-    const out = perSeries[k];
-    let b = -1, lo = null, hi = null, loI = 0, hiI = 0, onlyNull = false, prevX = null, prevB = -1;
+  for (let k = 0; k < K; k++) {
+    const { xs, ys } = series[k];
+    let b = -1, lo = 0, hi = 0, loI = 0, hiI = 0, have = false, sawNull = false, prevX = -Infinity, prevB = -1;
     const flush = () => {
       if (b < 0) return;
-      if (lo === null) { if (onlyNull) { out.set(b, null); used[b] = 1; } return; }
-      out.set(b, lo === hi ? [lo, undefined] : (loI <= hiI ? [lo, hi] : [hi, lo]));
-      used[b] = 1;
+      const at = b * K + k;
+      if (have) {
+        used[b] = 1;
+        if (lo === hi) { state[at] = ONE; first[at] = lo; } else {
+          state[at] = TWO;
+          first[at] = loI <= hiI ? lo : hi;
+          second[at] = loI <= hiI ? hi : lo;
+        }
+      } else if (sawNull) { used[b] = 1; state[at] = GAP; }
     };
-    const xs = s.xs, ys = s.ys;
-    for (let i = 0; i < xs.length; i++) {
+    for (let i = lowerBound(xs, t0); i < xs.length; i++) {
       const x = xs[i];
-      if (x < t0 || x > t1) continue;
+      if (x > t1) break;
       let bi = Math.floor((x - t0) / w);
       if (bi >= n) bi = n - 1;
       if (bi !== b) {
         flush();
-        if (prevX !== null && x - prevX > gap && bi - prevB >= 2 && !out.has(prevB + 1)) {
-          out.set(prevB + 1, null);  // the device was silent: break the line
+        if (x - prevX > gap && bi - prevB >= 2 && prevB >= 0 && state[(prevB + 1) * K + k] === NONE) {
+          state[(prevB + 1) * K + k] = GAP;  // the device was silent: break the line
           used[prevB + 1] = 1;
         }
-        b = bi; lo = null; hi = null; onlyNull = false;
+        b = bi; have = false; sawNull = false;
       }
       const y = ys[i];
-      if (y === null || y === undefined) onlyNull = lo === null;
+      if (y === null || y === undefined) sawNull = true;
+      else if (!have) { lo = hi = y; loI = hiI = i; have = true; }
       else {
-        if (lo === null || y < lo) { lo = y; loI = i; }
-        if (hi === null || y > hi) { hi = y; hiI = i; }
+        if (y < lo) { lo = y; loI = i; }
+        if (y > hi) { hi = y; hiI = i; }
       }
       prevX = x;
       prevB = bi;
     }
     flush();
-  });
-  const xs = [];
-  const ys = series.map(() => []);
+  }
+  let m = 0;
+  for (let b = 0; b < n; b++) m += used[b];
+  const xs = new Array(2 * m);
+  const ys = Array.from({ length: K }, () => new Array(2 * m).fill(undefined));
+  let j = 0;
   for (let b = 0; b < n; b++) {
     if (!used[b]) continue;
-    xs.push(t0 + (b + 0.25) * w, t0 + (b + 0.75) * w);
-    for (let k = 0; k < series.length; k++) {
-      const v = perSeries[k].get(b);
-      if (v === undefined) ys[k].push(undefined, undefined);
-      else if (v === null) ys[k].push(null, undefined);
-      else ys[k].push(v[0], v[1]);
+    xs[j] = t0 + (b + 0.25) * w;
+    xs[j + 1] = t0 + (b + 0.75) * w;
+    for (let k = 0; k < K; k++) {
+      const at = b * K + k;
+      const s = state[at];
+      if (s === ONE) ys[k][j] = first[at];
+      else if (s === TWO) { ys[k][j] = first[at]; ys[k][j + 1] = second[at]; } else if (s === GAP) ys[k][j] = null;
     }
+    j += 2;
   }
   return [xs, ...ys];
 }

@@ -16,10 +16,12 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 // A status line under a panel: kind is 'info' | 'error' | 'ok' | 'warn'.
+// Writes only what changed (a view redrawing every second does not touch the DOM for the same message).
 export function say(target, text, kind = 'info') {
-  target.textContent = text ?? '';
-  target.className = `msg msg-${kind}`;
-  target.hidden = !text;
+  const cls = `msg msg-${kind}`;
+  if (target.textContent !== (text ?? '')) target.textContent = text ?? '';
+  if (target.className !== cls) target.className = cls;
+  if (target.hidden !== !text) target.hidden = !text;
 }
 
 // headers: strings or {text, n: true} for a numeric column.

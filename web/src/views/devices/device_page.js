@@ -101,10 +101,11 @@ export function startDevicePage({ onDeleted }) {
   }
 
   async function loadLive(mine) {
-    const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry/latest?max_age=1`);
+    const started = Date.now();
+    const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry/latest?max_age=0.5`);
     if (mine !== seq) return;
     if (!r.ok) { say($('#device-live-msg'), r.message, 'warn'); } else { live = r.data; renderLive(); }
-    liveTimer = setTimeout(() => loadLive(mine), LIVE_MS);
+    liveTimer = setTimeout(() => loadLive(mine), Math.max(100, LIVE_MS - (Date.now() - started)));
   }
 
   async function load({ keepForm = false } = {}) {

@@ -6,7 +6,7 @@
 import { t, onLanguageChange } from '../../i18n.js';
 import { el, say } from '../../dom.js';
 import { num, clock } from '../../format.js';
-import { timeChart, widthOf } from '../../charts.js';
+import { timeChart } from '../../charts.js';
 import { align, lastValue } from '../../decimate.js';
 import { flatReason } from '../../telemetry_detail.js';
 
@@ -29,6 +29,7 @@ export class DeviceSeries {
   clear() {
     this.xs = [];
     this.ys = Object.fromEntries(METRICS.map((m) => [m.key, []]));
+    this.values = Object.fromEntries(METRICS.map((m) => [m.key, 0]));  // non-null values held, per metric
     this.fields = new Set();  // flat fields the samples carried at all
   }
   get lastT() { return this.xs.length ? this.xs[this.xs.length - 1] : null; }
@@ -39,7 +40,9 @@ export class DeviceSeries {
     for (const s of fresh) {
       this.xs.push(s.t);
       for (const m of METRICS) {
-        this.ys[m.key].push(m.value(s));
+        const v = m.value(s);
+        this.ys[m.key].push(v);
+        if (v !== null) this.values[m.key]++;
         if (m.field in s) this.fields.add(m.field);
       }
     }
@@ -50,13 +53,11 @@ export class DeviceSeries {
     while (i < this.xs.length && this.xs[i] < since) i++;
     if (!i) return;
     this.xs.splice(0, i);
-    for (const m of METRICS) this.ys[m.key].splice(0, i);
+    for (const m of METRICS) {
+      for (const v of this.ys[m.key].splice(0, i)) if (v !== null) this.values[m.key]--;
+    }
   }
-  count(key) {
-    let n = 0;
-    for (const v of this.ys[key]) if (v !== null && v !== undefined) n++;
-    return n;
-  }
+  count(key) { return this.values[key]; }
 }
 
 export class HistoryCharts {
@@ -87,6 +88,7 @@ export class HistoryCharts {
   async rebuild() {
     for (const m of METRICS) {
       const p = this.panels.get(m.key);
+      p.nowKey = null;
       p.title.textContent = t(m.label);
       p.chart?.destroy();
       p.chartBox.replaceChildren();
@@ -110,24 +112,39 @@ export class HistoryCharts {
         const s = series.get(d.id);
         return { xs: s?.xs ?? [], ys: s?.ys[m.key] ?? [] };
       });
-      const data = align(list, { t0, t1, buckets: widthOf(p.chartBox) });
+      // A low/high pair per two pixel columns: peaks stay visible, uPlot draws one point per column at most. The
+      // plot's width is what it was last sized to (charts.js follows the panel), so nothing here forces a layout.
+      const data = align(list, { t0, t1, buckets: Math.ceil(p.chart.plot.width / 2) });
       p.data = data;
       p.chart.plot.setData(data);
       const points = this.devices.reduce((n, d) => n + (series.get(d.id)?.count(m.key) ?? 0), 0);
-      p.panel.dataset.points = String(points);
+      if (p.panel.dataset.points !== String(points)) p.panel.dataset.points = String(points);
       const empty = this.devices.length > 0 && points === 0;
-      p.chartBox.hidden = empty;
+      if (p.chartBox.hidden !== empty) p.chartBox.hidden = empty;
       say(p.note, empty ? t('mon.none_has', { metric: t(m.label) }) : '', 'warn');
       this.renderNow(m);
     }
   }
 
-  // Beside the chart: each device's current value (or at the pointer), or why it has none.
+  // Beside the chart: each device's current value (or at the pointer), or why it has none. The list items are kept
+  // and only their text changes, so a redraw does not rebuild the DOM.
   renderNow(m) {
     const p = this.panels.get(m.key);
     if (!this.series) return;
     const cursorX = p.cursor !== null && p.cursor !== undefined && p.data ? p.data[0][p.cursor] : null;
-    p.now.replaceChildren(...this.devices.map((d, k) => {
+    const key = this.devices.map((d) => `${d.id}:${d.name}:${d.color}`).join('|');
+    if (p.nowKey !== key) {
+      p.nowKey = key;
+      p.items = this.devices.map((d) => {
+        const value = el('span', { class: 'value' });
+        const li = el('li', { dataset: { device: d.id } }, el('span', { class: 'swatch', style: `background:${d.color}` }),
+          el('span', { class: 'who' }, d.name), ' ', value);
+        return { li, value };
+      });
+      p.at = el('li', { class: 'at', hidden: true });
+      p.now.replaceChildren(...p.items.map((i) => i.li), p.at);
+    }
+    this.devices.forEach((d, k) => {
       const s = this.series.get(d.id);
       const list = { xs: s?.xs ?? [], ys: s?.ys[m.key] ?? [] };
       let text;
@@ -147,9 +164,14 @@ export class HistoryCharts {
               : s && s.xs.length ? t('mon.no_value', { n: s.xs.length }) : t('mon.no_data_device');
         }
       }
-      return el('li', { dataset: { device: d.id, state, points: String(s?.count(m.key) ?? 0) } },
-        el('span', { class: 'swatch', style: `background:${d.color}` }), el('span', { class: 'who' }, d.name), ' ',
-        el('span', { class: 'value' }, text));
-    }), cursorX !== null ? el('li', { class: 'at' }, clock(cursorX)) : '');
+      const item = p.items[k];
+      if (item.value.textContent !== text) item.value.textContent = text;
+      if (item.li.dataset.state !== state) item.li.dataset.state = state;
+      const points = String(s?.count(m.key) ?? 0);
+      if (item.li.dataset.points !== points) item.li.dataset.points = points;
+    });
+    const at = cursorX !== null ? clock(cursorX) : '';
+    if (p.at.textContent !== at) p.at.textContent = at;
+    p.at.hidden = !at;
   }
 }
