@@ -1,8 +1,10 @@
-// GET /healthz, GET /metrics (Prometheus text: requests and latency by route, catalog rows by device and flag).
+// GET /healthz, GET /metrics (Prometheus text: requests and latency by route, catalog rows by device and flag, the
+// fleet: fleet_metrics.hpp), GET /api/prometheus/targets (the agents, for Prometheus' HTTP service discovery).
 #include <set>
 #include <sstream>
 
 #include "controller/app.hpp"
+#include "controller/fleet_metrics.hpp"
 #include "http/replies.hpp"
 
 namespace edgeml::controller {
@@ -38,11 +40,13 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
                                       {"devices", app.catalog().device_types()},
                                       {"predictors", app.predictors() != nullptr}});
              });
-  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
-             [&app](http::Request&, http::Response& res) {
-               res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()),
-                               "text/plain; version=0.0.4; charset=utf-8");
-             });
+  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer}, [&app](http::Request&,
+                                                                                          http::Response& res) {
+    res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()) + fleet_metrics(app.store()),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
+  router.add({.method = "GET", .pattern = "/api/prometheus/targets", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) { http::reply_json(res, prometheus_targets(app.store())); });
 }
 
 }  // namespace edgeml::controller
