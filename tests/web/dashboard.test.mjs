@@ -252,11 +252,12 @@ describe('dashboard', () => {
     await page.waitForSelector('#history-table tbody tr[data-kind="rollback"][data-status="succeeded"]');
   });
 
-  test('a model file dropped on the page: its analysis and predicted energy, stored, selected and deployed', async () => {
+  test('a TFLite file dropped on the page: its analysis and predicted energy, stored, selected and deployed', async () => {
     await go('deployment');
-    const deployed = (await api('/api/logs?limit=50')).body.logs.find((l) => l.kind === 'deploy' && l.status === 'succeeded');
-    const model = deployed.model;
-    const bytes = Buffer.from(await (await fetch(`${base}/models/${deployed.artifact_file}`)).arrayBuffer());
+    // The real TFLite model of the shared data (the original project's file), as a user would bring it.
+    const file = path.join(DATA, 'mobilenetv3_small_075.tflite');
+    const bytes = fs.readFileSync(file);
+    const model = path.basename(file, '.tflite');
     await page.selectOption('#upload-device', 'rpi5');
     await page.evaluate(({ b64, name }) => {
       const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -265,11 +266,11 @@ describe('dashboard', () => {
       const zone = document.querySelector('#upload-drop');
       zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, { b64: bytes.toString('base64'), name: `${model}.onnx` });
+    }, { b64: bytes.toString('base64'), name: path.basename(file) });
     await page.waitForSelector('#upload-figures', { timeout: 30000 });
     assert.equal(await page.inputValue('#upload-name'), model);
     const form = new FormData();
-    form.append('file', new Blob([bytes]), `${model}.onnx`);
+    form.append('file', new Blob([bytes]), path.basename(file));
     form.append('device_type', 'rpi5');
     const a = (await api('/api/models/analyze', { method: 'POST', body: form })).body;
     const shown = await page.textContent('#upload-figures');
