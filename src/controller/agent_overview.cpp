@@ -6,6 +6,11 @@
 namespace edgeml::controller {
 
 nlohmann::json agent_overview(const store::Device& device, int timeout_s) {
+  if (device.transport != "lan")
+    throw Error(ErrorKind::unavailable,
+                "device '" + device.name + "' uses the " + device.transport +
+                    " transport: the controller does not call its agent (its status comes with its MQTT messages)",
+                "id");
   AgentClient agent(device.address, device.token, timeout_s);
   auto ask = [&](const std::string& path) {
     AgentReply r;

@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "controller/embedded_dashboard.hpp"
 #include "controller/predictors.hpp"
+#include "controller/transports_config.hpp"
 #include "http/replies.hpp"
 #include "http/static_files.hpp"
 
@@ -36,8 +37,9 @@ void ControllerApp::init() {
   for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
-  deployer_ =
-      std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+  transports_ = make_transports(config_, *store_, events_, clock_, deploy);
+  deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_,
+                                         deploy, transports_.get());
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
@@ -83,12 +85,14 @@ int ControllerApp::bind() {
 
 void ControllerApp::serve() {
   if (poller_) poller_->start();
+  if (transports_) transports_->start();
   server_->stop_on_signals();
   server_->run();
   // Stopped: deployments still waiting on an agent end as interrupted; polling ends.
   events_.shutdown();
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
+  if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
 }
 
 void ControllerApp::stop() {

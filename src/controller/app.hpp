@@ -14,6 +14,7 @@
 #include "controller/latest_telemetry.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
+#include "controller/transports.hpp"
 #include "http/route_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -53,6 +54,7 @@ class ControllerApp {
   store::Store& store() { return *store_; }
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
+  ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
   LatestTelemetry& latest_telemetry() { return *latest_telemetry_; }
   BalenaSettings balena() const;
@@ -69,6 +71,7 @@ class ControllerApp {
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<LatestTelemetry> latest_telemetry_;  // before the poller that feeds it: destroyed after it
   std::unique_ptr<TelemetryPoller> poller_;

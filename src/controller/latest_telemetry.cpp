@@ -75,6 +75,12 @@ LatestTelemetry::Reading LatestTelemetry::latest(const store::Device& device, do
 
 LatestTelemetry::Fetch agent_telemetry_fetch(int timeout_s) {
   return [timeout_s](const store::Device& d) -> nlohmann::json {
+    if (d.transport != "lan")
+      throw Error(ErrorKind::unavailable,
+                  "device '" + d.name + "' uses the " + d.transport +
+                      " transport: the controller does not call its agent, so its full "
+                      "telemetry is not here (the stored samples are)",
+                  "id");
     AgentClient agent(d.address, d.token, timeout_s);
     AgentReply r;
     try {

@@ -19,6 +19,7 @@ nlohmann::json to_json(const Device& d) {
           {"status", d.online ? "online" : "offline"},
           {"online", d.online},
           {"last_error", d.last_error.empty() ? nlohmann::json() : nlohmann::json(d.last_error)},
+          {"transport", d.transport},
           {"tags", store::split_tags(d.tags)},
           {"group", d.group_name.empty() ? nlohmann::json() : nlohmann::json(d.group_name)}};
 }
@@ -41,6 +42,7 @@ nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>&
           {"model", r.model_name},
           {"status", r.status},
           {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)},
+          {"failure_kind", r.failure_kind.empty() ? nlohmann::json() : nlohmann::json(r.failure_kind)},
           {"started_at", r.started_at},
           {"finished_at", opt(r.finished_at)},
           {"duration_s", r.finished_at ? nlohmann::json(*r.finished_at - r.started_at) : nlohmann::json()},
@@ -65,7 +67,8 @@ nlohmann::json to_json(const TelemetrySample& s) {
           {"storage_used_ratio", opt(s.storage_ratio)},
           {"inference_per_s", opt(s.inference_rate)},
           {"inference_latency_p50_s", opt(s.inference_p50_s)},
-          {"active_model", s.active_model}};
+          {"active_model", s.active_model},
+          {"seq", s.seq ? nlohmann::json(*s.seq) : nlohmann::json()}};
 }
 
 }  // namespace edgeml::controller

@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/prometheus_text.hpp"
 #include "controller/app.hpp"
 #include "controller/fleet_metrics.hpp"
 #include "http/replies.hpp"
@@ -20,15 +21,17 @@ std::string catalog_metrics(const catalog::Catalog& c) {
     for (const auto& f : r.flags)
       if (seen.insert(f.name).second) ++flags[{r.device_type, f.name}];
   }
-  std::ostringstream out;
-  out << "# HELP edgeml_catalog_rows Benchmark rows loaded, by device type.\n# TYPE edgeml_catalog_rows gauge\n";
-  for (auto& [d, n] : rows) out << "edgeml_catalog_rows{device_type=\"" << d << "\"} " << n << "\n";
-  out << "# HELP edgeml_catalog_flagged_rows Rows carrying a data-quality flag.\n"
-      << "# TYPE edgeml_catalog_flagged_rows gauge\n";
+  PromText out;
+  out.family("edgeml_catalog_rows", "Benchmark rows loaded, by device type.", "gauge");
+  for (auto& [d, n] : rows) out.sample("edgeml_catalog_rows", {{"device_type", d}}, n);
+  out.family("edgeml_catalog_flagged_rows", "Rows carrying a data-quality flag.", "gauge");
   for (auto& [k, n] : flags)
-    out << "edgeml_catalog_flagged_rows{device_type=\"" << k.first << "\",flag=\"" << k.second << "\"} " << n << "\n";
+    out.sample("edgeml_catalog_flagged_rows", {{"device_type", k.first}, {"flag", k.second}}, n);
   return out.str();
 }
+
+// The MQTT transport's figures (telemetry stored, ingest lag, client counters); "" without --mqtt.
+std::string mqtt_metrics(ControllerApp& app) { return app.transports().prometheus(); }
 
 }  // namespace
 
@@ -40,11 +43,12 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
                                       {"devices", app.catalog().device_types()},
                                       {"predictors", app.predictors() != nullptr}});
              });
-  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer}, [&app](http::Request&,
-                                                                                          http::Response& res) {
-    res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()) + fleet_metrics(app.store()),
-                    "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) {
+               res.set_content(app.metrics().prometheus_text() + app.server().prometheus_text() +
+                                   catalog_metrics(app.catalog()) + mqtt_metrics(app) + fleet_metrics(app.store()),
+                               "text/plain; version=0.0.4; charset=utf-8");
+             });
   router.add({.method = "GET", .pattern = "/api/prometheus/targets", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) { http::reply_json(res, prometheus_targets(app.store())); });
 }

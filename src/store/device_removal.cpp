@@ -23,12 +23,16 @@ DeviceRemoval remove_device(Database& db, long long id, bool purge, double now) 
           "UPDATE devices SET deleted_at = ?, online = 0, name = name || ' (deleted #' || CAST(id AS TEXT) || ')' "
           "WHERE id = ?",
           {now, id});
+      // Commands queued for an MQTT-mode agent are not sent to a deleted device when it comes back.
+      c.execute("UPDATE commands SET state = 'expired', updated_at = ? WHERE device_id = ? AND state = 'pending'",
+                {now, id});
       return;
     }
     c.execute("DELETE FROM deployment_steps WHERE deployment_id IN (SELECT id FROM deployments WHERE device_id = ?)",
               {id});
     c.execute("DELETE FROM deployments WHERE device_id = ?", {id});
     c.execute("DELETE FROM telemetry WHERE device_id = ?", {id});
+    c.execute("DELETE FROM commands WHERE device_id = ?", {id});
     c.execute("DELETE FROM devices WHERE id = ?", {id});
   });
   return out;

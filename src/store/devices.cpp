@@ -8,13 +8,13 @@ namespace edgeml::store {
 
 const Table<Device>& devices_table() {
   static const Table<Device> t(
-      "devices",
-      {id_column(&Device::id), column("name", &Device::name, "NOT NULL UNIQUE"),
-       column("address", &Device::address, "NOT NULL"), column("device_type", &Device::device_type, "NOT NULL"),
-       column("token", &Device::token), column("created_at", &Device::created_at, "NOT NULL"),
-       column("last_seen", &Device::last_seen), column("online", &Device::online),
-       column("last_error", &Device::last_error), column("tags", &Device::tags),
-       column("group_name", &Device::group_name), column("deleted_at", &Device::deleted_at)});
+      "devices", {id_column(&Device::id), column("name", &Device::name, "NOT NULL UNIQUE"),
+                  column("address", &Device::address, "NOT NULL"),
+                  column("device_type", &Device::device_type, "NOT NULL"), column("token", &Device::token),
+                  column("created_at", &Device::created_at, "NOT NULL"), column("last_seen", &Device::last_seen),
+                  column("online", &Device::online), column("last_error", &Device::last_error),
+                  column("transport", &Device::transport, "NOT NULL DEFAULT 'lan'"), column("tags", &Device::tags),
+                  column("group_name", &Device::group_name), column("deleted_at", &Device::deleted_at)});
   return t;
 }
 
