@@ -59,6 +59,8 @@ LatestTelemetry::Reading LatestTelemetry::latest(const store::Device& device, do
   try {
     answer = fetch_(device);
   } catch (const std::exception& ex) {
+    // Never fetched here (an MQTT device): said as it is, not a failure to retry or to answer with stale figures.
+    if (auto* err = dynamic_cast<const Error*>(&ex); err && err->kind() == ErrorKind::unavailable) throw;
     {
       std::lock_guard lock(e->mu);
       e->failed_at = clock_.now_s();

@@ -199,7 +199,17 @@ TEST_F(DeviceAdmin, LatestTelemetryCarriesEverySeriesAndSaysWhenItIsStale) {
   auto none = controller_->get(path(never, "/telemetry/latest?max_age=0"));
   EXPECT_EQ(none.status, 502) << none.raw;
   EXPECT_NE(none.body["error"].get<std::string>().find("never"), std::string::npos);
-  for (long long x : {id, pi, never}) ASSERT_EQ(del(*controller_, path(x) + "?purge=true").status, 200);
+  // An MQTT-mode device: the controller never calls its agent, and says so (503) rather than failing a call.
+  auto mqtt =
+      controller_->post("/api/devices", {{"name", "nano-mqtt"}, {"transport", "mqtt"}, {"device_type", "jetson_nano"}});
+  ASSERT_EQ(mqtt.status, 201) << mqtt.raw;
+  long long over_mqtt = mqtt.body["device"]["id"].get<long long>();
+  for (const char* what : {"/telemetry/latest?max_age=0", "/agent"}) {
+    auto r = controller_->get(path(over_mqtt, what));
+    EXPECT_EQ(r.status, 503) << what << ": " << r.raw;
+    EXPECT_NE(r.body["error"].get<std::string>().find("mqtt transport"), std::string::npos) << r.raw;
+  }
+  for (long long x : {id, pi, never, over_mqtt}) ASSERT_EQ(del(*controller_, path(x) + "?purge=true").status, 200);
 }
 
 TEST_F(DeviceAdmin, AgentViewAndDeployHistoryAndBatchedRollout) {

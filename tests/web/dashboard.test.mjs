@@ -549,6 +549,31 @@ describe('dashboard', () => {
     await page.waitForSelector('#edit-msg.msg-ok');
   });
 
+  test('an MQTT-mode device: registered without an address; its page and monitoring card say the controller does not call it', async () => {
+    await go('devices');
+    const f = (n) => `#register-form [name="${n}"]`;
+    await page.selectOption(f('transport'), 'mqtt');
+    assert.equal(await page.$eval(f('address'), (e) => e.required), false, 'no address needed for MQTT');
+    await page.fill(f('name'), 'nano-mqtt');
+    await page.fill(f('device_type'), 'jetson_nano');
+    await page.click('#register-form button[type="submit"]');
+    await page.waitForSelector('#register-msg.msg-ok');
+    const d = (await api('/api/devices')).body.devices.find((x) => x.name === 'nano-mqtt');
+    assert.equal(d.transport, 'mqtt');
+    assert.equal(d.address, '');
+    const id = String(d.id);
+    await page.waitForFunction((i) => document.querySelector(`#device-table tr[data-device="${i}"]`)?.textContent.includes('mqtt'), id);
+    await go(`devices/${id}`);
+    const said = /does not call agents on the mqtt transport/;
+    await page.waitForFunction(() => /mqtt transport/.test(document.querySelector('#device-live-msg')?.textContent ?? ''));
+    assert.match(await page.textContent('#device-live-msg'), said);
+    await page.waitForFunction(() => /mqtt transport/.test(document.querySelector('dd[data-item="agent_version"]')?.textContent ?? ''));
+    assert.equal(await page.$eval('#device-edit-form [name="address"]', (e) => e.required), false);
+    await go(`monitoring/${id}`);
+    await page.waitForFunction((i) => /mqtt transport/.test(document.querySelector(`.status-card[data-device="${i}"]`)?.textContent ?? ''), id);
+    assert.equal((await api(`/api/devices/${id}?purge=true`, { method: 'DELETE' })).status, 200);
+  });
+
   test('deleting devices: keep their history in the log, or purge it', async () => {
     for (const [name, purge] of [['nano-lab', false], ['pi-kitchen', true]]) {
       const id = ids[name];

@@ -50,6 +50,9 @@ export async function startMonitoring() {
     if (!devices.length) say(msg, t('mon.pick_device')); else if (!chosen.length) say(msg, t('mon.choose')); else say(msg, '');
   }
 
+  // MQTT-mode agents are not called by the controller: no full telemetry for them, their stored samples only.
+  const notCalled = (dev) => !!dev?.transport && dev.transport !== 'lan';
+
   function renderCards() {
     cards.replaceChildren(...colored().map((d) => {
       const dev = devices.find((x) => x.id === d.id);
@@ -58,7 +61,8 @@ export async function startMonitoring() {
         el('h3', {}, el('span', { class: 'swatch', style: `background:${d.color}` }), d.name, ' ', dev ? statusChip(dev) : ''),
         r?.error ? el('p', { class: 'msg msg-warn' }, t('device_page.stale', { age: Math.round(r.age_s), error: r.error })) : null,
         !r && dev?.lastError ? el('p', { class: 'msg msg-error' }, t('mon.unreachable', { error: dev.lastError })) : null,
-        r ? el('dl', { class: 'kv' }, statusList(r.telemetry)) : el('p', { class: 'hint' }, t('common.loading')));
+        r ? el('dl', { class: 'kv' }, statusList(r.telemetry))
+          : el('p', { class: 'hint' }, notCalled(dev) ? t('mon.not_called', { transport: dev.transport }) : t('common.loading')));
     }));
   }
 
@@ -93,6 +97,7 @@ export async function startMonitoring() {
     const started = Date.now();
     if (visible && !document.hidden) {
       await Promise.all(chosen.map(async (id) => {
+        if (notCalled(devices.find((x) => x.id === id))) return;  // its agent is not called: stored samples only
         const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry/latest?max_age=0.5`);
         if (mine !== seq) return;
         if (!r.ok) { latest.delete(id); return; }

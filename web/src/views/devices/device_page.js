@@ -93,6 +93,7 @@ export function startDevicePage({ onDeleted }) {
     const f = form.elements;
     f.name.value = device.name;
     f.address.value = device.address;
+    f.address.required = !notCalled();  // an MQTT-mode agent needs no address
     f.device_type.value = device.deviceType;
     f.token.value = '';
     f.clear_token.checked = false;
@@ -100,12 +101,21 @@ export function startDevicePage({ onDeleted }) {
     f.tags.value = device.tags.join(', ');
   }
 
-  async function loadLive(mine) {
+  // A device the controller does not call (MQTT transport) has no live detail here: said once, not asked again.
+  const notCalled = () => device && device.transport && device.transport !== 'lan';
+  const notCalledText = () => t('device_page.not_called', { transport: device.transport });
+
+  async function loadLive(mine, loaded) {
     const started = Date.now();
     const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry/latest?max_age=0.5`);
     if (mine !== seq) return;
+    if (!r.ok && r.data?.kind === 'unavailable') {
+      await loaded;
+      if (mine === seq) say($('#device-live-msg'), notCalled() ? notCalledText() : r.message, 'warn');
+      return;
+    }
     if (!r.ok) { say($('#device-live-msg'), r.message, 'warn'); } else { live = r.data; renderLive(); }
-    liveTimer = setTimeout(() => loadLive(mine), Math.max(100, LIVE_MS - (Date.now() - started)));
+    liveTimer = setTimeout(() => loadLive(mine, loaded), Math.max(100, LIVE_MS - (Date.now() - started)));
   }
 
   async function load({ keepForm = false } = {}) {
@@ -120,7 +130,7 @@ export function startDevicePage({ onDeleted }) {
     say($('#device-msg'), '');
     device = normalizeDevice(d.data.device);
     agent = a.ok ? a.data : null;
-    agentError = a.ok ? '' : t('device_page.agent_unreachable', { error: a.message });
+    agentError = a.ok ? '' : notCalled() ? notCalledText() : t('device_page.agent_unreachable', { error: a.message });
     history = h.ok ? (h.data.deployments ?? []) : [];
     renderFacts();
     renderVersions();
@@ -182,8 +192,7 @@ export function startDevicePage({ onDeleted }) {
       id = deviceId;
       const mine = ++seq;
       clearTimeout(liveTimer);
-      load();
-      loadLive(mine);
+      loadLive(mine, load());
     },
     hide() { seq++; clearTimeout(liveTimer); },
   };
