@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds web/dist, the folder the controller serves with --web: the page's own files (web/index.html, web/src) and the
-# front-end libraries it needs, installed from npm with the lockfile and copied in (no CDN: the page works offline).
+# Builds web/dist, the folder the controller serves with --web: the page's own files and the front-end libraries it
+# needs (web/dist.list), installed from npm with the lockfile and copied in (no CDN: the page works offline).
 # Also installs the browser-test driver (tests/web: playwright-core, never a downloaded browser).
 # Idempotent: npm runs only when a lockfile changed since the last install, so after the first run it needs no network.
 set -euo pipefail
@@ -27,12 +27,15 @@ install_locked "$root/web"
 dist="$root/web/dist"
 tmp="$(mktemp -d "$root/web/.dist.tmp-XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-cp "$root/web/index.html" "$tmp/"
-cp -r "$root/web/src" "$tmp/src"
-mkdir -p "$tmp/vendor"
-uplot="$root/web/node_modules/uplot/dist"
-cp "$uplot/uPlot.iife.min.js" "$uplot/uPlot.min.css" "$tmp/vendor/"
-cp "$root/web/node_modules/uplot/LICENSE" "$tmp/vendor/uPlot.LICENSE"
+# What goes in is listed once, in web/dist.list (the controller embeds the same files: cmake/EmbedWeb.cmake).
+while read -r kind what name; do
+  case "$kind" in
+    page) mkdir -p "$tmp/$(dirname "$what")"; cp -r "$root/web/$what" "$tmp/$what" ;;
+    vendor) mkdir -p "$tmp/vendor"; cp "$root/web/node_modules/$what" "$tmp/vendor/$name" ;;
+    ''|'#'*) ;;
+    *) echo "vendor-web: web/dist.list: unknown entry '$kind'" >&2; exit 1 ;;
+  esac
+done <"$root/web/dist.list"
 chmod -R a+rX "$tmp"
 rm -rf "$dist.old"
 [ -d "$dist" ] && mv "$dist" "$dist.old"

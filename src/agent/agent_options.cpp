@@ -32,6 +32,7 @@ std::string agent_usage() {
   --state DIR            model store and state file (default /var/lib/edgeml-agent)
   --sysfs-root DIR       default /sys       --procfs-root DIR   default /proc
   --vcgencmd PATH        Raspberry Pi 5 power via `vcgencmd pmic_read_adc` (default /usr/bin/vcgencmd)
+  --rootfs DIR           where etc/nvpmodel.conf and var/lib/nvpmodel are (Jetson power mode; default /)
   --token T              bearer token for mutating endpoints (or env EDGEML_AGENT_TOKEN; prefer the env)
   --infer-hz HZ          continuous inference loop rate on a synthetic input (default 0 = off)
   --telemetry-hz HZ      telemetry sampling rate (default 1; history keeps at least 1 h)
@@ -71,7 +72,7 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
         "--host",         "--port",         "--state",          "--sysfs-root",  "--procfs-root",   "--token",
         "--infer-hz",     "--telemetry-hz", "--backend",        "--threads",     "--keep-versions", "--reserve-mb",
         "--max-model-mb", "--vcgencmd",     "--mqtt",           "--device-name", "--mqtt-prefix",   "--mqtt-ca",
-        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb"};
+        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb",    "--rootfs"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -91,6 +92,8 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.procfs_root = value;
     } else if (flag == "--vcgencmd") {
       o.vcgencmd = value;
+    } else if (flag == "--rootfs") {
+      o.rootfs = value;
     } else if (flag == "--token") {
       o.token = value;
     } else if (flag == "--infer-hz") {

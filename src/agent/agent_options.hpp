@@ -18,6 +18,7 @@ struct AgentOptions {
   std::filesystem::path sysfs_root = "/sys";
   std::filesystem::path procfs_root = "/proc";
   std::filesystem::path vcgencmd = "/usr/bin/vcgencmd";  // Raspberry Pi 5 PMIC power; absent elsewhere
+  std::filesystem::path rootfs = "/";                    // etc/nvpmodel.conf, var/lib/nvpmodel (Jetson power mode)
   std::string token;                                     // from --token or EDGEML_AGENT_TOKEN; never logged
   double infer_hz = 0;
   double telemetry_hz = 1;

@@ -24,7 +24,7 @@ struct TelemetryService::Impl {
         clock(c),
         host(h),
         loop(l),
-        collector(telemetry::Roots{o.sysfs_root, o.procfs_root, o.state_dir, o.vcgencmd}, c),
+        collector(telemetry::Roots{o.sysfs_root, o.procfs_root, o.state_dir, o.vcgencmd, o.rootfs}, c),
         // At least one hour, whatever the rate (the issue asks for >= 1 h at 1 Hz).
         history(static_cast<size_t>(std::max(3600.0, 3600.0 * o.telemetry_hz))) {}
 

@@ -29,6 +29,10 @@ class AgentClient {
   AgentClient(const std::string& address, const std::string& token, int timeout_s = 5);
   AgentReply get(const std::string& path);
   AgentReply post(const std::string& path, const nlohmann::json& body);
+  // Whether this client still fits a device (its address or token may have been edited since).
+  bool talks_to(const std::string& address, const std::string& token) const {
+    return address == address_ && token == token_;
+  }
 
  private:
   AgentReply send(const std::string& method, const std::string& path, const std::string& body);

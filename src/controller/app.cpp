@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "controller/embedded_dashboard.hpp"
 #include "controller/predictors.hpp"
 #include "controller/transports_config.hpp"
 #include "http/replies.hpp"
@@ -50,6 +51,10 @@ void ControllerApp::init() {
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
   poll.raw_s = config_.telemetry_raw_hours * 3600;
+  latest_telemetry_ = std::make_unique<LatestTelemetry>(clock_, agent_telemetry_fetch());
+  poll.on_telemetry = [this](long long id, double t, const nlohmann::json& j) {
+    latest_telemetry_->remember(id, t, j);
+  };
   poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
 
   http::ServerOptions options;
@@ -71,8 +76,12 @@ void ControllerApp::register_routes() {
   register_log_routes(*this, router_);
   register_balena_routes(*this, router_);
   register_catalog_row_routes(*this, router_);
+  register_rollout_routes(*this, router_);
   if (!config_.web_dir.empty()) {
     auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
+    server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
+  } else if (auto files = std::make_shared<http::EmbeddedFiles>(embedded_dashboard()); !files->empty()) {
+    // No --web: the dashboard compiled into this binary.
     server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
   }
 }

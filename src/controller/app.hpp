@@ -13,6 +13,7 @@
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/latest_telemetry.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "controller/transports.hpp"
@@ -63,6 +64,7 @@ class ControllerApp {
   Deployer& deployer() { return *deployer_; }
   ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
+  LatestTelemetry& latest_telemetry() { return *latest_telemetry_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
@@ -80,6 +82,7 @@ class ControllerApp {
   std::unique_ptr<CatalogService> catalog_service_;   // after the store its rows are kept in
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
+  std::unique_ptr<LatestTelemetry> latest_telemetry_;  // before the poller that feeds it: destroyed after it
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
@@ -97,5 +100,6 @@ void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
 void register_catalog_row_routes(ControllerApp& app, http::Router& router);
+void register_rollout_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

@@ -12,6 +12,7 @@ std::string usage() {
          "                         [--web DIR] [--threads N]\n"
          "  --data   benchmark CSV file or folder (repeatable); device type from DEVICE= or the file name\n"
          "  --state  where the controller keeps trained predictors, its database and model artifacts\n"
+         "  --web    serve the dashboard from DIR (e.g. web/dist while editing it); default: the one built in\n"
          "  --db     postgresql://USER@HOST:PORT/DB (or EDGEML_DB_URL): keep the fleet's state in PostgreSQL (several\n"
          "           controllers may share it); default SQLite <state>/controller.db\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"

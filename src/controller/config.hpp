@@ -14,7 +14,7 @@ struct Config {
   int port = 5000;
   std::vector<std::string> data;                       // --data PATH or DEVICE=PATH, repeatable
   std::filesystem::path state_dir = "var/controller";  // predictor models, SQLite, artifact store
-  std::filesystem::path web_dir;                       // dashboard static files; empty = not served
+  std::filesystem::path web_dir;                       // dashboard static files; empty = the embedded dashboard
   std::string db_url;  // --db / EDGEML_DB_URL: postgresql://user@host:port/db; empty = SQLite <state>/controller.db
   size_t threads = 16;
 

@@ -1,5 +1,6 @@
 #include "controller/deployer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/error.hpp"
@@ -240,16 +241,27 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
                                                     artifact->artifact.sha256 + " (" + artifact->note + "); " +
                                                     weights_note(artifact->weights));
       }
-      // 3-5. Each device in turn; the rollout stops after max_failures failed devices.
+      // 3-5. Batches of batch_size devices, each batch's devices at once; no batch starts after max_failures
+      // failed devices.
       int failures = 0;
-      for (size_t i = 0; artifact && i < runs.size(); ++i) {
-        auto& run = *runs[i];
+      size_t batch = static_cast<size_t>(std::max(1, plan.batch_size));
+      for (size_t first = 0; artifact && first < runs.size(); first += batch) {
+        size_t end = std::min(runs.size(), first + batch);
         if (failures >= plan.max_failures) {
-          run.finish(wire::DeployState::skipped, std::nullopt,
-                     "rollout stopped after " + std::to_string(failures) + " failed device(s)");
+          for (size_t i = first; i < end; ++i)
+            runs[i]->finish(wire::DeployState::skipped, std::nullopt,
+                            "rollout stopped after " + std::to_string(failures) + " failed device(s)");
           continue;
         }
-        if (!deploy_one(run, plan, plan.devices[i], artifact->artifact, artifact->weights)) ++failures;
+        std::vector<char> ok(end - first, 0);
+        auto one = [&](size_t i) {
+          ok[i - first] = deploy_one(*runs[i], plan, plan.devices[i], artifact->artifact, artifact->weights);
+        };
+        std::vector<std::thread> others;
+        for (size_t i = first + 1; i < end; ++i) others.emplace_back(one, i);
+        one(first);
+        for (auto& t : others) t.join();
+        for (char o : ok) failures += o ? 0 : 1;
       }
     }
   } catch (const std::exception& e) {

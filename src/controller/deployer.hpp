@@ -2,7 +2,7 @@
 // Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
 // check, then the benchmark window that feeds the catalog (post_deploy_window.hpp), each a timed step recorded in the
 // store and published as an event (GET /api/deployments/<id>/events). A plan with several devices is a staged
-// rollout: one device after another, stopping once max_failures devices failed.
+// rollout: batches of batch_size devices (one after another by default), no new batch once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
 // Each deployment follows wire::DeploymentMachine (its steps and final state, with a FailureKind when it did not
 // succeed, recorded as deployments.failure_kind); the device is reached through its DeviceTransport (LAN or MQTT).
@@ -44,6 +44,7 @@ struct DeployPlan {
   std::optional<double> max_energy;
   bool force = false;
   int max_failures = 1;
+  int batch_size = 1;    // devices deployed at once; the next batch starts when one has finished
   std::string base_url;  // the controller as the agents reach it, e.g. http://10.0.0.2:5000
   std::vector<Device> devices;
   std::string preprocess;        // forwarded to the agent: the pixel convention to feed images in ("" = the model's)

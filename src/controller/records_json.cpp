@@ -1,5 +1,7 @@
 #include "controller/records_json.hpp"
 
+#include "store/devices.hpp"
+
 namespace edgeml::controller {
 
 namespace {
@@ -17,7 +19,9 @@ nlohmann::json to_json(const Device& d) {
           {"status", d.online ? "online" : "offline"},
           {"online", d.online},
           {"last_error", d.last_error.empty() ? nlohmann::json() : nlohmann::json(d.last_error)},
-          {"transport", d.transport}};
+          {"transport", d.transport},
+          {"tags", store::split_tags(d.tags)},
+          {"group", d.group_name.empty() ? nlohmann::json() : nlohmann::json(d.group_name)}};
 }
 
 nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>& steps) {

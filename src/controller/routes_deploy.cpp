@@ -1,6 +1,6 @@
-// POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?,
-// preprocess?, benchmark_window?}, GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events
-// of the real steps). A model with no artifact anywhere answers 404 before any gate runs.
+// POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, batch_size?,
+// async?, preprocess?, benchmark_window?}, GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent
+// events of the real steps). A model with no artifact anywhere answers 404 before any gate runs.
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/names.hpp"
@@ -97,6 +97,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                plan.max_energy = optional_number(body, "max_energy", {0, 1e12});
                plan.force = optional_bool(body, "force").value_or(false);
                plan.max_failures = static_cast<int>(optional_number(body, "max_failures", {1, 1000}).value_or(1));
+               plan.batch_size = static_cast<int>(optional_number(body, "batch_size", {1, 100}).value_or(1));
                bool async =
                    optional_bool(body, "async").value_or(false) || http::query_bool(req, "async").value_or(false);
                if (auto p = optional_string(body, "preprocess", 32)) {

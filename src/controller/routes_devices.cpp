@@ -1,18 +1,24 @@
 // Devices: POST/GET /api/devices (transport lan with an address, or mqtt: the agent connects to the broker),
 // GET /api/devices/<id>, POST /api/devices/<id>/rollback,
 // GET /api/devices/<id>/telemetry?since=&until=&step=, GET /api/devices/<id>/telemetry/stream (server-sent events).
+// PATCH /api/devices/<id> (rename, address, token, tags, group), DELETE /api/devices/<id>?purge= (keep or purge its
+// history), GET /api/devices/<id>/telemetry/latest?max_age= (the agent's full telemetry, for the live view),
+// GET /api/devices/<id>/agent (the agent's status and stored models), GET /api/devices/<id>/deployments?limit=.
 #include "catalog/device_profile.hpp"
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/names.hpp"
 #include "controller/agent_client.hpp"
+#include "controller/agent_overview.hpp"
 #include "controller/app.hpp"
+#include "controller/device_fields.hpp"
 #include "controller/device_lookup.hpp"
 #include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
 #include "http/replies.hpp"
+#include "store/device_removal.hpp"
 
 namespace edgeml::controller {
 
@@ -39,6 +45,7 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                d.device_type = catalog::normalize_device_type(require_string(body, "device_type", 64));
                if (d.device_type.empty()) throw FieldError("device_type", "device_type must not be empty");
                d.token = optional_string(body, "token", 512).value_or("");
+               read_device_grouping(d, body);
                d.created_at = app.clock().now_s();
                auto saved = app.store().devices().add(d);
                auto j = to_json(saved);
@@ -103,6 +110,73 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                if (!recent.empty()) initial.push_back({0, "sample", to_json(recent.back())});
                reply_event_stream(res, app.events(), TelemetryPoller::topic(d.id), initial, true);
              });
+
+  router.add({.method = "PATCH",
+              .pattern = "/api/devices/:id",
+              .role = http::Role::operator_,
+              .body = http::Body::json,
+              .mutates = true},
+             [&app](http::Request& req, http::Response& res) {
+               auto d = device_from_path(app.store(), req.param("id"));
+               auto saved = app.store().devices().update(apply_device_patch(d, json_request(req)));
+               auto j = to_json(saved);
+               j["known_device_type"] = app.catalog()->has_device(saved.device_type);
+               http::reply_json(res, {{"success", true}, {"device", j}});
+             });
+
+  router.add({.method = "DELETE", .pattern = "/api/devices/:id", .role = http::Role::admin, .mutates = true},
+             [&app](http::Request& req, http::Response& res) {
+               auto d = device_from_path(app.store(), req.param("id"));
+               bool purge = http::query_bool(req, "purge").value_or(false);
+               auto removed = store::remove_device(app.store().db(), d.id, purge, app.clock().now_s());
+               app.latest_telemetry().forget(d.id);
+               // The counts are of what was deleted (purge) or what stays in the log and the store (history kept).
+               http::reply_json(res, {{"success", true},
+                                      {"deleted", d.name},
+                                      {"device_id", d.id},
+                                      {"purged", removed.purged},
+                                      {"history", removed.purged ? "deleted" : "kept"},
+                                      {"telemetry_samples", removed.telemetry_samples},
+                                      {"deployments", removed.deployments}});
+             });
+
+  router.add(
+      {.method = "GET", .pattern = "/api/devices/:id/telemetry/latest", .role = http::Role::viewer, .blocking = true},
+      [&app](http::Request& req, http::Response& res) {
+        auto d = device_from_path(app.store(), req.param("id"));
+        double max_age = http::query_number(req, "max_age", {0, 3600}).value_or(1);
+        auto r = app.latest_telemetry().latest(d, max_age);
+        nlohmann::json j{{"success", true},
+                         {"device_id", d.id},
+                         {"device", d.name},
+                         {"t", r.t},
+                         {"age_s", app.clock().now_s() - r.t},
+                         {"source", r.source},
+                         {"stale", !r.error.empty()},
+                         {"telemetry", r.telemetry}};
+        if (!r.error.empty()) j["error"] = r.error;
+        http::reply_json(res, j);
+      });
+
+  router.add({.method = "GET", .pattern = "/api/devices/:id/agent", .role = http::Role::viewer, .blocking = true},
+             [&app](http::Request& req, http::Response& res) {
+               auto d = device_from_path(app.store(), req.param("id"));
+               auto j = agent_overview(d);
+               j["success"] = true;
+               j["device_id"] = d.id;
+               http::reply_json(res, j);
+             });
+
+  router.add(
+      {.method = "GET", .pattern = "/api/devices/:id/deployments", .role = http::Role::viewer},
+      [&app](http::Request& req, http::Response& res) {
+        auto d = device_from_path(app.store(), req.param("id"));
+        int limit = static_cast<int>(http::query_int(req, "limit", 1, 1000).value_or(20));
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : app.store().deployments().for_device(d.id, limit))
+          list.push_back(to_json(r, app.store().deployments().steps(r.id)));
+        http::reply_json(res, {{"success", true}, {"device_id", d.id}, {"count", list.size()}, {"deployments", list}});
+      });
 }
 
 }  // namespace edgeml::controller

@@ -1,11 +1,13 @@
 // GET /healthz, GET /metrics (Prometheus text: requests and latency by route, catalog rows by device, flag and
-// source, each device's measured energy figures).
+// source, each device's measured energy figures, the fleet: fleet_metrics.hpp), GET /api/prometheus/targets (the
+// agents, for Prometheus' HTTP service discovery).
 #include <set>
 #include <sstream>
 
 #include "common/prometheus_text.hpp"
 #include "controller/app.hpp"
 #include "controller/energy_report.hpp"
+#include "controller/fleet_metrics.hpp"
 #include "http/replies.hpp"
 
 namespace edgeml::controller {
@@ -50,9 +52,12 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
   router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) {
                std::string text = app.metrics().prometheus_text() + app.server().prometheus_text();
-               text += catalog_metrics(*app.catalog()) + energy_metrics_text(app.store()) + mqtt_metrics(app);
+               text += catalog_metrics(*app.catalog()) + energy_metrics_text(app.store()) + mqtt_metrics(app) +
+                       fleet_metrics(app.store());
                res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
              });
+  router.add({.method = "GET", .pattern = "/api/prometheus/targets", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) { http::reply_json(res, prometheus_targets(app.store())); });
 }
 
 }  // namespace edgeml::controller

@@ -57,7 +57,8 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   {
     std::lock_guard lock(clients_mu_);
     auto& c = clients_[d.id];
-    if (!c) c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
+    if (!c || !c->talks_to(d.address, d.token))  // new, or its address or token edited since
+      c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
     client = c;
   }
   AgentReply r;
@@ -68,6 +69,8 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   }
   if (r.status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r.status)};
   if (!r.body.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
+  // The full answer for the live views (GET /api/devices/<id>/telemetry/latest), timed by when we received it.
+  if (settings_.on_telemetry) settings_.on_telemetry(d.id, clock_.now_s(), r.body);
   // The agent's own sampling time (timestamp_s), not ours: a slow answer does not shift the series.
   auto converted = wire::sample_from_agent_telemetry(r.body, false);
   if (!converted.out_of_range.empty()) {

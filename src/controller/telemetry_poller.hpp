@@ -5,6 +5,7 @@
 // does not answer is marked offline. Retention runs every few minutes (for every device's samples).
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,8 @@ struct PollerSettings {
   double keep_s = 7 * 86400;
   double raw_s = 86400;
   double retention_every_s = 600;
+  // Each full /telemetry answer read (device id, time, answer), e.g. for the dashboard's live view (LatestTelemetry).
+  std::function<void(long long, double, const nlohmann::json&)> on_telemetry;
 };
 
 class TelemetryPoller {

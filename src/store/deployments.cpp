@@ -118,4 +118,18 @@ std::vector<DeploymentRecord> DeploymentStore::last_succeeded_per_device() {
   });
 }
 
+std::vector<DeploymentRecord> DeploymentStore::by_rollout(long long rollout_id) {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>(
+      [&](Connection& c) { return t.read_all(c.query(t.select("WHERE rollout_id = ? ORDER BY id"), {rollout_id})); });
+}
+
+std::vector<DeploymentRecord> DeploymentStore::for_device(long long device_id, int limit) {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(
+        c.query(t.select("WHERE device_id = ? ORDER BY id DESC LIMIT ?"), {device_id, static_cast<long long>(limit)}));
+  });
+}
+
 }  // namespace edgeml::store

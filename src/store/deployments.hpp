@@ -26,6 +26,8 @@ class DeploymentStore {
   std::optional<DeploymentRecord> last_succeeded(long long device_id);
   // last_succeeded() of every device that has one, in one query (the energy comparison, /metrics).
   std::vector<DeploymentRecord> last_succeeded_per_device();
+  std::vector<DeploymentRecord> by_rollout(long long rollout_id);            // in the rollout's device order
+  std::vector<DeploymentRecord> for_device(long long device_id, int limit);  // newest first, rollbacks included
 
  private:
   Database& db_;

@@ -1,6 +1,7 @@
 #pragma once
 // The devices table: registered agents.
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "store/records.hpp"
@@ -9,6 +10,10 @@
 namespace edgeml::store {
 
 const Table<Device>& devices_table();
+
+// Device.tags as stored ("a,b") and as the API lists them (["a", "b"]): sorted, no duplicates, no empty ones.
+std::vector<std::string> split_tags(const std::string& stored);
+std::string join_tags(std::vector<std::string> tags);
 
 class DeviceStore {
  public:
@@ -21,6 +26,10 @@ class DeviceStore {
   std::optional<Device> by_address(const std::string& address);
   void mark_seen(long long id, double t);
   void mark_unreachable(long long id, const std::string& error);
+  // Writes what a user may change (name, address, device_type, token, tags, group_name); the poller's fields
+  // (last_seen, online, last_error) stay. Error(conflict, field "name") when another device has the name,
+  // NotFoundError("id") when the device is gone.
+  Device update(const Device& d);
 
  private:
   std::optional<Device> one(const std::string& where, const Params& params);

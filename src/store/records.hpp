@@ -14,6 +14,9 @@ struct Device {
   bool online = false;
   std::string last_error;
   std::string transport = "lan";  // lan: the controller calls the agent over HTTP; mqtt: the agent connects to a broker
+  std::string tags;               // schema 8: comma-separated, each [A-Za-z0-9_.-], sorted, no duplicates
+  std::string group_name;         // schema 8: one group per device ("" = none), for picking rollout targets
+  std::optional<double> deleted_at;  // schema 8: deleted but its history kept (hidden from every lookup)
 };
 
 // One deployment (or rollback) as recorded; columns that are unknown stay null.

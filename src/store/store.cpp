@@ -53,6 +53,11 @@ const Schema& controller_schema() {
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
            add_column_if_missing(c, "deployments", deployments_table().column_ddl("weights", c.dialect()));
          }},
+        {8, "devices keep tags, a group and when they were deleted (a deleted device keeps its history unless purged)",
+         [](Connection& c) {
+           for (const char* col : {"tags", "group_name", "deleted_at"})
+             add_column_if_missing(c, "devices", devices_table().column_ddl(col, c.dialect()));
+         }},
     };
     return s;
   }();

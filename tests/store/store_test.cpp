@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "postgres_server.hpp"
+#include "store/device_removal.hpp"
 #include "store/sqlite_db.hpp"
 #include "temp_dir.hpp"
 
@@ -241,6 +242,11 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   EXPECT_EQ(s.catalog_rows().count(), 1);
   Store again(where);
   EXPECT_EQ(again.schema_version(), latest_version()) << "nothing to do the second time";
+  // Schema 8: the old device can be tagged, grouped and deleted.
+  auto tagged = *d;
+  tagged.tags = join_tags({"b", "a"});
+  tagged.group_name = "hall";
+  EXPECT_EQ(again.devices().update(tagged).tags, "a,b");
 }
 
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
@@ -279,6 +285,85 @@ TEST_P(StoreOn, KeepsCatalogRowsAcrossRestarts) {
   }),
                Error);
   EXPECT_EQ(s.catalog_rows().count(), 3);
+}
+
+// Schema 8: editing a device, and deleting it with its history kept (hidden, renamed, its id never handed out again)
+// or purged (its telemetry, deployments and steps deleted); a device with a running deployment is not deleted.
+TEST_P(StoreOn, EditsAndDeletesDevicesKeepingOrPurgingTheirHistory) {
+  Store s(location());
+  auto a = s.devices().add(device("a")), b = s.devices().add(device("b"));
+  a.name = "a2";
+  a.tags = join_tags({"lab", "cam", "lab", ""});
+  a.group_name = "hall";
+  a.last_error = "ignored: the poller's field";
+  auto saved = s.devices().update(a);
+  EXPECT_EQ(saved.name, "a2");
+  EXPECT_EQ(saved.tags, "cam,lab");
+  EXPECT_EQ(split_tags(saved.tags), (std::vector<std::string>{"cam", "lab"}));
+  EXPECT_EQ(saved.group_name, "hall");
+  EXPECT_EQ(saved.last_error, "");
+  a.name = "b";
+  try {
+    s.devices().update(a);
+    FAIL() << "a taken name accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::conflict);
+    EXPECT_EQ(e.field(), "name");
+  }
+
+  // History of b: telemetry and a finished deployment with a step.
+  TelemetrySample x;
+  x.device_id = b.id, x.t = 100, x.cpu_ratio = 0.5;
+  s.telemetry().add({x});
+  DeploymentRecord rec;
+  rec.device_id = b.id, rec.device_name = "b", rec.model_name = "m", rec.started_at = 100, rec.status = "running";
+  long long dep = s.deployments().begin(rec);
+  s.deployments().add_step(dep, StepRecord{"transfer", "passed", "", 100, 1});
+  try {
+    remove_device(s.db(), b.id, false, 200);
+    FAIL() << "deleted with a running deployment";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::conflict);
+  }
+  rec = *s.deployments().get(dep);
+  rec.status = "succeeded";
+  s.deployments().update(rec);
+
+  CommandRecord queued;  // a command waiting for b (an MQTT-mode agent) is not sent after b is deleted
+  queued.command_id = "deploy-9-b", queued.device_id = b.id, queued.type = "deploy", queued.message = "{}";
+  queued.issued_at = 150, queued.expires_at = 10000;
+  s.commands().add(queued);
+  auto kept = remove_device(s.db(), b.id, false, 200);
+  EXPECT_TRUE(s.commands().pending(b.id, 250).empty());
+  EXPECT_EQ(s.commands().by_command_id("deploy-9-b")->state, "expired");
+  EXPECT_FALSE(kept.purged);
+  EXPECT_EQ(kept.telemetry_samples, 1);
+  EXPECT_EQ(kept.deployments, 1);
+  EXPECT_FALSE(s.devices().by_id(b.id));
+  EXPECT_FALSE(s.devices().by_name("b"));
+  EXPECT_EQ(s.devices().all().size(), 1u);
+  EXPECT_THROW(remove_device(s.db(), b.id, false, 300), NotFoundError);
+  EXPECT_EQ(s.telemetry().range(b.id, 0, 1000, 0).size(), 1u) << "kept";
+  EXPECT_EQ(s.deployments().for_device(b.id, 10).size(), 1u) << "kept";
+  auto again = s.devices().add(device("b"));  // the name is free; the id is new
+  EXPECT_NE(again.id, b.id);
+  EXPECT_TRUE(s.telemetry().range(again.id, 0, 1000, 0).empty());
+
+  auto purged = remove_device(s.db(), saved.id, true, 400);
+  EXPECT_TRUE(purged.purged);
+  EXPECT_FALSE(s.devices().by_id(saved.id));
+  EXPECT_THROW(s.devices().update(saved), NotFoundError);
+  EXPECT_THROW(remove_device(s.db(), 987654, true, 400), NotFoundError);
+  DeploymentRecord other;
+  other.device_id = again.id, other.device_name = "b", other.model_name = "m", other.started_at = 1;
+  other.rollout_id = 77, other.status = "failed";
+  s.deployments().begin(other);
+  s.deployments().begin(other);
+  EXPECT_EQ(s.deployments().by_rollout(77).size(), 2u);
+  EXPECT_EQ(s.deployments().for_device(again.id, 1).size(), 1u);
+  remove_device(s.db(), again.id, true, 500);
+  EXPECT_TRUE(s.deployments().by_rollout(77).empty()) << "purged with its device";
+  EXPECT_TRUE(s.telemetry().range(b.id, 0, 1000, 0).size() == 1u) << "the first b's kept history is not touched";
 }
 
 TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {

@@ -1,7 +1,4 @@
-// Small DOM and number helpers shared by the views. Numbers are shown as the API gives them; null means the source
-// had no value, shown as "unavailable", never as 0.
-import { t } from './i18n.js';
-
+// Small DOM helpers shared by the views: element building, a status line under a panel, tables.
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
@@ -14,33 +11,44 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
   return node;
 }
 
-export function num(v, digits = 3) {
-  if (v === null || v === undefined || Number.isNaN(v)) return t('common.unavailable');
-  const a = Math.abs(v);
-  if (a >= 1e6 || (a !== 0 && a < 1e-4)) return v.toExponential(2);
-  if (a >= 10 ** digits) return Math.round(v).toString();
-  return Number(v.toPrecision(digits)).toString();
-}
-
 // A status line under a panel: kind is 'info' | 'error' | 'ok' | 'warn'.
+// Writes only what changed (a view redrawing every second does not touch the DOM for the same message).
 export function say(target, text, kind = 'info') {
-  target.textContent = text ?? '';
-  target.className = `msg msg-${kind}`;
-  target.hidden = !text;
+  const cls = `msg msg-${kind}`;
+  if (target.textContent !== (text ?? '')) target.textContent = text ?? '';
+  if (target.className !== cls) target.className = cls;
+  if (target.hidden !== !text) target.hidden = !text;
 }
 
-export function table(headers, rows) {
-  return el('table', {},
-    el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))),
-    el('tbody', {}, rows));
+// headers: strings or {text, n: true} for a numeric column.
+export function table(headers, rows, id) {
+  const th = (h) => (typeof h === 'string' ? el('th', { scope: 'col' }, h) : el('th', { scope: 'col', class: h.n ? 'n' : '' }, h.text));
+  return el('table', { id }, el('thead', {}, el('tr', {}, headers.map(th))), el('tbody', {}, rows));
 }
 
-export function when(ts) {
-  if (ts === null || ts === undefined) return t('common.unavailable');
-  const d = typeof ts === 'number' ? new Date(ts < 1e12 ? ts * 1000 : ts) : new Date(ts);
-  return Number.isNaN(d.getTime()) ? String(ts) : d.toLocaleString();
+// A definition list item pair.
+export const kv = (term, value, attrs = {}) => [el('dt', {}, term), el('dd', attrs, value)];
+
+// Rebuilds a <select>'s options only when they changed (an open list is not rebuilt under the user's pointer).
+export function setOptions(select, options) {
+  const same = select.options.length === options.length &&
+    options.every(([v, text], i) => select.options[i].value === v && select.options[i].text === text);
+  if (same) return;
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([v, text]) => el('option', { value: v }, text)));
+  if (options.some(([v]) => v === chosen)) select.value = chosen;
+}
+
+// Saves a text as a file download (CSV export of what the page shows).
+export function download(name, text, type = 'text/csv;charset=utf-8') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

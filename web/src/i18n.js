@@ -1,388 +1,13 @@
-// Every string the dashboard shows, in English and Vietnamese, and the switch between them.
-// Markup names a string with data-i18n="key" (text), data-i18n-placeholder / data-i18n-title (attributes); code calls t().
-// The choice is remembered in localStorage so a reload keeps it.
+// Every string the dashboard shows, in English and Vietnamese (strings_en.js, strings_vi.js: the same keys), and the
+// switch between them. Markup names a string with data-i18n="key" (text) or data-i18n-placeholder / -title /
+// -aria-label (attributes); code calls t(). The choice is kept in localStorage so a reload keeps it; numbers and dates
+// follow it too (format.js, through Intl).
+import EN from './strings_en.js';
+import VI from './strings_vi.js';
 
 const STORAGE_KEY = 'edgeml.lang';
-
-const STRINGS = {
-  en: {
-    'app.title': 'edgeml — energy-aware model deployment',
-    'app.lang': 'Language',
-    'tab.deployment': 'Deployment',
-    'tab.monitoring': 'Monitoring',
-    'tab.analytics': 'Analytics',
-
-    'common.loading': 'Loading…',
-    'common.not_available': 'Not available yet on this controller ({path}: HTTP {status}).',
-    'common.http_error': '{path}: HTTP {status} — {error}',
-    'common.network_error': 'The controller did not answer ({path}): {error}',
-    'common.none': 'none',
-    'common.unavailable': 'unavailable',
-    'common.yes': 'yes',
-    'common.no': 'no',
-    'common.refresh': 'Refresh',
-
-    'device.title': 'Device',
-    'device.address': 'Agent address (host:port)',
-    'device.address_placeholder': '192.168.1.20:8000',
-    'device.registered': 'Registered devices',
-    'device.pick': '— pick a registered device —',
-    'device.none_registered': 'No device is registered yet.',
-    'device.online': 'online',
-    'device.offline': 'offline',
-    'device.last_seen': 'last seen {when}',
-
-    'balena.title': 'Balena fleet',
-    'balena.app_slug': 'Application slug',
-    'balena.online_only': 'Online only',
-    'balena.load': 'List devices',
-    'balena.connect': 'Connect',
-    'balena.col_name': 'Name',
-    'balena.col_type': 'Type',
-    'balena.col_online': 'Online',
-    'balena.col_ip': 'IP addresses',
-    'balena.col_os': 'OS',
-    'balena.empty': 'No device matches.',
-    'balena.no_ip': 'This device reports no IP address.',
-
-    'library.title': 'Model library',
-    'library.device_type': 'Device type',
-    'library.mode_all': 'All',
-    'library.mode_recommended': 'Recommended',
-    'library.search': 'Search by name',
-    'library.sort': 'Sort by',
-    'library.sort_model': 'name',
-    'library.sort_energy': 'energy',
-    'library.sort_latency': 'latency',
-    'library.sort_size': 'size',
-    'library.sort_params': 'parameters',
-    'library.sort_power': 'implied power',
-    'library.max_size': 'Max size (MB)',
-    'library.max_latency': 'Max latency (s)',
-    'library.include_flagged': 'Include flagged rows',
-    'library.count': '{count} of {total} rows',
-    'library.count_recommended': '{count} recommended of {candidates} within budget ({excluded} flagged rows left out)',
-    'library.empty': 'No model matches.',
-    'col.model': 'Model',
-    'col.energy': 'Energy (mWh)',
-    'col.latency': 'Latency (s)',
-    'col.size': 'Size (MB)',
-    'col.params': 'Params (M)',
-    'col.gflops': 'GFLOPs',
-    'col.power': 'Implied power (W)',
-    'col.flags': 'Flags',
-    'col.device': 'Device',
-    'col.rank': '#',
-
-    'preview.title': 'Selected model',
-    'preview.none': 'Select a model in the library.',
-    'preview.energy': 'Energy per measured run',
-    'preview.energy_inf': 'Energy per inference',
-    'preview.size': 'Size',
-    'preview.latency': 'Latency',
-    'preview.params': 'Parameters',
-    'preview.gflops': 'GFLOPs / GMACs',
-    'preview.power': 'Implied average power',
-    'preview.flags': 'Data-quality flags',
-    'preview.no_flags': 'none (clean row)',
-
-    'deploy.title': 'Deploy',
-    'deploy.budget': 'Energy budget (mWh per run)',
-    'deploy.button': 'Deploy selected model',
-    'deploy.need_model': 'Select a model first.',
-    'deploy.need_device': 'Enter an agent address or pick a registered device.',
-    'deploy.started': 'Deployment {id} started.',
-    'deploy.over_budget': 'Over budget: this model needs {energy} mWh, the budget is {budget} mWh.',
-    'deploy.confirm_force': 'The model needs {energy} mWh but the budget is {budget} mWh. Deploy anyway?',
-    'deploy.cancelled': 'Not deployed: over budget.',
-    'deploy.success': 'Deployed {model} to {device}.',
-    'deploy.failed': 'Deployment failed: {error}',
-    'deploy.unreachable': 'The agent could not be reached: {error}',
-    'deploy.step': 'Step',
-    'deploy.status': 'Status',
-    'deploy.duration': 'Time',
-    'deploy.events_lost': 'The progress stream closed; the result below is from the deployment record.',
-
-    'log.title': 'Deployment log',
-    'log.col_time': 'Time',
-    'log.col_device': 'Device',
-    'log.col_model': 'Model',
-    'log.col_result': 'Result',
-    'log.col_error': 'Error',
-    'log.empty': 'No deployment recorded yet.',
-
-    'predict.title': 'Energy predictor',
-    'predict.use_selected': 'Use selected',
-    'predict.button': 'Predict',
-    'predict.result': 'Predicted energy',
-    'predict.interval': '{coverage}% interval',
-    'predict.predictor': 'Predictor',
-    'predict.predictor_measured': 'measured (with latency)',
-    'predict.predictor_static': 'static (no latency: a model never run)',
-    'predict.quality': 'Cross-validated R² {r2}, MAPE {mape}%',
-    'predict.per_inference': 'Per inference',
-    'field.params_m': 'Params (M)',
-    'field.gflops': 'GFLOPs',
-    'field.gmacs': 'GMACs',
-    'field.size_mb': 'Size (MB)',
-    'field.latency_avg_s': 'Latency (s)',
-    'field.throughput_iter_per_s': 'Throughput (it/s)',
-    'field.invalid': '{field}: enter a number ≥ 0',
-
-    'analyze.title': 'Analyse an .onnx file',
-    'analyze.button': 'Analyse',
-    'analyze.need_file': 'Choose an .onnx file first.',
-    'analyze.params': 'Parameters (M)',
-    'analyze.flops': 'GFLOPs',
-    'analyze.macs': 'GMACs',
-    'analyze.size': 'Size (MB)',
-    'analyze.energy': 'Predicted energy (mWh)',
-    'analyze.source': 'Predictor',
-    'analyze.no_graph': 'No graph statistics: {reason}',
-
-    'mon.title': 'Device monitoring',
-    'mon.device': 'Device',
-    'mon.range': 'Range',
-    'mon.range_5m': '5 minutes',
-    'mon.range_15m': '15 minutes',
-    'mon.range_1h': '1 hour',
-    'mon.range_6h': '6 hours',
-    'mon.range_24h': '24 hours',
-    'mon.pick_device': 'Pick a registered device to see its telemetry.',
-    'mon.no_data': 'No telemetry stored for this device in this range.',
-    'mon.cpu': 'CPU (%)',
-    'mon.ram': 'RAM used (%)',
-    'mon.temp': 'Temperature (°C)',
-    'mon.storage': 'Storage used (%)',
-    'mon.power': 'Power (W)',
-    'mon.energy': 'Energy per inference (mJ)',
-    'mon.not_recorded': 'Not recorded by the controller: its stored telemetry has no {field}.',
-    'mon.no_value': 'none of the last {n} samples has a value',
-    'mon.no_energy': 'No energy per inference: it needs a power sensor and a running model (none of the last {n} samples has a value).',
-    'mon.from_deployment': '{model} (last successful deployment #{id})',
-    'mon.loop_idle': 'unavailable: no inference loop is running on this device',
-    'mon.unreachable': 'The controller cannot reach this agent: {error}',
-    'mon.col_device': 'Device',
-    'mon.col_model': 'Model (last deployment)',
-    'mon.col_predicted_run': 'Predicted at deploy (mWh / run)',
-    'mon.no_power': 'No power sensor on this device',
-    'mon.no_sensor': 'Unavailable on this device: {reason}',
-    'mon.points': '{n} points',
-    'mon.active_model': 'Active model',
-    'mon.inference_rate': 'Inference rate',
-    'mon.latency': 'Inference latency',
-    'mon.status': 'Agent status',
-    'mon.compare_title': 'Measured against predicted energy',
-    'mon.compare_none': 'No measured energy yet: the device needs a power source and an active model.',
-    'mon.col_measured': 'Measured (mJ / inference)',
-    'mon.col_predicted': 'Predicted (mJ / inference)',
-    'mon.col_error': 'Error',
-
-    'an.title': 'Analytics',
-    'an.scatter': 'Energy against latency (log scales)',
-    'an.scatter_clean': 'clean rows',
-    'an.scatter_flagged': 'flagged rows',
-    'an.scatter_front': 'Pareto front (clean rows)',
-    'an.histogram': 'Energy histogram (clean rows, log bins)',
-    'an.hist_rows': 'rows',
-    'an.leaderboard': 'Leaderboard: lowest energy, clean rows',
-    'an.quality': 'Catalog data quality',
-    'an.quality_summary': '{rows} rows loaded, {clean} clean',
-    'an.col_flag': 'Flag',
-    'an.col_rows': 'Rows',
-    'an.col_examples': 'Examples',
-    'an.device_rows': '{device}: {rows} rows ({clean} clean, {flagged} flagged)',
-  },
-
-  vi: {
-    'app.title': 'edgeml — triển khai mô hình tiết kiệm năng lượng',
-    'app.lang': 'Ngôn ngữ',
-    'tab.deployment': 'Triển khai',
-    'tab.monitoring': 'Giám sát',
-    'tab.analytics': 'Phân tích',
-
-    'common.loading': 'Đang tải…',
-    'common.not_available': 'Bộ điều khiển này chưa hỗ trợ ({path}: HTTP {status}).',
-    'common.http_error': '{path}: HTTP {status} — {error}',
-    'common.network_error': 'Bộ điều khiển không phản hồi ({path}): {error}',
-    'common.none': 'không có',
-    'common.unavailable': 'không có dữ liệu',
-    'common.yes': 'có',
-    'common.no': 'không',
-    'common.refresh': 'Làm mới',
-
-    'device.title': 'Thiết bị',
-    'device.address': 'Địa chỉ agent (host:port)',
-    'device.address_placeholder': '192.168.1.20:8000',
-    'device.registered': 'Thiết bị đã đăng ký',
-    'device.pick': '— chọn thiết bị đã đăng ký —',
-    'device.none_registered': 'Chưa có thiết bị nào được đăng ký.',
-    'device.online': 'trực tuyến',
-    'device.offline': 'ngoại tuyến',
-    'device.last_seen': 'thấy lần cuối {when}',
-
-    'balena.title': 'Đội thiết bị Balena',
-    'balena.app_slug': 'Slug ứng dụng',
-    'balena.online_only': 'Chỉ thiết bị trực tuyến',
-    'balena.load': 'Liệt kê thiết bị',
-    'balena.connect': 'Kết nối',
-    'balena.col_name': 'Tên',
-    'balena.col_type': 'Loại',
-    'balena.col_online': 'Trực tuyến',
-    'balena.col_ip': 'Địa chỉ IP',
-    'balena.col_os': 'Hệ điều hành',
-    'balena.empty': 'Không có thiết bị phù hợp.',
-    'balena.no_ip': 'Thiết bị này không báo địa chỉ IP.',
-
-    'library.title': 'Thư viện mô hình',
-    'library.device_type': 'Loại thiết bị',
-    'library.mode_all': 'Tất cả',
-    'library.mode_recommended': 'Đề xuất',
-    'library.search': 'Tìm theo tên',
-    'library.sort': 'Sắp xếp theo',
-    'library.sort_model': 'tên',
-    'library.sort_energy': 'năng lượng',
-    'library.sort_latency': 'độ trễ',
-    'library.sort_size': 'kích thước',
-    'library.sort_params': 'số tham số',
-    'library.sort_power': 'công suất suy ra',
-    'library.max_size': 'Kích thước tối đa (MB)',
-    'library.max_latency': 'Độ trễ tối đa (s)',
-    'library.include_flagged': 'Gồm cả dòng bị gắn cờ',
-    'library.count': '{count} trên {total} dòng',
-    'library.count_recommended': '{count} đề xuất trong {candidates} mô hình trong ngân sách (bỏ {excluded} dòng bị gắn cờ)',
-    'library.empty': 'Không có mô hình phù hợp.',
-    'col.model': 'Mô hình',
-    'col.energy': 'Năng lượng (mWh)',
-    'col.latency': 'Độ trễ (s)',
-    'col.size': 'Kích thước (MB)',
-    'col.params': 'Tham số (triệu)',
-    'col.gflops': 'GFLOPs',
-    'col.power': 'Công suất suy ra (W)',
-    'col.flags': 'Cờ',
-    'col.device': 'Thiết bị',
-    'col.rank': '#',
-
-    'preview.title': 'Mô hình đã chọn',
-    'preview.none': 'Hãy chọn một mô hình trong thư viện.',
-    'preview.energy': 'Năng lượng mỗi lần đo',
-    'preview.energy_inf': 'Năng lượng mỗi lần suy luận',
-    'preview.size': 'Kích thước',
-    'preview.latency': 'Độ trễ',
-    'preview.params': 'Số tham số',
-    'preview.gflops': 'GFLOPs / GMACs',
-    'preview.power': 'Công suất trung bình suy ra',
-    'preview.flags': 'Cờ chất lượng dữ liệu',
-    'preview.no_flags': 'không có (dòng sạch)',
-
-    'deploy.title': 'Triển khai',
-    'deploy.budget': 'Ngân sách năng lượng (mWh mỗi lần đo)',
-    'deploy.button': 'Triển khai mô hình đã chọn',
-    'deploy.need_model': 'Hãy chọn mô hình trước.',
-    'deploy.need_device': 'Hãy nhập địa chỉ agent hoặc chọn thiết bị đã đăng ký.',
-    'deploy.started': 'Đã bắt đầu triển khai {id}.',
-    'deploy.over_budget': 'Vượt ngân sách: mô hình cần {energy} mWh, ngân sách là {budget} mWh.',
-    'deploy.confirm_force': 'Mô hình cần {energy} mWh nhưng ngân sách là {budget} mWh. Vẫn triển khai?',
-    'deploy.cancelled': 'Chưa triển khai: vượt ngân sách.',
-    'deploy.success': 'Đã triển khai {model} lên {device}.',
-    'deploy.failed': 'Triển khai thất bại: {error}',
-    'deploy.unreachable': 'Không kết nối được agent: {error}',
-    'deploy.step': 'Bước',
-    'deploy.status': 'Trạng thái',
-    'deploy.duration': 'Thời gian',
-    'deploy.events_lost': 'Luồng tiến trình đã đóng; kết quả dưới đây lấy từ bản ghi triển khai.',
-
-    'log.title': 'Nhật ký triển khai',
-    'log.col_time': 'Thời điểm',
-    'log.col_device': 'Thiết bị',
-    'log.col_model': 'Mô hình',
-    'log.col_result': 'Kết quả',
-    'log.col_error': 'Lỗi',
-    'log.empty': 'Chưa có lần triển khai nào.',
-
-    'predict.title': 'Dự đoán năng lượng',
-    'predict.use_selected': 'Dùng mô hình đã chọn',
-    'predict.button': 'Dự đoán',
-    'predict.result': 'Năng lượng dự đoán',
-    'predict.interval': 'Khoảng {coverage}%',
-    'predict.predictor': 'Bộ dự đoán',
-    'predict.predictor_measured': 'đo thực (có độ trễ)',
-    'predict.predictor_static': 'tĩnh (không có độ trễ: mô hình chưa chạy)',
-    'predict.quality': 'R² kiểm định chéo {r2}, MAPE {mape}%',
-    'predict.per_inference': 'Mỗi lần suy luận',
-    'field.params_m': 'Tham số (triệu)',
-    'field.gflops': 'GFLOPs',
-    'field.gmacs': 'GMACs',
-    'field.size_mb': 'Kích thước (MB)',
-    'field.latency_avg_s': 'Độ trễ (s)',
-    'field.throughput_iter_per_s': 'Thông lượng (lần/s)',
-    'field.invalid': '{field}: hãy nhập số ≥ 0',
-
-    'analyze.title': 'Phân tích tệp .onnx',
-    'analyze.button': 'Phân tích',
-    'analyze.need_file': 'Hãy chọn tệp .onnx trước.',
-    'analyze.params': 'Tham số (triệu)',
-    'analyze.flops': 'GFLOPs',
-    'analyze.macs': 'GMACs',
-    'analyze.size': 'Kích thước (MB)',
-    'analyze.energy': 'Năng lượng dự đoán (mWh)',
-    'analyze.source': 'Bộ dự đoán',
-    'analyze.no_graph': 'Không có thống kê đồ thị: {reason}',
-
-    'mon.title': 'Giám sát thiết bị',
-    'mon.device': 'Thiết bị',
-    'mon.range': 'Khoảng thời gian',
-    'mon.range_5m': '5 phút',
-    'mon.range_15m': '15 phút',
-    'mon.range_1h': '1 giờ',
-    'mon.range_6h': '6 giờ',
-    'mon.range_24h': '24 giờ',
-    'mon.pick_device': 'Hãy chọn thiết bị đã đăng ký để xem số liệu.',
-    'mon.no_data': 'Không có dữ liệu cho thiết bị này trong khoảng thời gian này.',
-    'mon.cpu': 'CPU (%)',
-    'mon.ram': 'RAM đã dùng (%)',
-    'mon.temp': 'Nhiệt độ (°C)',
-    'mon.storage': 'Bộ nhớ đã dùng (%)',
-    'mon.power': 'Công suất (W)',
-    'mon.energy': 'Năng lượng mỗi lần suy luận (mJ)',
-    'mon.not_recorded': 'Bộ điều khiển không lưu số liệu này: dữ liệu đã lưu không có {field}.',
-    'mon.no_value': 'không mẫu nào trong {n} mẫu gần nhất có giá trị',
-    'mon.no_energy': 'Không có năng lượng mỗi lần suy luận: cần cảm biến công suất và một mô hình đang chạy (không mẫu nào trong {n} mẫu gần nhất có giá trị).',
-    'mon.from_deployment': '{model} (lần triển khai thành công gần nhất #{id})',
-    'mon.loop_idle': 'không có dữ liệu: không có vòng suy luận nào đang chạy trên thiết bị',
-    'mon.unreachable': 'Bộ điều khiển không kết nối được agent này: {error}',
-    'mon.col_device': 'Thiết bị',
-    'mon.col_model': 'Mô hình (lần triển khai gần nhất)',
-    'mon.col_predicted_run': 'Dự đoán khi triển khai (mWh / lần đo)',
-    'mon.no_power': 'Thiết bị này không có cảm biến công suất',
-    'mon.no_sensor': 'Thiết bị này không có: {reason}',
-    'mon.points': '{n} điểm',
-    'mon.active_model': 'Mô hình đang chạy',
-    'mon.inference_rate': 'Tốc độ suy luận',
-    'mon.latency': 'Độ trễ suy luận',
-    'mon.status': 'Trạng thái agent',
-    'mon.compare_title': 'Năng lượng đo được so với dự đoán',
-    'mon.compare_none': 'Chưa có năng lượng đo được: thiết bị cần nguồn đo công suất và một mô hình đang chạy.',
-    'mon.col_measured': 'Đo được (mJ / lần suy luận)',
-    'mon.col_predicted': 'Dự đoán (mJ / lần suy luận)',
-    'mon.col_error': 'Sai số',
-
-    'an.title': 'Phân tích',
-    'an.scatter': 'Năng lượng theo độ trễ (thang log)',
-    'an.scatter_clean': 'dòng sạch',
-    'an.scatter_flagged': 'dòng bị gắn cờ',
-    'an.scatter_front': 'Biên Pareto (dòng sạch)',
-    'an.histogram': 'Phân bố năng lượng (dòng sạch, khoảng log)',
-    'an.hist_rows': 'dòng',
-    'an.leaderboard': 'Bảng xếp hạng: năng lượng thấp nhất, dòng sạch',
-    'an.quality': 'Chất lượng dữ liệu của danh mục',
-    'an.quality_summary': 'Đã nạp {rows} dòng, {clean} dòng sạch',
-    'an.col_flag': 'Cờ',
-    'an.col_rows': 'Số dòng',
-    'an.col_examples': 'Ví dụ',
-    'an.device_rows': '{device}: {rows} dòng ({clean} sạch, {flagged} bị gắn cờ)',
-  },
-};
+const STRINGS = { en: EN, vi: VI };
+const LOCALES = { en: 'en-US', vi: 'vi-VN' };  // what Intl formats numbers and dates with
 
 export const LANGUAGES = Object.keys(STRINGS);
 let current = readStoredLanguage();
@@ -392,11 +17,12 @@ function readStoredLanguage() {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored && STRINGS[stored]) return stored;
-  } catch { /* storage disabled: fall back to English */ }
+  } catch { /* storage disabled: English */ }
   return 'en';
 }
 
 export function language() { return current; }
+export function locale() { return LOCALES[current]; }
 
 // t('deploy.over_budget', {energy: 12, budget: 10}); a missing key shows itself so it is noticed, never hidden.
 export function t(key, params = {}) {
@@ -404,11 +30,20 @@ export function t(key, params = {}) {
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+// A word the controller or an agent sends as data (a step name, a status, a flag, a throttle flag): its translation
+// when we have one (key `${group}.${word}`), else the word itself.
+export function term(group, word) {
+  if (word === null || word === undefined || word === '') return '';
+  const key = `${group}.${word}`;
+  return STRINGS[current][key] ?? STRINGS.en[key] ?? String(word);
+}
+
 export function applyTranslations(root = document) {
   document.documentElement.lang = current;
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
 }
 
 export function setLanguage(lang) {
@@ -419,5 +54,5 @@ export function setLanguage(lang) {
   for (const fn of listeners) fn(lang);
 }
 
-// Views re-render their dynamic text (tables, messages) when the language changes.
+// Views re-render their dynamic text (tables, messages, chart legends) when the language changes.
 export function onLanguageChange(fn) { listeners.add(fn); }

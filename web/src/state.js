@@ -1,5 +1,6 @@
-// What the panels share: the selected model row and the device the user targets. A tiny observable, no framework.
-const state = { model: null, deviceAddress: '', deviceId: '', deviceType: '' };
+// What the panels share: the selected model row, the deploy targets (registered device ids, or a free agent address).
+// A tiny observable, no framework.
+const state = { model: null, deviceAddress: '', targets: [], deviceType: '' };
 const listeners = new Set();
 
 export function getState() { return state; }

@@ -1,207 +1,171 @@
-// The Monitoring view: per registered device, charts of the telemetry the controller stored
-// (GET /api/devices/<id>/telemetry?since=&until=&step= for the chosen range), then new points live from
-// GET /api/devices/<id>/telemetry/stream (server-sent `sample` and `offline` events); the device's state, active
-// model, and measured against predicted energy (GET /api/energy/compare).
+// The Monitoring view. Choose one or several devices (drawn together) and a range:
+//   - a card per device with its current state from its agent (GET /api/devices/<id>/telemetry/latest, once a second:
+//     the agent's rate, whatever the controller's --poll-interval), every figure with the agent's reason when absent;
+//   - the stored history of the range (GET /api/devices/<id>/telemetry?since=&until=&step=) with those live points
+//     added as they come, current values beside each chart (history.js);
+//   - live detail of the first chosen device: power per rail, per-core CPU, GPU, EMC, fans, sensors (detail_charts.js).
+// Polling runs only while the view is shown and the page visible.
 import { get, query } from '../api.js';
 import { t, onLanguageChange } from '../i18n.js';
-import { $, el, num, say, table, when } from '../dom.js';
-import { loadDevices } from '../devices.js';
-import { timeChart } from '../charts.js';
-import { METRICS, SeriesStore, samplesOf, whyEmpty } from './telemetry_series.js';
+import { $, el, say } from '../dom.js';
+import { loadDevices, PALETTE } from '../devices.js';
+import { flatSample } from '../telemetry_detail.js';
+import { statusChip } from './deployment/targets_panel.js';
+import { statusList } from './monitoring/device_status.js';
+import { DeviceSeries, HistoryCharts } from './monitoring/history.js';
+import { DetailCharts } from './monitoring/detail_charts.js';
 
-const STATUS_MS = 5000;        // device list (online, last seen) and the comparison are asked again this often
-const MAX_POINTS = 17280;      // 24 h of 5-second samples; longer ranges ask the controller to average into buckets
+const LIVE_MS = 1000;          // the agents sample once a second
+const DEVICES_MS = 5000;       // online/offline, names
+const MAX_POINTS = 17280;      // per device and range: longer ranges ask the controller to average into buckets
+const MAX_DEVICES = 10;
 
 export async function startMonitoring() {
-  const picker = $('#mon-device');
+  const pickBox = $('#mon-devices');
   const range = $('#mon-range');
   const msg = $('#mon-msg');
-  const chartsBox = $('#mon-charts');
-  const store = new SeriesStore();
-  const charts = new Map();  // metric key -> {panel, plot, note, title, count}
+  const cards = $('#mon-status');
+  const history = new HistoryCharts($('#mon-charts'));
+  const detail = new DetailCharts($('#mon-detail'));
   let devices = [];
-  let compare = [];          // rows of /api/energy/compare
-  let offlineError = null;   // the last `offline` event of the stream, cleared by the next sample
-  let stream = null;
-  let timer = 0;
+  let chosen = [];                 // device ids, in the order they were ticked
+  const series = new Map();        // id -> DeviceSeries
+  const latest = new Map();        // id -> /telemetry/latest answer
   let visible = false;
+  let liveTimer = 0, devTimer = 0;
+  let seq = 0;
   let drawQueued = false;
-  let loadSeq = 0;
 
-  for (const m of METRICS) {
-    const title = el('h2', {}, t(m.label));
-    const note = el('p', { class: 'msg', hidden: true });
-    const box = el('div', { class: 'chart' });
-    const count = el('small', { class: 'points' });
-    const panel = el('article', { class: 'panel chart-panel', dataset: { metric: m.key, points: '0' } }, title, count, note, box);
-    chartsBox.append(panel);
-    charts.set(m.key, { panel, title, note, box, count, plot: await timeChart(box, { label: t(m.label), color: m.color, yRange: m.range }) });
+  const windowS = () => Number(range.value);
+  const colored = () => chosen.map((id, i) => {
+    const d = devices.find((x) => x.id === id);
+    return { id, name: d?.name ?? id, color: PALETTE[i % PALETTE.length] };
+  });
+
+  function renderPicker() {
+    pickBox.replaceChildren(...devices.map((d) => el('label', { class: 'check', dataset: { device: d.id } },
+      el('input', { type: 'checkbox', value: d.id, checked: chosen.includes(d.id),
+        disabled: !chosen.includes(d.id) && chosen.length >= MAX_DEVICES,
+        onchange: (e) => choose(d.id, e.target.checked) }), ' ', d.name, ' ', statusChip(d))));
+    if (!devices.length) say(msg, t('mon.pick_device')); else if (!chosen.length) say(msg, t('mon.choose')); else say(msg, '');
   }
 
-  const device = () => devices.find((x) => x.id === picker.value);
+  // MQTT-mode agents are not called by the controller: no full telemetry for them, their stored samples only.
+  const notCalled = (dev) => !!dev?.transport && dev.transport !== 'lan';
+
+  function renderCards() {
+    cards.replaceChildren(...colored().map((d) => {
+      const dev = devices.find((x) => x.id === d.id);
+      const r = latest.get(d.id);
+      return el('article', { class: 'status-card', dataset: { device: d.id } },
+        el('h3', {}, el('span', { class: 'swatch', style: `background:${d.color}` }), d.name, ' ', dev ? statusChip(dev) : ''),
+        r?.error ? el('p', { class: 'msg msg-warn' }, t('device_page.stale', { age: Math.round(r.age_s), error: r.error })) : null,
+        !r && dev?.lastError ? el('p', { class: 'msg msg-error' }, t('mon.unreachable', { error: dev.lastError })) : null,
+        r ? el('dl', { class: 'kv' }, statusList(r.telemetry))
+          : el('p', { class: 'hint' }, notCalled(dev) ? t('mon.not_called', { transport: dev.transport }) : t('common.loading')));
+    }));
+  }
+
+  function draw() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(() => {
+      drawQueued = false;
+      const now = Date.now() / 1000;
+      history.draw(series, new Map([...latest].map(([id, r]) => [id, r.telemetry])), now - windowS(), now + 1);
+      detail.render();
+    });
+  }
+
+  async function loadHistory(id, mine) {
+    const now = Date.now() / 1000;
+    const w = windowS();
+    const step = w / MAX_POINTS >= 5 ? Math.ceil(w / MAX_POINTS) : 0;
+    const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry` + query({ since: now - w, until: now + 60, step }));
+    if (mine !== seq) return;
+    if (!r.ok) { say(msg, r.message, r.missing ? 'warn' : 'error'); return; }
+    const s = series.get(id) ?? new DeviceSeries();
+    series.set(id, s);
+    s.append(Array.isArray(r.data?.samples) ? r.data.samples : []);
+    draw();
+  }
+
+  // Once a second on a fixed cadence (not a second after the last answer), each chosen device's newest telemetry:
+  // anything older than half a second is fetched from the agent by the controller.
+  async function live(mine) {
+    if (mine !== seq) return;
+    const started = Date.now();
+    if (visible && !document.hidden) {
+      await Promise.all(chosen.map(async (id) => {
+        if (notCalled(devices.find((x) => x.id === id))) return;  // its agent is not called: stored samples only
+        const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry/latest?max_age=0.5`);
+        if (mine !== seq) return;
+        if (!r.ok) { latest.delete(id); return; }
+        latest.set(id, r.data);
+        const tel = r.data.telemetry ?? {};
+        const tSample = typeof tel.timestamp_s === 'number' ? tel.timestamp_s : r.data.t;
+        if (!r.data.stale) {
+          series.get(id)?.append([flatSample(tel, tSample)]);
+          if (id === chosen[0]) detail.add(tel, tSample, Date.now() / 1000 - windowS());
+        }
+      }));
+      if (mine !== seq) return;
+      for (const s of series.values()) s.trim(Date.now() / 1000 - windowS());
+      renderCards();
+      draw();
+    }
+    liveTimer = setTimeout(() => live(mine), Math.max(100, LIVE_MS - (Date.now() - started)));
+  }
+
+  // The chosen devices or the range changed: load each one's stored history, then follow live.
+  async function load() {
+    const mine = ++seq;
+    clearTimeout(liveTimer);
+    series.clear();
+    latest.clear();
+    detail.reset(chosen[0] ?? '');
+    $('#mon-detail-title').textContent = chosen.length
+      ? t('mon.detail_title', { device: colored()[0].name }) : t('mon.detail_title_none');
+    await history.setDevices(colored());
+    renderCards();
+    for (const id of chosen) series.set(id, new DeviceSeries());
+    await Promise.all(chosen.map((id) => loadHistory(id, mine)));
+    if (mine === seq && visible) live(mine);
+  }
+
+  function choose(id, on) {
+    chosen = on ? [...chosen.filter((x) => x !== id), id] : chosen.filter((x) => x !== id);
+    renderPicker();
+    load();
+  }
 
   async function refreshDevices() {
     const r = await loadDevices();
+    if (!r.ok) { say(msg, r.message, 'warn'); return; }
     devices = r.devices;
-    const chosen = picker.value;
-    const labels = devices.map((d) => [d.id, `${d.name} (${d.address})`]);
-    const same = picker.options.length === labels.length &&
-      labels.every(([v, text], i) => picker.options[i].value === v && picker.options[i].text === text);
-    if (!same) picker.replaceChildren(...labels.map(([v, text]) => el('option', { value: v }, text)));
-    if (devices.some((d) => d.id === chosen)) picker.value = chosen;
-    if (!r.ok) say(msg, r.message, 'warn');
-    else if (!devices.length) say(msg, t('mon.pick_device'));
-    return r.ok && devices.length > 0;
+    const before = chosen.join();
+    chosen = chosen.filter((id) => devices.some((d) => d.id === id));
+    renderPicker();
+    renderCards();
+    if (chosen.join() !== before) load();
   }
 
-  async function refreshCompare() {
-    const out = $('#cmp-table');
-    const cmsg = $('#cmp-msg');
-    const r = await get('/api/energy/compare');
-    if (!r.ok) { compare = []; out.replaceChildren(); say(cmsg, r.message, r.missing ? 'warn' : 'error'); return; }
-    compare = r.data.devices ?? [];
-    renderCompare();
-  }
-
-  function renderCompare() {
-    const out = $('#cmp-table');
-    const cmsg = $('#cmp-msg');
-    if (!compare.length) { out.replaceChildren(); say(cmsg, t('mon.compare_none')); return; }
-    say(cmsg, '');
-    const mj = (v) => (v == null ? t('common.unavailable') : `${num(v)} mJ`);
-    out.replaceChildren(table(
-      [t('mon.col_device'), t('mon.col_model'), t('mon.col_predicted_run'), t('mon.col_predicted'), t('mon.col_measured'), t('mon.col_error')],
-      compare.map((c) => el('tr', { dataset: { device: String(c.device_id) }, class: String(c.device_id) === picker.value ? 'selected' : '' },
-        el('td', {}, c.device), el('td', {}, c.model),
-        el('td', { class: 'n' }, c.predicted_energy_mwh == null ? t('common.unavailable') : `${num(c.predicted_energy_mwh)} mWh (${c.prediction_source})`),
-        el('td', { class: 'n' }, mj(c.predicted_per_inference_mj)),
-        el('td', { class: c.measured_per_inference_mj == null ? 'wrap' : 'n' }, c.measured_per_inference_mj == null
-          ? `${t('common.unavailable')}: ${c.measured_unavailable ?? ''}` : mj(c.measured_per_inference_mj)),
-        el('td', { class: 'n' }, c.error_pct == null ? '' : `${c.error_pct > 0 ? '+' : ''}${num(c.error_pct)} %`)))));
-    out.querySelector('table').id = 'cmp-entries';
-  }
-
-  function renderStatus() {
-    const d = device();
-    const out = $('#mon-status');
-    if (!d) { out.replaceChildren(); return; }
-    const item = (k, v) => [el('dt', {}, t(k)), el('dd', {}, v)];
-    const online = offlineError ? false : d.online;
-    const error = offlineError ?? d.raw.last_error;
-    const sampled = store.last?.active_model;
-    const deployed = compare.find((c) => String(c.device_id) === d.id);
-    const active = sampled ? sampled
-      : deployed ? t('mon.from_deployment', { model: deployed.model, id: deployed.deployment_id }) : t('common.none');
-    out.replaceChildren(
-      ...item('mon.status', `${online === null ? '?' : t(online ? 'device.online' : 'device.offline')}` +
-        (d.lastSeen ? ` · ${t('device.last_seen', { when: when(d.lastSeen) })}` : '') +
-        (!online && error ? ` · ${error}` : '')),
-      ...item('mon.active_model', active),
-      ...item('mon.inference_rate', store.last?.inference_per_s == null ? t('mon.loop_idle')
-        : `${Number(store.last.inference_per_s.toPrecision(3))} /s`),
-      ...item('mon.latency', store.last?.inference_latency_p50_s == null ? t('mon.loop_idle')
-        : `${Number((store.last.inference_latency_p50_s * 1000).toPrecision(3))} ms (p50)`));
-  }
-
-  function renderCharts() {
-    drawQueued = false;
-    chartsBox.hidden = !picker.value;  // no device, no charts: the message above says why
-    for (const m of METRICS) {
-      const c = charts.get(m.key);
-      c.title.textContent = t(m.label);
-      const why = whyEmpty(m, store.samples);
-      const n = store.samples.length;
-      if (why === 'not_recorded') say(c.note, t('mon.not_recorded', { field: m.field }), 'warn');
-      else if (why && m.key === 'power') say(c.note, `${t('mon.no_power')} (${t('mon.no_value', { n })})`, 'warn');
-      else if (why && m.key === 'energy') say(c.note, t('mon.no_energy', { n }), 'warn');
-      else if (why) say(c.note, t('mon.no_sensor', { reason: t('mon.no_value', { n }) }), 'warn');
-      else say(c.note, '');
-      c.box.hidden = !!why;
-      const points = store.count(m.key);
-      c.count.textContent = t('mon.points', { n: points });
-      c.panel.dataset.points = String(points);
-      c.plot.setData([store.xs, store.ys[m.key]]);
-    }
-  }
-
-  function draw() {  // many stream events in a burst: one redraw per frame
-    if (drawQueued) return;
-    drawQueued = true;
-    requestAnimationFrame(renderCharts);
-  }
-
-  function closeStream() { stream?.close(); stream = null; }
-
-  // New points as the controller stores them. On every (re)connection, fetch what was stored since the last point
-  // held, so a dropped connection leaves no gap.
-  function openStream(id) {
-    closeStream();
-    const es = new EventSource(`/api/devices/${encodeURIComponent(id)}/telemetry/stream`);
-    stream = es;
-    es.addEventListener('open', () => { if (stream === es) loadSince(id, store.lastTs, loadSeq); });
-    es.addEventListener('sample', (ev) => {
-      let s;
-      try { s = JSON.parse(ev.data); } catch { return; }
-      offlineError = null;
-      if (store.append([s])) { store.trim(Date.now() / 1000 - Number(range.value)); say(msg, ''); draw(); renderStatus(); }
-    });
-    es.addEventListener('offline', (ev) => {
-      try { offlineError = JSON.parse(ev.data).error ?? 'offline'; } catch { offlineError = 'offline'; }
-      say(msg, t('mon.unreachable', { error: offlineError }), 'error');
-      renderStatus();
-    });
-  }
-
-  async function loadSince(id, since, seq) {
-    const now = Date.now() / 1000;
-    const windowS = Number(range.value);
-    const step = windowS / MAX_POINTS >= 5 ? windowS / MAX_POINTS : 0;
-    const r = await get(`/api/devices/${encodeURIComponent(id)}/telemetry` +
-      query({ since: since ?? now - windowS, until: now + 60, step: since === null ? step : 0 }));
-    if (seq !== loadSeq) return;  // another device or range was chosen meanwhile
-    if (!r.ok) { say(msg, r.message, r.missing ? 'warn' : 'error'); return; }
-    store.append(samplesOf(r.data));
-    store.trim(now - windowS);
-    if (!store.xs.length) say(msg, t('mon.no_data'), 'warn');
-    else if (!offlineError) say(msg, '');
-    renderCharts();
-    renderStatus();
-  }
-
-  // A device or range chosen: the stored history of the range, then the live stream.
-  async function load() {
-    const seq = ++loadSeq;
-    closeStream();
-    store.clear();
-    offlineError = null;
-    const id = picker.value;
-    renderStatus();
-    if (!id) { renderCharts(); return; }
-    await loadSince(id, null, seq);
-    if (seq === loadSeq && visible) openStream(id);
-  }
-
-  async function tick() {
-    await refreshDevices();
-    await refreshCompare();
-    renderStatus();
-  }
-
-  picker.addEventListener('change', () => { load(); renderCompare(); });
   range.addEventListener('change', load);
-  onLanguageChange(() => { renderStatus(); renderCharts(); renderCompare(); });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && visible) draw(); });
+  onLanguageChange(() => { renderPicker(); renderCards(); load(); });
 
   await refreshDevices();
-  await refreshCompare();
-  renderCharts();
-  return {  // show() loads the chosen device's history and opens its stream; hide() closes it
-    show() {
-      if (visible) return;
+  return {
+    // #monitoring/<id> chooses that device (first); otherwise the first registered device when none is chosen.
+    show(arg) {
       visible = true;
-      clearInterval(timer);
-      timer = setInterval(tick, STATUS_MS);
+      if (arg && devices.some((d) => d.id === arg)) chosen = [arg, ...chosen.filter((x) => x !== arg)];
+      else if (!chosen.length && devices.length) chosen = [devices[0].id];
+      renderPicker();
+      clearInterval(devTimer);
+      devTimer = setInterval(refreshDevices, DEVICES_MS);
       load();
     },
-    hide() { visible = false; clearInterval(timer); closeStream(); },
+    hide() { visible = false; seq++; clearTimeout(liveTimer); clearInterval(devTimer); },
   };
 }

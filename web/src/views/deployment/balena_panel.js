@@ -30,7 +30,7 @@ export function startBalenaPanel() {
           onclick: () => {
             const ip = ips(d)[0];
             if (!ip) { say(msg, t('balena.no_ip'), 'warn'); return; }
-            setState({ deviceAddress: `${ip}:${AGENT_PORT}`, deviceId: '', deviceType: d.device_type ?? '' });
+            setState({ deviceAddress: `${ip}:${AGENT_PORT}`, targets: [], deviceType: d.device_type ?? '' });
           },
         }, t('balena.connect')))))));
   }

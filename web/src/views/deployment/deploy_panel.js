@@ -1,12 +1,15 @@
-// "Deploy selected model": POST /api/deploy with async, then the real steps live from the deployment's server-sent
-// events (GET /api/deployments/<id>/events: `step` {name, status started|passed|failed|rejected, duration_s, detail},
-// `progress` {received_bytes, total_bytes} while the agent pulls the file, `done` = the deployment record).
+// "Deploy selected model": POST /api/deploy (async) to the chosen targets. One device: the real steps live from the
+// deployment's server-sent events (GET /api/deployments/<id>/events: `step` {name, status, duration_s, detail},
+// `progress` {received_bytes, total_bytes} while the agent pulls the file, `done` = the record). Several devices: a
+// staged rollout (batch size, max failures) with per-device progress (rollout_panel.js).
 // Over budget (a record "rejected" by the energy gate, or a 409 answer) shows both figures from the controller's
 // answer (model_energy, energy_budget_mwh) and asks before sending the same request again with force.
 import { get, post } from '../../api.js';
-import { t, onLanguageChange } from '../../i18n.js';
-import { $, el, num, say } from '../../dom.js';
-import { getState } from '../../state.js';
+import { t, term, onLanguageChange } from '../../i18n.js';
+import { $, el, say } from '../../dom.js';
+import { num, bytes, seconds } from '../../format.js';
+import { getState, subscribe } from '../../state.js';
+import { startRolloutPanel } from './rollout_panel.js';
 
 // What GET /api/deployments/<id> (and a synchronous 409) says about a rejection: both figures in mWh.
 export function overBudgetFigures(answer) {
@@ -14,21 +17,34 @@ export function overBudgetFigures(answer) {
   return { energy: n(answer?.model_energy ?? answer?.energy_mwh), budget: n(answer?.energy_budget_mwh ?? answer?.max_energy) };
 }
 
-function bytes(n) { return n >= 1e6 ? `${num(n / 1e6)} MB` : `${num(n / 1e3)} kB`; }
+function positiveInt(input, lo, hi) {
+  const v = Number(input.value);
+  return Number.isInteger(v) && v >= lo && v <= hi ? v : null;
+}
 
-export function startDeployPanel({ onFinished }) {
+export function startDeployPanel({ targets, onFinished }) {
   const form = $('#deploy-form');
   const button = $('#deploy-button');
   const msg = $('#deploy-msg');
   const stepsList = $('#deploy-steps');
+  const targetLine = $('#deploy-target');
+  const rollout = startRolloutPanel();
   let stream = null;
   let steps = new Map();  // step name -> latest event of that step (Map keeps the order the steps started in)
   let transfer = null;    // latest progress event
 
+  function renderTarget() {
+    const { targets: ids, deviceAddress } = getState();
+    const names = ids.map((id) => targets.devices().find((d) => d.id === id)?.name ?? id);
+    targetLine.textContent = names.length ? t('deploy.to_devices', { count: names.length, names: names.join(', ') })
+      : deviceAddress ? t('deploy.to_address', { address: deviceAddress }) : t('deploy.need_device');
+    for (const id of ['batch-size', 'max-failures']) $(`#${id}`).closest('label').hidden = names.length < 2;
+  }
+
   function renderSteps() {
     stepsList.replaceChildren(...[...steps.values()].map((s) => el('li', { 'data-step': s.name, 'data-status': s.status },
-      el('b', {}, s.name), `: ${s.status}`,
-      s.duration_s != null ? ` (${num(s.duration_s)} s)` : '',
+      el('b', {}, term('step', s.name)), `: ${term('status', s.status)}`,
+      s.duration_s != null ? ` (${seconds(s.duration_s)})` : '',
       s.name === 'transfer' && s.status === 'started' && transfer?.total_bytes
         ? ` — ${bytes(transfer.received_bytes)} / ${bytes(transfer.total_bytes)}` : '',
       s.detail ? el('div', { class: 'detail' }, s.detail) : null)));
@@ -41,12 +57,12 @@ export function startDeployPanel({ onFinished }) {
     onFinished();
   }
 
-  // The final record: every step as recorded, then the outcome in words.
+  // The final record of one device: every step as recorded, then the outcome in words.
   async function showOutcome(record, plan) {
     steps = new Map((record.steps ?? []).map((s) => [s.name, s]));
     renderSteps();
     const status = record.deployment_status ?? record.status;  // a GET answer says "success" in `status`
-    if (status === 'succeeded') {
+    if (status === 'succeeded' || status === 'success') {
       say(msg, t('deploy.success', { model: record.model, device: record.device }), 'ok');
     } else if (status === 'rejected') {
       const full = await get(`/api/deployments/${record.deployment_id}`);  // carries model_energy, energy_budget_mwh
@@ -55,9 +71,10 @@ export function startDeployPanel({ onFinished }) {
     } else if (String(record.error ?? '').startsWith('device unreachable')) {
       say(msg, t('deploy.unreachable', { error: record.error }), 'error');
     } else {
-      say(msg, t('deploy.failed', { error: record.error ?? status }), 'error');
+      say(msg, t('deploy.failed', { error: record.error ?? term('status', status) }), 'error');
     }
     finish();
+    return undefined;
   }
 
   function overBudget(answer, plan) {
@@ -100,13 +117,36 @@ export function startDeployPanel({ onFinished }) {
     showOutcome(r.data, plan);
   }
 
+  async function followRollout(rolloutId, plan) {
+    say(msg, t('rollout.started', { id: rolloutId, count: plan.targets.length }));
+    const done = await rollout.follow(rolloutId, (m) => say(msg, m, 'error'));
+    if (!done) { finish(); return undefined; }
+    const list = done.deployments ?? [];
+    const rejected = list.find((d) => d.status === 'rejected');
+    if (rejected) {
+      const full = await get(`/api/deployments/${rejected.deployment_id}`);
+      finish();
+      return overBudget(full.ok ? full.data : rejected, plan);
+    }
+    const ok = list.filter((d) => d.status === 'succeeded').length;
+    say(msg, t('rollout.done', { ok, total: list.length, model: done.model }), ok === list.length ? 'ok' : ok ? 'warn' : 'error');
+    finish();
+    return undefined;
+  }
+
   async function deploy(plan) {
     const body = { model_name: plan.model.model, device_type: plan.model.device_type, force: plan.force, async: true };
     if (plan.budget !== '') body.max_energy = Number(plan.budget);
-    if (plan.deviceId) body.device = plan.deviceId; else body.bbb_ip = plan.deviceAddress;
+    if (plan.targets.length > 1) {
+      body.devices = plan.targets.map(Number);
+      body.batch_size = plan.batch;
+      body.max_failures = plan.maxFailures;
+    } else if (plan.targets.length === 1) body.device = Number(plan.targets[0]);
+    else body.bbb_ip = plan.deviceAddress;
     button.disabled = true;
     steps = new Map();
     renderSteps();
+    rollout.clear();
     say(msg, t('common.loading'));
     const r = await post('/api/deploy', body);
     if (r.status === 409) { button.disabled = false; return overBudget(r.data, plan); }
@@ -116,6 +156,7 @@ export function startDeployPanel({ onFinished }) {
       return undefined;
     }
     if (r.data.deployment_id === undefined) { showOutcome(r.data, plan); return undefined; }  // answered finished
+    if ((r.data.deployment_ids ?? []).length > 1) return followRollout(r.data.rollout_id, plan);
     say(msg, t('deploy.started', { id: r.data.deployment_id }));
     follow(r.data.deployment_id, plan);
     return undefined;
@@ -123,10 +164,15 @@ export function startDeployPanel({ onFinished }) {
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const { model, deviceAddress, deviceId } = getState();
+    const { model, deviceAddress, targets: ids } = getState();
     if (!model) { say(msg, t('deploy.need_model'), 'warn'); return; }
-    if (!deviceAddress && !deviceId) { say(msg, t('deploy.need_device'), 'warn'); return; }
-    deploy({ model, deviceAddress, deviceId, budget: $('#budget').value, force: false });
+    if (!deviceAddress && !ids.length) { say(msg, t('deploy.need_device'), 'warn'); return; }
+    const batch = positiveInt($('#batch-size'), 1, 100);
+    const maxFailures = positiveInt($('#max-failures'), 1, 1000);
+    if (ids.length > 1 && (batch === null || maxFailures === null)) { say(msg, t('deploy.bad_rollout'), 'error'); return; }
+    deploy({ model, deviceAddress, targets: [...ids], budget: $('#budget').value, batch, maxFailures, force: false });
   });
-  onLanguageChange(renderSteps);
+  subscribe((s, patch) => { if ('targets' in patch || 'deviceAddress' in patch) renderTarget(); });
+  onLanguageChange(() => { renderSteps(); renderTarget(); });
+  renderTarget();
 }

@@ -2,7 +2,8 @@
 // POST /api/predict-energy, and the answer with its interval and which predictor answered.
 import { post } from '../../api.js';
 import { t, onLanguageChange } from '../../i18n.js';
-import { $, el, num, say } from '../../dom.js';
+import { $, el, say } from '../../dom.js';
+import { num, withUnit } from '../../format.js';
 import { getState } from '../../state.js';
 
 export const FIELDS = ['params_m', 'gflops', 'gmacs', 'size_mb', 'latency_avg_s', 'throughput_iter_per_s'];
@@ -10,12 +11,12 @@ export const FIELDS = ['params_m', 'gflops', 'gmacs', 'size_mb', 'latency_avg_s'
 export function renderPrediction(p) {
   const lo = p.confidence_interval?.[0], hi = p.confidence_interval?.[1];
   // coverage is a fraction (0.9); cv_mape is already a percentage (the controller's cv_mape_pct).
-  const coverage = p.coverage == null ? '?' : Math.round(p.coverage * 100);
+  const coverage = p.coverage == null ? '?' : num(p.coverage * 100, 2);
   const item = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
   return el('dl', { class: 'kv pred-figures' },
-    item(t('predict.result'), el('span', { class: 'big' }, `${num(p.prediction_mwh)} mWh`)),
+    item(t('predict.result'), el('span', { class: 'big' }, withUnit(p.prediction_mwh, 'mWh'))),
     item(t('predict.interval', { coverage }), lo == null ? t('common.unavailable') : `${num(lo)} – ${num(hi)} mWh`),
-    item(t('predict.per_inference'), p.energy_per_inference_mj == null ? t('common.unavailable') : `${num(p.energy_per_inference_mj)} mJ`),
+    item(t('predict.per_inference'), withUnit(p.energy_per_inference_mj, 'mJ')),
     item(t('predict.predictor'), p.predictor === 'static' ? t('predict.predictor_static')
       : p.predictor === 'measured' ? t('predict.predictor_measured') : String(p.predictor ?? '')),
     item('', t('predict.quality', { r2: num(p.model_r2), mape: num(p.cv_mape) })),
