@@ -96,7 +96,8 @@ TEST_F(MqttFleet, DeployAndRollbackReachAnAgentWhoseHttpPortTheControllerDoesNot
   std::vector<std::string> steps;
   for (const auto& s : first.body["steps"]) {
     steps.push_back(s["name"]);
-    EXPECT_EQ(s["status"], "passed") << s.dump();
+    // No budget given: the gate compared nothing, so it is skipped (passed only when a figure met a budget).
+    EXPECT_EQ(s["status"], s["name"] == "energy_gate" ? "skipped" : "passed") << s.dump();
   }
   EXPECT_EQ(steps, (std::vector<std::string>{"energy_gate", "artifact", "transfer", "activation", "health_check"}));
   std::string sha1 = first.body["sha256"];
