@@ -34,6 +34,12 @@ struct DeploymentRecord {
   std::string sha256, artifact_file, artifact_source;
   std::optional<double> predicted_per_inference_mj;  // from the predictor, for the measured-vs-predicted comparison
   std::string failure_kind;                          // wire::FailureKind name when failed/rejected/interrupted; else ""
+  // Several controllers on one database: the controller instance running it, when its command went to the device
+  // (claimed once, so no device is sent it twice), and what a controller taking the rollout over needs of its plan.
+  std::string owner;
+  std::optional<double> sent_at;
+  std::string base_url;
+  long long max_failures = 1;
 };
 
 struct StepRecord {

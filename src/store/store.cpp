@@ -26,6 +26,7 @@ const Schema& controller_schema() {
         [](Dialect) { return std::string(kTelemetrySeqIndex); },
         [](Dialect d) { return commands_table().create_sql(d); },
         [](Dialect) { return std::string(kCommandsByDeviceIndex); },
+        [](Dialect d) { return leases_table().create_sql(d); },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
@@ -45,6 +46,12 @@ const Schema& controller_schema() {
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
          }},
+        {7, "several controllers: leases, deployments.owner/sent_at/base_url/max_failures",
+         [](Connection& c) {
+           c.exec(leases_table().create_sql(c.dialect()));
+           for (const char* col : {"owner", "sent_at", "base_url", "max_failures"})
+             add_column_if_missing(c, "deployments", deployments_table().column_ddl(col, c.dialect()));
+         }},
     };
     return s;
   }();
@@ -52,7 +59,7 @@ const Schema& controller_schema() {
 }
 
 Store::Store(const std::string& url_or_path)
-    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_), commands_(*db_) {
+    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_), commands_(*db_), leases_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

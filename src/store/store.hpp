@@ -8,6 +8,7 @@
 #include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
+#include "store/leases.hpp"
 #include "store/migrations.hpp"
 #include "store/sql.hpp"
 #include "store/telemetry.hpp"
@@ -25,6 +26,7 @@ class Store {
   DeploymentStore& deployments() { return deployments_; }
   TelemetryStore& telemetry() { return telemetry_; }
   CommandStore& commands() { return commands_; }
+  LeaseStore& leases() { return leases_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -35,6 +37,7 @@ class Store {
   DeploymentStore deployments_;
   TelemetryStore telemetry_;
   CommandStore commands_;
+  LeaseStore leases_;
 };
 
 // Every table and every migration step, in one place.
