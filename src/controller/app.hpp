@@ -10,7 +10,9 @@
 #include "controller/balena_client.hpp"
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
+#include "controller/deployment_follower.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/leases.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "controller/transports.hpp"
@@ -55,6 +57,10 @@ class ControllerApp {
   Deployer& deployer() { return *deployer_; }
   ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
+  // Several controllers on one database: who runs the background work; deployments of others followed from the store.
+  BackgroundLease& lease() { return *lease_; }
+  DeploymentFollower& follower() { return *follower_; }
+  const std::string& instance_id() const { return lease_->instance_id(); }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
@@ -72,6 +78,8 @@ class ControllerApp {
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
+  std::unique_ptr<BackgroundLease> lease_;
+  std::unique_ptr<DeploymentFollower> follower_;
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
   http::Router router_;

@@ -14,6 +14,8 @@ std::string usage() {
          "  --state  where the controller keeps trained predictors, its database and model artifacts\n"
          "  --db     postgresql://USER@HOST:PORT/DB (or EDGEML_DB_URL): keep the fleet's state in PostgreSQL (several\n"
          "           controllers may share it); default SQLite <state>/controller.db\n"
+         "  [--instance-id ID] [--lease-s S]  several controllers on one database: this one's id (default host:state\n"
+         "           folder); background work (retention, polling, rollout takeover) moves within S s (default 10)\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
          "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
          "  [--balena-timeout S]\n"
@@ -53,6 +55,12 @@ Config parse_args(int argc, char** argv) {
       c.state_dir = value(a);
     } else if (a == "--db") {
       c.db_url = value(a);
+    } else if (a == "--instance-id") {
+      c.instance_id = value(a);
+      if (c.instance_id.empty() || c.instance_id.size() > 200)
+        throw FieldError(a, "--instance-id must be 1-200 characters");
+    } else if (a == "--lease-s") {
+      c.lease_s = number(a, 0.5, 3600);
     } else if (a == "--web") {
       c.web_dir = value(a);
     } else if (a == "--threads") {

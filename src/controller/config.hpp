@@ -13,6 +13,8 @@ struct Config {
   std::filesystem::path state_dir = "var/controller";  // predictor models, SQLite, artifact store
   std::filesystem::path web_dir;                       // dashboard static files; empty = not served
   std::string db_url;  // --db / EDGEML_DB_URL: postgresql://user@host:port/db; empty = SQLite <state>/controller.db
+  std::string instance_id;  // --instance-id: this controller among several on one database; empty = host:state folder
+  double lease_s = 10;      // --lease-s: background work moves to another controller this long after the holder died
   size_t threads = 16;
 
   // Deploy and fleet.

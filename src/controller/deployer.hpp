@@ -33,6 +33,11 @@ struct DeploySettings {
   double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
   double timeout_s = 180;         // per device, from the agent's acceptance to a healthy model
   int agent_timeout_s = 5;        // per HTTP call to the agent
+  // Several controllers on one database: this controller's instance id (deployments.owner) and its public URL (a
+  // rollout taken over sends agents to us for the model, not to the controller that died). Empty: single controller.
+  std::string instance_id;
+  std::string public_url;
+  std::string liveness_prefix = "controller/";  // leases.hpp: a deployment is orphaned when its owner's lease expired
 };
 
 struct DeployPlan {
@@ -67,11 +72,17 @@ class Deployer {
 
   static std::string topic(long long deployment_id) { return "deployment/" + std::to_string(deployment_id); }
 
+  // Several controllers (run by the background lease holder): running deployments whose owner died are claimed and
+  // their rollouts continued here from their stored steps (rollout_takeover.cpp). Returns how many were claimed.
+  int take_over_orphans();
+
  private:
   class Run;
   void run_rollout(DeployPlan plan, Rollout rollout);
   bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact);
   bool stopping();
+  void resume_rollout(long long rollout_id);
+  void resolve_sent(Run& run, const Device& device, const Artifact& artifact, const DeployPlan& plan);
 
   store::Store& db_;
   ArtifactStore& store_;
