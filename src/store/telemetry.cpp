@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace edgeml::store {
 
@@ -42,6 +44,19 @@ std::string averaged(const std::string& time_expr) {
 }
 }  // namespace
 
+namespace {
+// INSERT of `rows` rows at once, skipping those whose (device, stream, seq) is stored already.
+std::string multi_row_insert(size_t rows) {
+  const auto& t = telemetry_table();
+  std::string one = "(";
+  for (size_t i = 0; i < t.columns().size(); ++i) one += i ? ", ?" : "?";
+  one += ")";
+  std::string sql = "INSERT INTO telemetry (" + t.select_list() + ") VALUES ";
+  for (size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + one;
+  return sql + " ON CONFLICT DO NOTHING";
+}
+}  // namespace
+
 void TelemetryStore::add(const std::vector<TelemetrySample>& samples) {
   if (samples.empty()) return;
   const auto& t = telemetry_table();
@@ -60,11 +75,23 @@ std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySampl
   std::vector<bool> added(samples.size(), false);
   if (samples.empty()) return added;
   const auto& t = telemetry_table();
-  std::string insert = t.insert_sql("ON CONFLICT DO NOTHING");
   std::map<long long, double> newest;
   for (const auto& s : samples) newest[s.device_id] = std::max(newest[s.device_id], s.t);
   db_.transaction([&](Connection& c) {
-    for (size_t i = 0; i < samples.size(); ++i) added[i] = c.execute(insert, t.insert_params(samples[i])) > 0;
+    // Multi-row INSERTs (one statement per chunk: a fleet's batch is thousands of rows); RETURNING names the rows that
+    // were new. A key repeated within the batch counts as new once, at its first occurrence.
+    constexpr size_t kRowsPerStatement = 500;  // 14 parameters a row: within SQLite's and PostgreSQL's limits
+    for (size_t from = 0; from < samples.size(); from += kRowsPerStatement) {
+      size_t to = std::min(samples.size(), from + kRowsPerStatement);
+      Params params;
+      for (size_t i = from; i < to; ++i)
+        for (auto& v : t.insert_params(samples[i])) params.push_back(std::move(v));
+      std::set<std::tuple<long long, std::string, long long>> inserted;
+      for (const auto& row : c.query(multi_row_insert(to - from) + " RETURNING device_id, stream, seq", params))
+        inserted.insert({row.integer(0), row.text(1), row.integer(2)});
+      for (size_t i = from; i < to; ++i)
+        added[i] = samples[i].seq && inserted.erase({samples[i].device_id, samples[i].stream, *samples[i].seq}) > 0;
+    }
     std::vector<Params> seen;
     for (const auto& [device, time] : newest) seen.push_back({time, device});
     // Presence of an MQTT device comes from its status messages (a late batch must not mark it online).

@@ -332,6 +332,26 @@ TEST_P(StoreOn, DeploymentsAreOwnedClaimedOnceAndOrphanedWhenTheirOwnerDies) {
   EXPECT_EQ(s.deployments().of_rollout(1).size(), 3u);
 }
 
+// A fleet's batch is stored in multi-row statements (500 rows each): 1,200 samples of which the first 300 were stored by
+// another controller already; each flag says whether that sample was new, and every sample is stored once.
+TEST_P(StoreOn, LargeSequencedBatchesAreStoredOnceAcrossStatements) {
+  Store s(location());
+  auto d = s.devices().add(device("nano-b"));
+  std::vector<TelemetrySample> batch;
+  for (long long i = 0; i < 1200; ++i) {
+    TelemetrySample x;
+    x.device_id = d.id, x.t = 1000 + i, x.power_w = 1.5, x.stream = "s", x.seq = i;
+    batch.push_back(x);
+  }
+  std::vector<TelemetrySample> first(batch.begin(), batch.begin() + 300);
+  EXPECT_EQ(s.telemetry().add_sequenced(first), std::vector<bool>(300, true));
+  auto added = s.telemetry().add_sequenced(batch);
+  ASSERT_EQ(added.size(), 1200u);
+  for (size_t i = 0; i < added.size(); ++i) ASSERT_EQ(added[i], i >= 300) << i;
+  EXPECT_EQ(s.telemetry().count_sequenced(d.id, "s", 0, 1199), 1200);
+  EXPECT_NEAR(*s.telemetry().range(d.id, 1000, 3000, 0).back().power_w, 1.5, 1e-12);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
