@@ -4,9 +4,11 @@
 // their activation with the test hook, so the rollout is still running when its controller dies.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "deploy_support.hpp"
+#include "mosquitto_broker.hpp"
 #include "postgres_server.hpp"
 #include "temp_dir.hpp"
 
@@ -129,4 +131,55 @@ TEST_F(TwoControllers, RolloutFollowedOnTheOtherAndCompletedThereAfterSigkill) {
   int before = count();
   EXPECT_TRUE(eventually([&] { return count() > before + 1; }, 20)) << b->log_tail();
   EXPECT_NE(b->log_tail(20000).find("ctl-b now runs the background work"), std::string::npos);
+}
+
+// Both controllers subscribe to every device's telemetry on one broker: each message is stored once, by whichever
+// controller wrote it first; the other counts it as a duplicate (unique (device, stream, seq) in the shared table).
+TEST(TwoControllersMqtt, EachMessageIsStoredOnce) {
+  edgeml::testing::MosquittoBroker broker;
+  std::string db = edgeml::testing::PostgresServer::shared().create_database("mqtt" + std::to_string(::getpid()));
+  std::vector<std::unique_ptr<Service>> ctl;
+  for (std::string name : {"mq-a", "mq-b"})
+    ctl.push_back(start_controller(controller_state(name, true), {"--db", db, "--instance-id", name, "--mqtt",
+                                                                  broker.url(), "--mqtt-client-id", "edgeml-" + name}));
+  constexpr int kDevices = 20;
+  for (int i = 0; i < kDevices; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "sim-%05d", i);
+    auto r = ctl[0]->post("/api/devices", {{"name", name}, {"device_type", "jetson_nano"}, {"transport", "mqtt"}});
+    ASSERT_EQ(r.status, 201) << r.raw;
+  }
+  edgeml::testing::ChildProcess sim({edgeml::testing::bin("edgeml"), "fleet-sim", "--mqtt", broker.url(), "--devices",
+                                     std::to_string(kDevices), "--hz", "4", "--seconds", "3"});
+  std::string last;
+  try {
+    for (;;) last = sim.wait_for_line("", std::chrono::seconds(120));
+  } catch (const std::runtime_error&) {
+    // end of output
+  }
+  auto summary = nlohmann::json::parse(last);
+  long long sent = summary["sent"];
+  ASSERT_GT(sent, kDevices * 4);
+  ASSERT_EQ(summary["acknowledged"], sent);
+  auto counter = [](const Service& s, const std::string& name) {
+    auto text = s.get("/metrics").raw;
+    auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1LL : std::stoll(text.substr(at + name.size() + 2));
+  };
+  auto stored = [&] {
+    return counter(*ctl[0], "edgeml_telemetry_samples_stored_total") +
+           counter(*ctl[1], "edgeml_telemetry_samples_stored_total");
+  };
+  auto duplicates = [&] {
+    return counter(*ctl[0], "edgeml_telemetry_samples_duplicate_total") +
+           counter(*ctl[1], "edgeml_telemetry_samples_duplicate_total");
+  };
+  ASSERT_TRUE(eventually([&] { return stored() >= sent && duplicates() >= sent; }, 30))
+      << stored() << " stored, " << duplicates() << " duplicates of " << sent;
+  EXPECT_EQ(stored(), sent) << "each message stored once";
+  EXPECT_EQ(duplicates(), sent) << "and seen by the other controller as a duplicate";
+  long long rows = 0;
+  for (int id = 1; id <= kDevices; ++id)
+    rows += ctl[1]->get("/api/devices/" + std::to_string(id) + "/telemetry").body["count"].get<long long>();
+  EXPECT_EQ(rows, sent) << "the shared table holds one row per message";
 }
