@@ -8,6 +8,13 @@ namespace {
 // De-duplication of MQTT telemetry (LAN samples have a null seq, which a UNIQUE index never matches).
 constexpr const char* kTelemetrySeqIndex =
     "CREATE UNIQUE INDEX IF NOT EXISTS telemetry_by_stream_seq ON telemetry(device_id, stream, seq)";
+// Retention deletes and downsamples by time across all devices: on PostgreSQL a BRIN index on t (rows arrive in time
+// order, so it stays a few pages and costs inserts nothing) spares the every-10-minutes scan of a fleet's table.
+// SQLite keeps its plain scan (one site's table).
+std::string telemetry_time_index(Dialect d) {
+  return d == Dialect::postgres ? "CREATE INDEX IF NOT EXISTS telemetry_brin_t ON telemetry USING BRIN (t)"
+                                : "SELECT 1";
+}
 constexpr const char* kCommandsByDeviceIndex =
     "CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands(device_id, state)";
 }  // namespace
@@ -27,6 +34,7 @@ const Schema& controller_schema() {
         [](Dialect d) { return commands_table().create_sql(d); },
         [](Dialect) { return std::string(kCommandsByDeviceIndex); },
         [](Dialect d) { return leases_table().create_sql(d); },
+        [](Dialect d) { return telemetry_time_index(d); },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
@@ -46,11 +54,12 @@ const Schema& controller_schema() {
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
          }},
-        {7, "several controllers: leases, deployments.owner/sent_at/base_url/max_failures",
+        {7, "several controllers: leases, deployments.owner/sent_at/base_url/max_failures, telemetry time index",
          [](Connection& c) {
            c.exec(leases_table().create_sql(c.dialect()));
            for (const char* col : {"owner", "sent_at", "base_url", "max_failures"})
              add_column_if_missing(c, "deployments", deployments_table().column_ddl(col, c.dialect()));
+           c.exec(telemetry_time_index(c.dialect()));
          }},
     };
     return s;
