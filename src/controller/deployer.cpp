@@ -294,6 +294,7 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
 long long Deployer::rollback(const Device& device) {
   DeploymentRecord rec;
   rec.kind = "rollback";
+  rec.owner = settings_.instance_id;
   rec.device_id = device.id;
   rec.device_name = device.name;
   rec.device_address = device.address;

@@ -45,6 +45,8 @@ std::string averaged(const std::string& time_expr) {
 }  // namespace
 
 namespace {
+constexpr size_t kRowsPerStatement = 500;  // 14 parameters a row: within SQLite's and PostgreSQL's limits
+
 // INSERT of `rows` rows at once, skipping those whose (device, stream, seq) is stored already.
 std::string multi_row_insert(size_t rows) {
   const auto& t = telemetry_table();
@@ -60,13 +62,17 @@ std::string multi_row_insert(size_t rows) {
 void TelemetryStore::add(const std::vector<TelemetrySample>& samples) {
   if (samples.empty()) return;
   const auto& t = telemetry_table();
-  std::vector<Params> rows, seen;
-  for (const auto& s : samples) {
-    rows.push_back(t.insert_params(s));
-    seen.push_back({s.t, s.device_id});
-  }
+  std::vector<Params> seen;
+  for (const auto& s : samples) seen.push_back({s.t, s.device_id});
   db_.transaction([&](Connection& c) {
-    c.execute_many(t.insert_sql(), rows);
+    // A polling round of a fleet in multi-row statements (LAN samples have no seq: nothing conflicts).
+    for (size_t from = 0; from < samples.size(); from += kRowsPerStatement) {
+      size_t to = std::min(samples.size(), from + kRowsPerStatement);
+      Params params;
+      for (size_t i = from; i < to; ++i)
+        for (auto& v : t.insert_params(samples[i])) params.push_back(std::move(v));
+      c.execute(multi_row_insert(to - from), params);
+    }
     c.execute_many("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?", seen);
   });
 }
@@ -80,7 +86,6 @@ std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySampl
   db_.transaction([&](Connection& c) {
     // Multi-row INSERTs (one statement per chunk: a fleet's batch is thousands of rows); RETURNING names the rows that
     // were new. A key repeated within the batch counts as new once, at its first occurrence.
-    constexpr size_t kRowsPerStatement = 500;  // 14 parameters a row: within SQLite's and PostgreSQL's limits
     for (size_t from = 0; from < samples.size(); from += kRowsPerStatement) {
       size_t to = std::min(samples.size(), from + kRowsPerStatement);
       Params params;
