@@ -13,6 +13,7 @@
           through a controller, and the same SELECT timed inside PostgreSQL (EXPLAIN ANALYZE): p50/p99.
 
   perf/multi/two_controllers.py ingest [--build build] --devices 10000 --hz 0.2 --seconds 120 [--processes 2]
+                                       [--share-group edgeml]   (MQTT 5 shared subscription for telemetry)
   perf/multi/two_controllers.py query  [--build build] --devices 10000 --hours 1 --queries 100
 
 Everything runs on 127.0.0.1 and stops by itself; the temporary folder is removed at the end."""
@@ -112,7 +113,8 @@ def ingest(o, bin_dir, work, procs, pg):
     ctls = []
     for name in ("ctl-a", "ctl-b"):
         ctls.append(start_controller(bin_dir, work, name, pg.url,
-                                     ["--mqtt", f"mqtt://127.0.0.1:{bport}", "--mqtt-client-id", "edgeml-" + name],
+                                     ["--mqtt", f"mqtt://127.0.0.1:{bport}", "--mqtt-client-id", "edgeml-" + name]
+                                     + (["--mqtt-share-group", o.share_group] if o.share_group else []),
                                      procs))
     t = time.time(); c = http.client.HTTPConnection("127.0.0.1", ctls[0][1], timeout=30)
     for i in range(o.devices):  # registered through A; B reads them from the database
@@ -137,7 +139,7 @@ def ingest(o, bin_dir, work, procs, pg):
     t1 = time.time()
     ms = [metrics(port) for _, port in ctls]
     cpu = {k: round((cpu_s(pids[k]) - v) / (t1 - t0), 3) for k, v in cpu0.items()}
-    return {"devices": o.devices, "hz": o.hz, "seconds": o.seconds, "controllers": 2,
+    return {"devices": o.devices, "hz": o.hz, "seconds": o.seconds, "controllers": 2, "share_group": o.share_group,
             "samples_sent": summary.get("sent"), "samples_confirmed_by_broker": confirmed,
             "samples_stored_rows": stored,
             "stored_by_controller": [int(m.get("edgeml_telemetry_samples_stored_total", 0)) for m in ms],
@@ -192,6 +194,7 @@ def main():
     a.add_argument("--build", default="build"); a.add_argument("--devices", type=int, default=10000)
     a.add_argument("--hz", type=float, default=0.2); a.add_argument("--seconds", type=float, default=120)
     a.add_argument("--processes", type=int, default=2); a.add_argument("--threads", type=int, default=2)
+    a.add_argument("--share-group", default="", help="telemetry through $share/<group>/ (one copy per message)")
     a.add_argument("--hours", type=float, default=1); a.add_argument("--queries", type=int, default=100)
     o = a.parse_args()
     bin_dir = os.path.abspath(os.path.join(o.build, "bin"))

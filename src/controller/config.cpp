@@ -23,7 +23,7 @@ std::string usage() {
          "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
          "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
          "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
-         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
+         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE] [--mqtt-share-group G]\n"
          "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
          "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
@@ -94,6 +94,11 @@ Config parse_args(int argc, char** argv) {
       c.mqtt_prefix = value(a);
     } else if (a == "--mqtt-client-id") {
       c.mqtt_client_id = value(a);
+    } else if (a == "--mqtt-share-group") {
+      c.mqtt_share_group = value(a);
+      if (c.mqtt_share_group.empty() || c.mqtt_share_group.size() > 64 ||
+          c.mqtt_share_group.find_first_of("/+#$") != std::string::npos)
+        throw FieldError(a, "--mqtt-share-group must be 1-64 characters without / + # $");
     } else if (a == "--mqtt-ca") {
       c.mqtt_ca = value(a);
     } else if (a == "--mqtt-cert") {

@@ -30,6 +30,7 @@ struct Config {
   std::string mqtt_url;                                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
   std::string mqtt_prefix = "edgeml";                  // --mqtt-prefix
   std::string mqtt_client_id = "edgeml-controller";    // --mqtt-client-id
+  std::string mqtt_share_group;                        // --mqtt-share-group: telemetry shared between controllers
   std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca/--mqtt-cert/--mqtt-key (mqtts://)
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;

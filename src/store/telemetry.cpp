@@ -86,16 +86,24 @@ std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySampl
   db_.transaction([&](Connection& c) {
     // Multi-row INSERTs (one statement per chunk: a fleet's batch is thousands of rows); RETURNING names the rows that
     // were new. A key repeated within the batch counts as new once, at its first occurrence.
-    for (size_t from = 0; from < samples.size(); from += kRowsPerStatement) {
-      size_t to = std::min(samples.size(), from + kRowsPerStatement);
+    // In key order: two controllers storing the same messages then wait on each other's uncommitted rows in one
+    // order instead of deadlocking (PostgreSQL would abort one after deadlock_timeout).
+    std::vector<size_t> order(samples.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto key = [&](size_t i) { return std::tie(samples[i].device_id, samples[i].stream, samples[i].seq); };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    for (size_t from = 0; from < order.size(); from += kRowsPerStatement) {
+      size_t to = std::min(order.size(), from + kRowsPerStatement);
       Params params;
-      for (size_t i = from; i < to; ++i)
-        for (auto& v : t.insert_params(samples[i])) params.push_back(std::move(v));
+      for (size_t k = from; k < to; ++k)
+        for (auto& v : t.insert_params(samples[order[k]])) params.push_back(std::move(v));
       std::set<std::tuple<long long, std::string, long long>> inserted;
       for (const auto& row : c.query(multi_row_insert(to - from) + " RETURNING device_id, stream, seq", params))
         inserted.insert({row.integer(0), row.text(1), row.integer(2)});
-      for (size_t i = from; i < to; ++i)
-        added[i] = samples[i].seq && inserted.erase({samples[i].device_id, samples[i].stream, *samples[i].seq}) > 0;
+      for (size_t k = from; k < to; ++k) {
+        const auto& s = samples[order[k]];
+        added[order[k]] = s.seq && inserted.erase({s.device_id, s.stream, *s.seq}) > 0;
+      }
     }
     std::vector<Params> seen;
     for (const auto& [device, time] : newest) seen.push_back({time, device});
