@@ -105,10 +105,24 @@ std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySampl
         added[order[k]] = s.seq && inserted.erase({s.device_id, s.stream, *s.seq}) > 0;
       }
     }
-    std::vector<Params> seen;
-    for (const auto& [device, time] : newest) seen.push_back({time, device});
-    // Presence of an MQTT device comes from its status messages (a late batch must not mark it online).
-    c.execute_many("UPDATE devices SET last_seen = ? WHERE id = ?", seen);
+    // Presence of an MQTT device comes from its status messages (a late batch must not mark it online). One statement
+    // per chunk of devices, not one round trip each, and only forward: a second controller storing the same batch
+    // changes nothing.
+    std::vector<std::pair<long long, double>> seen(newest.begin(), newest.end());
+    for (size_t from = 0; from < seen.size(); from += kRowsPerStatement) {
+      size_t to = std::min(seen.size(), from + kRowsPerStatement);
+      std::string rows;
+      Params params;
+      for (size_t i = from; i < to; ++i) {
+        rows += i == from ? "SELECT CAST(? AS BIGINT) AS id, CAST(? AS DOUBLE PRECISION) AS t"
+                          : " UNION ALL SELECT CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION)";
+        params.push_back(seen[i].first);
+        params.push_back(seen[i].second);
+      }
+      c.execute("UPDATE devices SET last_seen = v.t FROM (" + rows +
+                    ") AS v WHERE devices.id = v.id AND (devices.last_seen IS NULL OR devices.last_seen < v.t)",
+                params);
+    }
   });
   return added;
 }

@@ -135,13 +135,22 @@ TEST_F(TwoControllers, RolloutFollowedOnTheOtherAndCompletedThereAfterSigkill) {
 
 // Both controllers subscribe to every device's telemetry on one broker: each message is stored once, by whichever
 // controller wrote it first; the other counts it as a duplicate (unique (device, stream, seq) in the shared table).
-TEST(TwoControllersMqtt, EachMessageIsStoredOnce) {
+// With --mqtt-share-group (MQTT 5 shared subscription) each message reaches one controller only: no duplicates.
+class TwoControllersMqtt : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TwoControllersMqtt, EachMessageIsStoredOnce) {
+  const std::string group = GetParam() == "shared" ? "edgeml" : "";
   edgeml::testing::MosquittoBroker broker;
-  std::string db = edgeml::testing::PostgresServer::shared().create_database("mqtt" + std::to_string(::getpid()));
+  static int n = 0;
+  std::string db = edgeml::testing::PostgresServer::shared().create_database("mqtt" + std::to_string(::getpid()) +
+                                                                              "_" + std::to_string(n++));
   std::vector<std::unique_ptr<Service>> ctl;
-  for (std::string name : {"mq-a", "mq-b"})
-    ctl.push_back(start_controller(controller_state(name, true), {"--db", db, "--instance-id", name, "--mqtt",
-                                                                  broker.url(), "--mqtt-client-id", "edgeml-" + name}));
+  for (std::string name : {"mq-a", "mq-b"}) {
+    std::vector<std::string> args{"--db", db, "--instance-id", name, "--mqtt", broker.url(), "--mqtt-client-id",
+                                  "edgeml-" + name};
+    if (!group.empty()) args.insert(args.end(), {"--mqtt-share-group", group});
+    ctl.push_back(start_controller(controller_state(name, true), args));
+  }
   constexpr int kDevices = 20;
   for (int i = 0; i < kDevices; ++i) {
     char name[32];
@@ -174,12 +183,21 @@ TEST(TwoControllersMqtt, EachMessageIsStoredOnce) {
     return counter(*ctl[0], "edgeml_telemetry_samples_duplicate_total") +
            counter(*ctl[1], "edgeml_telemetry_samples_duplicate_total");
   };
-  ASSERT_TRUE(eventually([&] { return stored() >= sent && duplicates() >= sent; }, 30))
+  const long long expected_duplicates = group.empty() ? sent : 0;
+  ASSERT_TRUE(eventually([&] { return stored() >= sent && duplicates() >= expected_duplicates; }, 30))
       << stored() << " stored, " << duplicates() << " duplicates of " << sent;
   EXPECT_EQ(stored(), sent) << "each message stored once";
-  EXPECT_EQ(duplicates(), sent) << "and seen by the other controller as a duplicate";
+  EXPECT_EQ(duplicates(), expected_duplicates)
+      << (group.empty() ? "every message seen by the other controller as a duplicate" : "each message to one");
+  if (!group.empty()) {
+    EXPECT_GT(counter(*ctl[0], "edgeml_telemetry_samples_stored_total"), 0) << "the group spreads the messages";
+    EXPECT_GT(counter(*ctl[1], "edgeml_telemetry_samples_stored_total"), 0) << "the group spreads the messages";
+  }
   long long rows = 0;
   for (int id = 1; id <= kDevices; ++id)
     rows += ctl[1]->get("/api/devices/" + std::to_string(id) + "/telemetry").body["count"].get<long long>();
   EXPECT_EQ(rows, sent) << "the shared table holds one row per message";
 }
+
+INSTANTIATE_TEST_SUITE_P(Subscriptions, TwoControllersMqtt, ::testing::Values("every", "shared"),
+                         [](const auto& info) { return info.param; });

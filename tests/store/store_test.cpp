@@ -350,6 +350,11 @@ TEST_P(StoreOn, LargeSequencedBatchesAreStoredOnceAcrossStatements) {
   for (size_t i = 0; i < added.size(); ++i) ASSERT_EQ(added[i], i >= 300) << i;
   EXPECT_EQ(s.telemetry().count_sequenced(d.id, "s", 0, 1199), 1200);
   EXPECT_NEAR(*s.telemetry().range(d.id, 1000, 3000, 0).back().power_w, 1.5, 1e-12);
+  EXPECT_DOUBLE_EQ(*s.devices().by_id(d.id)->last_seen, 2199) << "seen at its newest sample";
+  TelemetrySample late = batch[0];
+  late.seq = 5000, late.t = 500;
+  EXPECT_EQ(s.telemetry().add_sequenced({late}), std::vector<bool>{true});
+  EXPECT_DOUBLE_EQ(*s.devices().by_id(d.id)->last_seen, 2199) << "a late sample does not move last_seen back";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
