@@ -19,7 +19,8 @@ void BackgroundLease::start() {
   if (task_) return;
   // Renewed three times per period: one missed renewal (a slow database) does not lose the lease.
   renew();
-  task_ = std::make_unique<PeriodicTask>("lease", settings_.lease_s / 3, [this] { renew(); }, false);
+  task_ = std::make_unique<PeriodicTask>(
+      "lease", settings_.lease_s / 3, [this] { renew(); }, false);
   task_->start();
 }
 

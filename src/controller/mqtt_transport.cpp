@@ -55,9 +55,8 @@ MqttTransport::MqttTransport(MqttSettings settings, store::Store& db, EventHub& 
   o.max_payload_bytes = wire::kMaxTelemetryBytes + 4096;
   std::string telemetry = topics_.all_devices(wire::Channel::telemetry);
   if (!settings_.share_group.empty()) telemetry = "$share/" + settings_.share_group + "/" + telemetry;
-  o.subscriptions = {{telemetry, 1},
-                     {topics_.all_devices(wire::Channel::status), 1},
-                     {topics_.all_devices(wire::Channel::events), 1}};
+  o.subscriptions = {
+      {telemetry, 1}, {topics_.all_devices(wire::Channel::status), 1}, {topics_.all_devices(wire::Channel::events), 1}};
   mqtt::ClientCallbacks cb;
   cb.on_message = [this](const mqtt::IncomingMessage& m) { on_message(m); };
   cb.on_connection = [this](const mqtt::ConnectionEvent& e) { on_connection(e); };

@@ -25,6 +25,7 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("artifact_source", &D::artifact_source),
                                           column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
                                           column("failure_kind", &D::failure_kind),
+                                          column("weights", &D::weights),
                                           column("owner", &D::owner),
                                           column("sent_at", &D::sent_at),
                                           column("base_url", &D::base_url),
@@ -123,10 +124,11 @@ bool DeploymentStore::claim_send(long long id, const std::string& owner, double 
 std::vector<DeploymentRecord> DeploymentStore::orphaned(double now, const std::string& liveness_prefix) {
   const auto& t = deployments_table();
   return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
-    return t.read_all(c.query(t.select("WHERE status = 'running' AND owner <> '' AND NOT EXISTS (SELECT 1 FROM leases "
-                                       "WHERE leases.name = CAST(? AS TEXT) || deployments.owner AND leases.expires_at > ?) "
-                                       "ORDER BY id"),
-                              {liveness_prefix, now}));
+    return t.read_all(
+        c.query(t.select("WHERE status = 'running' AND owner <> '' AND NOT EXISTS (SELECT 1 FROM leases "
+                         "WHERE leases.name = CAST(? AS TEXT) || deployments.owner AND leases.expires_at > ?) "
+                         "ORDER BY id"),
+                {liveness_prefix, now}));
   });
 }
 
@@ -144,6 +146,15 @@ std::optional<DeploymentRecord> DeploymentStore::last_succeeded(long long device
                 {device_id});
     if (rows.empty()) return std::nullopt;
     return t.read(rows[0]);
+  });
+}
+
+std::vector<DeploymentRecord> DeploymentStore::last_succeeded_per_device() {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(
+        c.query(t.select("WHERE id IN (SELECT MAX(id) FROM deployments WHERE kind = 'deploy' AND "
+                         "status = 'succeeded' GROUP BY device_id) ORDER BY device_id")));
   });
 }
 

@@ -32,6 +32,8 @@ class DeploymentStore {
   std::vector<DeploymentRecord> orphaned(double now, const std::string& liveness_prefix);
   std::vector<DeploymentRecord> of_rollout(long long rollout_id);
   std::optional<DeploymentRecord> last_succeeded(long long device_id);
+  // last_succeeded() of every device that has one, in one query (the energy comparison, /metrics).
+  std::vector<DeploymentRecord> last_succeeded_per_device();
 
  private:
   Database& db_;

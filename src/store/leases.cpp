@@ -4,9 +4,9 @@ namespace edgeml::store {
 
 const Table<LeaseRecord>& leases_table() {
   using L = LeaseRecord;
-  static const Table<L> t("leases", {column("name", &L::name, "NOT NULL PRIMARY KEY"),
-                                     column("holder", &L::holder, "NOT NULL"),
-                                     column("expires_at", &L::expires_at, "NOT NULL")});
+  static const Table<L> t("leases",
+                          {column("name", &L::name, "NOT NULL PRIMARY KEY"), column("holder", &L::holder, "NOT NULL"),
+                           column("expires_at", &L::expires_at, "NOT NULL")});
   return t;
 }
 
@@ -17,8 +17,7 @@ bool LeaseStore::acquire(const std::string& name, const std::string& holder, dou
       "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = "
       "excluded.holder, expires_at = excluded.expires_at WHERE leases.holder = excluded.holder OR "
       "leases.expires_at <= ?";
-  return db_.read<bool>(
-      [&](Connection& c) { return c.execute(sql, {name, holder, now_s + ttl_s, now_s}) > 0; });
+  return db_.read<bool>([&](Connection& c) { return c.execute(sql, {name, holder, now_s + ttl_s, now_s}) > 0; });
 }
 
 bool LeaseStore::release(const std::string& name, const std::string& holder) {

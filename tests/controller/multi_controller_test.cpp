@@ -24,8 +24,8 @@ std::unique_ptr<Service> start_on(const std::string& name, const std::string& db
                                   int port) {
   std::string url = "http://127.0.0.1:" + std::to_string(port);
   return start_controller(controller_state(name, true),
-                          {"--db", db, "--models", models.string(), "--port", std::to_string(port), "--public-url",
-                           url, "--instance-id", name, "--lease-s", "2", "--poll-interval", "0.5"});
+                          {"--db", db, "--models", models.string(), "--port", std::to_string(port), "--public-url", url,
+                           "--instance-id", name, "--lease-s", "2", "--poll-interval", "0.5"});
 }
 
 // How many times the agent activated the model with this sha256 (its history, kept in its state file).
@@ -55,9 +55,9 @@ class TwoControllers : public ::testing::Test {
       // 5 s inside each activation: a three-device rollout takes ~15 s.
       agents.push_back(start_agent("jetson_nano_l4t32", agent_dirs[i].path, {"--infer-hz", "2"},
                                    {{"EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", "5000"}}));
-      auto r = a->post("/api/devices", {{"name", "nano" + std::to_string(i)},
-                                        {"address", agents[i]->address()},
-                                        {"device_type", "jetson_nano"}});
+      auto r = a->post(
+          "/api/devices",
+          {{"name", "nano" + std::to_string(i)}, {"address", agents[i]->address()}, {"device_type", "jetson_nano"}});
       ASSERT_EQ(r.status, 201) << r.raw;
     }
   }
@@ -75,8 +75,9 @@ TEST_F(TwoControllers, RolloutFollowedOnTheOtherAndCompletedThereAfterSigkill) {
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(listed.body["devices"].size(), 3u) << listed.raw;
 
-  auto started = a->post("/api/deploy", {{"devices", {"nano0", "nano1", "nano2"}}, {"model_name", kModel},
-                                         {"max_failures", 1}, {"async", true}});
+  auto started =
+      a->post("/api/deploy",
+              {{"devices", {"nano0", "nano1", "nano2"}}, {"model_name", kModel}, {"max_failures", 1}, {"async", true}});
   ASSERT_EQ(started.status, 202) << started.raw;
   std::vector<std::string> ids;
   for (const auto& id : started.body["deployment_ids"]) ids.push_back(std::to_string(id.get<long long>()));
@@ -142,12 +143,12 @@ TEST_P(TwoControllersMqtt, EachMessageIsStoredOnce) {
   const std::string group = GetParam() == "shared" ? "edgeml" : "";
   edgeml::testing::MosquittoBroker broker;
   static int n = 0;
-  std::string db = edgeml::testing::PostgresServer::shared().create_database("mqtt" + std::to_string(::getpid()) +
-                                                                              "_" + std::to_string(n++));
+  std::string db = edgeml::testing::PostgresServer::shared().create_database("mqtt" + std::to_string(::getpid()) + "_" +
+                                                                             std::to_string(n++));
   std::vector<std::unique_ptr<Service>> ctl;
   for (std::string name : {"mq-a", "mq-b"}) {
-    std::vector<std::string> args{"--db", db, "--instance-id", name, "--mqtt", broker.url(), "--mqtt-client-id",
-                                  "edgeml-" + name};
+    std::vector<std::string> args{"--db",   db,           "--instance-id",    name,
+                                  "--mqtt", broker.url(), "--mqtt-client-id", "edgeml-" + name};
     if (!group.empty()) args.insert(args.end(), {"--mqtt-share-group", group});
     ctl.push_back(start_controller(controller_state(name, true), args));
   }
