@@ -25,7 +25,9 @@ std::unique_ptr<Service> start_on(const std::string& name, const std::string& db
   std::string url = "http://127.0.0.1:" + std::to_string(port);
   return start_controller(controller_state(name, true),
                           {"--db", db, "--models", models.string(), "--port", std::to_string(port), "--public-url", url,
-                           "--instance-id", name, "--lease-s", "2", "--poll-interval", "0.5"});
+                           "--instance-id", name, "--lease-s", "2", "--poll-interval", "0.5",
+                           // no post-deploy benchmark window: the rollout's pace is the agents' activation delay
+                           "--window-seconds", "0"});
 }
 
 // How many times the agent activated the model with this sha256 (its history, kept in its state file).
