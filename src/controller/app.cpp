@@ -30,7 +30,14 @@ void ControllerApp::init() {
                                                                  : config_.db_url);
   log::info("controller",
             "store: " + store_->describe() + ", schema version " + std::to_string(store_->schema_version()));
-  if (int n = store_->deployments().mark_interrupted(clock_.now_s()))
+  LeaseSettings lease;
+  lease.instance_id =
+      config_.instance_id.empty() ? default_instance_id(config_.state_dir.string()) : config_.instance_id;
+  lease.lease_s = config_.lease_s;
+  lease_ = std::make_unique<BackgroundLease>(store_->leases(), clock_, lease);
+  log::info("controller", "instance id " + lease.instance_id);
+  follower_ = std::make_unique<DeploymentFollower>(*store_, events_, lease.instance_id);
+  if (int n = store_->deployments().mark_interrupted(clock_.now_s(), lease.instance_id))
     log::warn("controller",
               std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
   // Rows measured at run time are in the database: the catalog (and so the predictors) comes after the store.
@@ -44,6 +51,8 @@ void ControllerApp::init() {
   deploy.timeout_s = config_.deploy_timeout_s;
   deploy.unknown_energy = config_.unknown_energy;
   deploy.window = config_.window;
+  deploy.instance_id = lease.instance_id;
+  deploy.public_url = config_.public_url;
   transports_ = make_transports(config_, *store_, events_, clock_, deploy);
   deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, *catalog_service_, sources, clock_, deploy,
                                          transports_.get());
@@ -56,6 +65,9 @@ void ControllerApp::init() {
     latest_telemetry_->remember(id, t, j);
   };
   poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
+  // Background work runs on the lease holder only (leases.hpp).
+  poller_->set_gate([this] { return lease_->holds(); });
+  lease_->while_held([this] { deployer_->take_over_orphans(); });
 
   http::ServerOptions options;
   options.component = "controller";
@@ -92,6 +104,8 @@ int ControllerApp::bind() {
 }
 
 void ControllerApp::serve() {
+  if (lease_) lease_->start();
+  if (follower_) follower_->start();
   if (poller_) poller_->start();
   if (transports_) transports_->start();
   server_->stop_on_signals();
@@ -102,6 +116,8 @@ void ControllerApp::serve() {
   if (poller_) poller_->stop();
   if (catalog_service_) catalog_service_->stop();
   if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
+  if (follower_) follower_->stop();
+  if (lease_) lease_->stop();  // released: another controller takes the background work over at once
 }
 
 void ControllerApp::stop() {

@@ -12,8 +12,10 @@
 #include "controller/catalog_service.hpp"
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
+#include "controller/deployment_follower.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/latest_telemetry.hpp"
+#include "controller/leases.hpp"
 #include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "controller/transports.hpp"
@@ -65,6 +67,10 @@ class ControllerApp {
   ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
   LatestTelemetry& latest_telemetry() { return *latest_telemetry_; }
+  // Several controllers on one database: who runs the background work; deployments of others followed from the store.
+  BackgroundLease& lease() { return *lease_; }
+  DeploymentFollower& follower() { return *follower_; }
+  const std::string& instance_id() const { return lease_->instance_id(); }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
@@ -84,6 +90,8 @@ class ControllerApp {
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<LatestTelemetry> latest_telemetry_;  // before the poller that feeds it: destroyed after it
   std::unique_ptr<TelemetryPoller> poller_;
+  std::unique_ptr<BackgroundLease> lease_;
+  std::unique_ptr<DeploymentFollower> follower_;
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
   http::Router router_;

@@ -15,6 +15,8 @@ std::string usage() {
          "  --web    serve the dashboard from DIR (e.g. web/dist while editing it); default: the one built in\n"
          "  --db     postgresql://USER@HOST:PORT/DB (or EDGEML_DB_URL): keep the fleet's state in PostgreSQL (several\n"
          "           controllers may share it); default SQLite <state>/controller.db\n"
+         "  [--instance-id ID] [--lease-s S]  several controllers on one database: this one's id (default host:state\n"
+         "           folder); background work (retention, polling, rollout takeover) moves within S s (default 10)\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
          "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
          "  [--balena-timeout S] [--unknown-energy allow|warn|refuse] [--window-seconds S] [--window-inferences N]\n"
@@ -27,7 +29,7 @@ std::string usage() {
          "                  (default 10; 0 = never) and add the result to the catalog; --window-inferences caps the\n"
          "                  inferences per measured run (default 500)\n"
          "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
-         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
+         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE] [--mqtt-share-group G]\n"
          "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
          "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
@@ -59,6 +61,12 @@ Config parse_args(int argc, char** argv) {
       c.state_dir = value(a);
     } else if (a == "--db") {
       c.db_url = value(a);
+    } else if (a == "--instance-id") {
+      c.instance_id = value(a);
+      if (c.instance_id.empty() || c.instance_id.size() > 200)
+        throw FieldError(a, "--instance-id must be 1-200 characters");
+    } else if (a == "--lease-s") {
+      c.lease_s = number(a, 0.5, 3600);
     } else if (a == "--web") {
       c.web_dir = value(a);
     } else if (a == "--threads") {
@@ -102,6 +110,11 @@ Config parse_args(int argc, char** argv) {
       c.mqtt_prefix = value(a);
     } else if (a == "--mqtt-client-id") {
       c.mqtt_client_id = value(a);
+    } else if (a == "--mqtt-share-group") {
+      c.mqtt_share_group = value(a);
+      if (c.mqtt_share_group.empty() || c.mqtt_share_group.size() > 64 ||
+          c.mqtt_share_group.find_first_of("/+#$") != std::string::npos)
+        throw FieldError(a, "--mqtt-share-group must be 1-64 characters without / + # $");
     } else if (a == "--mqtt-ca") {
       c.mqtt_ca = value(a);
     } else if (a == "--mqtt-cert") {

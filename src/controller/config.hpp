@@ -16,6 +16,8 @@ struct Config {
   std::filesystem::path state_dir = "var/controller";  // predictor models, SQLite, artifact store
   std::filesystem::path web_dir;                       // dashboard static files; empty = the embedded dashboard
   std::string db_url;  // --db / EDGEML_DB_URL: postgresql://user@host:port/db; empty = SQLite <state>/controller.db
+  std::string instance_id;  // --instance-id: this controller among several on one database; empty = host:state folder
+  double lease_s = 10;      // --lease-s: background work moves to another controller this long after the holder died
   size_t threads = 16;
 
   // Deploy and fleet.
@@ -35,6 +37,7 @@ struct Config {
   std::string mqtt_url;                                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
   std::string mqtt_prefix = "edgeml";                  // --mqtt-prefix
   std::string mqtt_client_id = "edgeml-controller";    // --mqtt-client-id
+  std::string mqtt_share_group;                        // --mqtt-share-group: telemetry shared between controllers
   std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca/--mqtt-cert/--mqtt-key (mqtts://)
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;

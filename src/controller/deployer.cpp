@@ -10,6 +10,7 @@
 #include "controller/artifact_resolver.hpp"
 #include "controller/catalog_service.hpp"
 #include "controller/energy_gate.hpp"
+#include "controller/takeover_probe.hpp"
 #include "controller/transports.hpp"
 #include "onnx/inspector.hpp"
 
@@ -71,6 +72,12 @@ class Deployer::Run final : public CommandWatcher {
     }
   }
   void save() { d_.db_.deployments().update(rec); }
+  // A deployment taken over from a controller that died: its state machine re-enters the steps it had passed.
+  void replay(const std::vector<StepRecord>& steps) {
+    // Every stored step of a running deployment ended without ending it (passed, or a gate forced/skipped).
+    for (const auto& s : steps) machine_.enter(wire::parse_deploy_step(s.name));
+  }
+  bool passed(wire::DeployStep step) const { return machine_.step() && *machine_.step() >= step; }
   bool running() const { return machine_.state() == wire::DeployState::running; }
 
   // CommandWatcher: the transport's reports.
@@ -156,6 +163,9 @@ Rollout Deployer::start(const DeployPlan& plan) {
     rec.max_energy = plan.max_energy;
     rec.forced = plan.force;
     rec.started_at = clock_.now_s();
+    rec.owner = settings_.instance_id;
+    rec.base_url = plan.base_url;
+    rec.max_failures = plan.max_failures;
     r.deployment_ids.push_back(db_.deployments().begin(rec));
   }
   std::lock_guard lock(mu_);
@@ -290,6 +300,12 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
                      plan.preprocess,
                      weights};
     order.timeout_s = settings_.timeout_s;
+    // Claimed before it is sent: a controller taking this rollout over never sends it a second time.
+    if (!settings_.instance_id.empty() && !db_.deployments().claim_send(run.rec.id, run.rec.owner, clock_.now_s())) {
+      log::warn("controller", "deployment " + std::to_string(run.rec.id) + " is no longer ours: not sent");
+      return true;
+    }
+    run.rec.sent_at = clock_.now_s();
     auto result = transports_->of(device).deploy(device, order, run);
     // 6. The device measures what it now runs; the catalog learns from it (never fails the deployment). The window
     // is asked for over the agent's HTTP API, so MQTT devices (which the controller never calls) have none yet.
@@ -313,6 +329,7 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
 long long Deployer::rollback(const Device& device) {
   DeploymentRecord rec;
   rec.kind = "rollback";
+  rec.owner = settings_.instance_id;
   rec.device_id = device.id;
   rec.device_name = device.name;
   rec.device_address = device.address;
@@ -336,6 +353,147 @@ long long Deployer::rollback(const Device& device) {
     run.finish(wire::DeployState::failed, wire::FailureKind::internal, e.what());
   }
   return id;
+}
+
+// Several controllers on one database: the background lease holder continues the rollouts of a controller that died.
+int Deployer::take_over_orphans() {
+  if (settings_.instance_id.empty()) return 0;
+  const std::string& me = settings_.instance_id;
+  std::set<long long> rollouts;
+  int claimed = 0;
+  for (const auto& o : db_.deployments().orphaned(clock_.now_s(), settings_.liveness_prefix)) {
+    if (o.owner == me || !db_.deployments().claim(o.id, o.owner, me)) continue;  // someone else was first
+    ++claimed;
+    log::warn("controller", "deployment " + std::to_string(o.id) + " of " + o.owner + " (no longer alive) taken over");
+    if (o.rollout_id) {
+      rollouts.insert(*o.rollout_id);
+      continue;
+    }
+    // A rollback is one short command: ended as interrupted rather than repeated.
+    Run run(*this, o.id);
+    run.replay(db_.deployments().steps(o.id));
+    run.finish(wire::DeployState::interrupted, wire::FailureKind::interrupted,
+               "the controller running this rollback (" + o.owner + ") stopped");
+  }
+  std::lock_guard lock(mu_);
+  for (long long r : rollouts) {
+    if (stopping_ || !running_rollouts_.insert(r).second) continue;
+    threads_.emplace_back([this, r] { resume_rollout(r); });
+  }
+  return claimed;
+}
+
+// The rest of a rollout from its stored deployments: finished ones count, the sent one is asked of its device, the
+// others are deployed in turn as start() would have.
+void Deployer::resume_rollout(long long rollout_id) {
+  try {
+    auto recs = db_.deployments().of_rollout(rollout_id);
+    DeployPlan plan;
+    plan.model_name = recs.front().model_name;
+    plan.max_energy = recs.front().max_energy;
+    plan.force = recs.front().forced;
+    plan.max_failures = static_cast<int>(recs.front().max_failures);
+    plan.base_url = settings_.public_url.empty() ? recs.front().base_url : settings_.public_url;
+    int failures = 0;
+    for (const auto& r : recs) failures += r.status == "failed" ? 1 : 0;
+    std::optional<ResolvedArtifact> artifact;
+    std::string artifact_error;
+    try {
+      artifact = resolve_artifact(store_, sources_, plan.model_name);
+    } catch (const std::exception& e) {
+      artifact_error = e.what();
+    }
+    for (const auto& r : recs) {
+      if (r.status != "running" || r.owner != settings_.instance_id) continue;
+      Run run(*this, r.id);
+      run.replay(db_.deployments().steps(r.id));
+      auto device = db_.devices().by_id(r.device_id);
+      if (!run.passed(wire::DeployStep::artifact)) {
+        run.finish(wire::DeployState::interrupted, wire::FailureKind::interrupted,
+                   "the controller running this rollout stopped before the model's file was resolved");
+      } else if (!device) {
+        run.finish(wire::DeployState::failed, wire::FailureKind::internal, "the device was removed");
+      } else if (!artifact || artifact->artifact.sha256 != r.sha256) {
+        run.finish(wire::DeployState::failed, wire::FailureKind::no_artifact,
+                   artifact ? "the model's file changed since the rollout started (sha256 " +
+                                  artifact->artifact.sha256 + ", rollout " + r.sha256 + ")"
+                            : artifact_error);
+      } else if (failures >= plan.max_failures) {
+        run.finish(wire::DeployState::skipped, std::nullopt,
+                   "rollout stopped after " + std::to_string(failures) + " failed device(s)");
+      } else if (r.sent_at) {
+        resolve_sent(run, *device, artifact->artifact, plan);
+      } else {
+        deploy_one(run, plan, *device, artifact->artifact, r.weights);
+      }
+      if (run.rec.status == "failed") ++failures;
+    }
+  } catch (const std::exception& e) {
+    log::error("controller", "taking over rollout " + std::to_string(rollout_id) + " failed: " + e.what());
+  }
+  std::lock_guard lock(mu_);
+  running_rollouts_.erase(rollout_id);
+  done_cv_.notify_all();
+}
+
+// A deployment whose command the controller that died had sent: the device says what became of it. Only a command
+// the device never got is sent (once more, by us); one in progress is followed to its end.
+void Deployer::resolve_sent(Run& run, const Device& device, const Artifact& artifact, const DeployPlan& plan) {
+  if (device.transport != "lan") {
+    run.finish(wire::DeployState::interrupted, wire::FailureKind::interrupted,
+               "the controller that sent this MQTT command stopped; a takeover does not re-send MQTT commands yet");
+    return;
+  }
+  run.begin_step(!run.passed(wire::DeployStep::transfer)     ? wire::DeployStep::transfer
+                 : !run.passed(wire::DeployStep::activation) ? wire::DeployStep::activation
+                                                             : wire::DeployStep::health_check);
+  double deadline = clock_.monotonic_s() + settings_.timeout_s;
+  std::string last_error;
+  while (!stopping() && clock_.monotonic_s() < deadline) {
+    try {
+      auto probe = probe_lan_deploy(device, plan.model_name, artifact.sha256, settings_.agent_timeout_s);
+      switch (probe.state) {
+        case SentState::active:
+          run.finish(
+              CommandResult::ok("taken over from a controller that stopped; the device confirms: " + probe.detail));
+          return;
+        case SentState::failed:
+          run.finish(wire::DeployState::failed, wire::FailureKind::activation, probe.detail);
+          return;
+        case SentState::absent:
+          if (!run.passed(wire::DeployStep::transfer)) {
+            DeployOrder order;
+            order.deployment_id = run.rec.id;
+            order.payload = {plan.model_name,
+                             plan.base_url + "/models/" + artifact.file,
+                             artifact.sha256,
+                             artifact.size,
+                             true,
+                             plan.preprocess,
+                             run.rec.weights};
+            order.timeout_s = settings_.timeout_s;
+            run.finish(transports_->of(device).deploy(device, order, run));
+          } else {
+            run.finish(wire::DeployState::failed, wire::FailureKind::activation,
+                       "taken over after the transfer, but " + probe.detail);
+          }
+          return;
+        case SentState::in_progress:
+          break;
+      }
+    } catch (const std::exception& e) {
+      last_error = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(settings_.poll_interval_s * 5));
+  }
+  if (stopping()) {
+    run.finish(wire::DeployState::interrupted, wire::FailureKind::interrupted, "the controller is shutting down");
+    return;
+  }
+  run.finish(wire::DeployState::failed,
+             last_error.empty() ? wire::FailureKind::timeout : wire::FailureKind::unreachable,
+             "taken over from a controller that stopped; the device did not finish in time" +
+                 (last_error.empty() ? "" : " (" + last_error + ")"));
 }
 
 }  // namespace edgeml::controller

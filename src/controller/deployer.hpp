@@ -37,6 +37,11 @@ struct DeploySettings {
   int agent_timeout_s = 5;        // per HTTP call to the agent
   UnknownEnergyPolicy unknown_energy = UnknownEnergyPolicy::warn;
   WindowSettings window;  // the benchmark window after a successful deploy
+  // Several controllers on one database: this controller's instance id (deployments.owner) and its public URL (a
+  // rollout taken over sends agents to us for the model, not to the controller that died). Empty: single controller.
+  std::string instance_id;
+  std::string public_url;
+  std::string liveness_prefix = "controller/";  // leases.hpp: a deployment is orphaned when its owner's lease expired
 };
 
 struct DeployPlan {
@@ -75,12 +80,18 @@ class Deployer {
 
   static std::string topic(long long deployment_id) { return "deployment/" + std::to_string(deployment_id); }
 
+  // Several controllers (run by the background lease holder): running deployments whose owner died are claimed and
+  // their rollouts continued here from their stored steps (rollout_takeover.cpp). Returns how many were claimed.
+  int take_over_orphans();
+
  private:
   class Run;
   void run_rollout(DeployPlan plan, Rollout rollout);
   bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
                   const std::string& weights);
   bool stopping();
+  void resume_rollout(long long rollout_id);
+  void resolve_sent(Run& run, const Device& device, const Artifact& artifact, const DeployPlan& plan);
 
   store::Store& db_;
   ArtifactStore& store_;

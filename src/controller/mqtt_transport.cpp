@@ -53,9 +53,10 @@ MqttTransport::MqttTransport(MqttSettings settings, store::Store& db, EventHub& 
   o.clean_session = false;   // the broker keeps what agents publish while the controller is away
   o.receive_maximum = 1000;  // a fleet's telemetry without waiting on each PUBACK round trip
   o.max_payload_bytes = wire::kMaxTelemetryBytes + 4096;
-  o.subscriptions = {{topics_.all_devices(wire::Channel::telemetry), 1},
-                     {topics_.all_devices(wire::Channel::status), 1},
-                     {topics_.all_devices(wire::Channel::events), 1}};
+  std::string telemetry = topics_.all_devices(wire::Channel::telemetry);
+  if (!settings_.share_group.empty()) telemetry = "$share/" + settings_.share_group + "/" + telemetry;
+  o.subscriptions = {
+      {telemetry, 1}, {topics_.all_devices(wire::Channel::status), 1}, {topics_.all_devices(wire::Channel::events), 1}};
   mqtt::ClientCallbacks cb;
   cb.on_message = [this](const mqtt::IncomingMessage& m) { on_message(m); };
   cb.on_connection = [this](const mqtt::ConnectionEvent& e) { on_connection(e); };

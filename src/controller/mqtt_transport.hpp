@@ -36,6 +36,9 @@ struct MqttSettings {
   std::string url;  // mqtt://HOST[:PORT] or mqtts://HOST[:PORT]
   std::string prefix = "edgeml";
   std::string client_id = "edgeml-controller";
+  // Several controllers: telemetry through the MQTT 5 shared subscription $share/<group>/... (each message to one
+  // controller); status and events still reach every controller (the one waiting on a command needs its events).
+  std::string share_group;
   mqtt::Credentials credentials;  // mqtt::credentials_from_env
   mqtt::TlsFiles tls;
   int keepalive_s = 30;

@@ -165,6 +165,8 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                if (!rec) throw NotFoundError("no deployment " + std::to_string(id), "id");
                std::string topic = Deployer::topic(id);
                if (rec->status == "running") {
+                 // Run by another controller: its stored steps are published here as they come (follower.hpp).
+                 if (rec->owner != app.instance_id()) app.follower().follow(id);
                  reply_event_stream(res, app.events(), topic, {}, true,
                                     true);  // the hub holds every event since the start
                  return;

@@ -39,6 +39,7 @@ void TelemetryPoller::loop() {
     next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(settings_.interval_s));
     if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now();  // a slow round: no burst
+    if (gate_ && !gate_()) continue;
     try {
       poll_once();
       double now = clock_.now_s();

@@ -39,6 +39,8 @@ class TelemetryPoller {
   void stop();
   // One round over every registered device (used by the loop; callable directly).
   void poll_once();
+  // Rounds (and retention) run only while gate() is true: on the controller holding the background lease.
+  void set_gate(std::function<bool()> gate) { gate_ = std::move(gate); }
   static std::string topic(long long device_id) { return "telemetry/" + std::to_string(device_id); }
 
  private:
@@ -59,6 +61,7 @@ class TelemetryPoller {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+  std::function<bool()> gate_;
   double last_retention_ = 0;
   std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
 };

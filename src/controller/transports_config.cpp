@@ -12,6 +12,7 @@ std::unique_ptr<ControllerTransports> make_transports(const Config& config, stor
     s.url = config.mqtt_url;
     s.prefix = config.mqtt_prefix;
     s.client_id = config.mqtt_client_id;
+    s.share_group = config.mqtt_share_group;
     s.credentials = mqtt::credentials_from_env([](const char* name) { return std::getenv(name); });
     s.tls = {config.mqtt_ca, config.mqtt_cert, config.mqtt_key};
     mqtt = std::make_unique<MqttTransport>(s, db, events, clock);

@@ -25,7 +25,11 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("artifact_source", &D::artifact_source),
                                           column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
                                           column("failure_kind", &D::failure_kind),
-                                          column("weights", &D::weights)});
+                                          column("weights", &D::weights),
+                                          column("owner", &D::owner),
+                                          column("sent_at", &D::sent_at),
+                                          column("base_url", &D::base_url),
+                                          column("max_failures", &D::max_failures, "NOT NULL DEFAULT 1")});
   return t;
 }
 
@@ -89,13 +93,49 @@ long long DeploymentStore::next_rollout_id() {
   });
 }
 
-int DeploymentStore::mark_interrupted(double now) {
+int DeploymentStore::mark_interrupted(double now, const std::string& owner) {
+  // Only this controller's own (and those from before owners were recorded): another live controller's deployments
+  // go on, and a dead one's are taken over by the lease holder (claim()).
   return db_.read<int>([&](Connection& c) {
     return static_cast<int>(
         c.execute("UPDATE deployments SET status = 'interrupted', finished_at = ?, failure_kind = 'interrupted', "
-                  "error = 'the controller stopped while this deployment was running' WHERE status = 'running'",
-                  {now}));
+                  "error = 'the controller stopped while this deployment was running' WHERE status = 'running' AND "
+                  "(owner = ? OR owner = '')",
+                  {now, owner}));
   });
+}
+
+bool DeploymentStore::claim(long long id, const std::string& from_owner, const std::string& to_owner) {
+  return db_.read<bool>([&](Connection& c) {
+    return c.execute("UPDATE deployments SET owner = ? WHERE id = ? AND owner = ? AND status = 'running'",
+                     {to_owner, id, from_owner}) > 0;
+  });
+}
+
+bool DeploymentStore::claim_send(long long id, const std::string& owner, double now) {
+  return db_.read<bool>([&](Connection& c) {
+    return c.execute(
+               "UPDATE deployments SET sent_at = ? WHERE id = ? AND owner = ? AND sent_at IS NULL AND status = "
+               "'running'",
+               {now, id, owner}) > 0;
+  });
+}
+
+std::vector<DeploymentRecord> DeploymentStore::orphaned(double now, const std::string& liveness_prefix) {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(
+        c.query(t.select("WHERE status = 'running' AND owner <> '' AND NOT EXISTS (SELECT 1 FROM leases "
+                         "WHERE leases.name = CAST(? AS TEXT) || deployments.owner AND leases.expires_at > ?) "
+                         "ORDER BY id"),
+                {liveness_prefix, now}));
+  });
+}
+
+std::vector<DeploymentRecord> DeploymentStore::of_rollout(long long rollout_id) {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>(
+      [&](Connection& c) { return t.read_all(c.query(t.select("WHERE rollout_id = ? ORDER BY id"), {rollout_id})); });
 }
 
 std::optional<DeploymentRecord> DeploymentStore::last_succeeded(long long device_id) {

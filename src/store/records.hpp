@@ -38,6 +38,12 @@ struct DeploymentRecord {
   std::optional<double> predicted_per_inference_mj;  // from the predictor, for the measured-vs-predicted comparison
   std::string failure_kind;                          // wire::FailureKind name when failed/rejected/interrupted; else ""
   std::string weights;  // the artifact's weights: placeholder | file | "" (unknown); schema version 5
+  // Several controllers on one database: the controller instance running it, when its command went to the device
+  // (claimed once, so no device is sent it twice), and what a controller taking the rollout over needs of its plan.
+  std::string owner;
+  std::optional<double> sent_at;
+  std::string base_url;
+  long long max_failures = 1;
 };
 
 struct StepRecord {

@@ -8,6 +8,13 @@ namespace {
 // De-duplication of MQTT telemetry (LAN samples have a null seq, which a UNIQUE index never matches).
 constexpr const char* kTelemetrySeqIndex =
     "CREATE UNIQUE INDEX IF NOT EXISTS telemetry_by_stream_seq ON telemetry(device_id, stream, seq)";
+// Retention deletes and downsamples by time across all devices: on PostgreSQL a BRIN index on t (rows arrive in time
+// order, so it stays a few pages and costs inserts nothing) spares the every-10-minutes scan of a fleet's table.
+// SQLite keeps its plain scan (one site's table).
+std::string telemetry_time_index(Dialect d) {
+  return d == Dialect::postgres ? "CREATE INDEX IF NOT EXISTS telemetry_brin_t ON telemetry USING BRIN (t)"
+                                : "SELECT 1";
+}
 constexpr const char* kCommandsByDeviceIndex =
     "CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands(device_id, state)";
 }  // namespace
@@ -27,6 +34,8 @@ const Schema& controller_schema() {
         [](Dialect) { return std::string(kTelemetrySeqIndex); },
         [](Dialect d) { return commands_table().create_sql(d); },
         [](Dialect) { return std::string(kCommandsByDeviceIndex); },
+        [](Dialect d) { return leases_table().create_sql(d); },
+        [](Dialect d) { return telemetry_time_index(d); },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
@@ -53,6 +62,13 @@ const Schema& controller_schema() {
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
            add_column_if_missing(c, "deployments", deployments_table().column_ddl("weights", c.dialect()));
          }},
+        {7, "several controllers: leases, deployments.owner/sent_at/base_url/max_failures, telemetry time index",
+         [](Connection& c) {
+           c.exec(leases_table().create_sql(c.dialect()));
+           for (const char* col : {"owner", "sent_at", "base_url", "max_failures"})
+             add_column_if_missing(c, "deployments", deployments_table().column_ddl(col, c.dialect()));
+           c.exec(telemetry_time_index(c.dialect()));
+         }},
         {8, "devices keep tags, a group and when they were deleted (a deleted device keeps its history unless purged)",
          [](Connection& c) {
            for (const char* col : {"tags", "group_name", "deleted_at"})
@@ -70,7 +86,8 @@ Store::Store(const std::string& url_or_path)
       deployments_(*db_),
       telemetry_(*db_),
       catalog_rows_(*db_),
-      commands_(*db_) {
+      commands_(*db_),
+      leases_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

@@ -10,6 +10,7 @@
 #include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
+#include "store/leases.hpp"
 #include "store/migrations.hpp"
 #include "store/sql.hpp"
 #include "store/telemetry.hpp"
@@ -28,6 +29,7 @@ class Store {
   TelemetryStore& telemetry() { return telemetry_; }
   CatalogRowStore& catalog_rows() { return catalog_rows_; }
   CommandStore& commands() { return commands_; }
+  LeaseStore& leases() { return leases_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -39,6 +41,7 @@ class Store {
   TelemetryStore telemetry_;
   CatalogRowStore catalog_rows_;
   CommandStore commands_;
+  LeaseStore leases_;
 };
 
 // Every table and every migration step, in one place.

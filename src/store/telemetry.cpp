@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace edgeml::store {
 
@@ -44,16 +46,35 @@ std::string averaged(const std::string& time_expr) {
 }
 }  // namespace
 
+namespace {
+constexpr size_t kRowsPerStatement = 500;  // 14 parameters a row: within SQLite's and PostgreSQL's limits
+
+// INSERT of `rows` rows at once, skipping those whose (device, stream, seq) is stored already.
+std::string multi_row_insert(size_t rows) {
+  const auto& t = telemetry_table();
+  std::string one = "(";
+  for (size_t i = 0; i < t.columns().size(); ++i) one += i ? ", ?" : "?";
+  one += ")";
+  std::string sql = "INSERT INTO telemetry (" + t.select_list() + ") VALUES ";
+  for (size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + one;
+  return sql + " ON CONFLICT DO NOTHING";
+}
+}  // namespace
+
 void TelemetryStore::add(const std::vector<TelemetrySample>& samples) {
   if (samples.empty()) return;
   const auto& t = telemetry_table();
-  std::vector<Params> rows, seen;
-  for (const auto& s : samples) {
-    rows.push_back(t.insert_params(s));
-    seen.push_back({s.t, s.device_id});
-  }
+  std::vector<Params> seen;
+  for (const auto& s : samples) seen.push_back({s.t, s.device_id});
   db_.transaction([&](Connection& c) {
-    c.execute_many(t.insert_sql(), rows);
+    // A polling round of a fleet in multi-row statements (LAN samples have no seq: nothing conflicts).
+    for (size_t from = 0; from < samples.size(); from += kRowsPerStatement) {
+      size_t to = std::min(samples.size(), from + kRowsPerStatement);
+      Params params;
+      for (size_t i = from; i < to; ++i)
+        for (auto& v : t.insert_params(samples[i])) params.push_back(std::move(v));
+      c.execute(multi_row_insert(to - from), params);
+    }
     c.execute_many("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?", seen);
   });
 }
@@ -62,15 +83,48 @@ std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySampl
   std::vector<bool> added(samples.size(), false);
   if (samples.empty()) return added;
   const auto& t = telemetry_table();
-  std::string insert = t.insert_sql("ON CONFLICT DO NOTHING");
   std::map<long long, double> newest;
   for (const auto& s : samples) newest[s.device_id] = std::max(newest[s.device_id], s.t);
   db_.transaction([&](Connection& c) {
-    for (size_t i = 0; i < samples.size(); ++i) added[i] = c.execute(insert, t.insert_params(samples[i])) > 0;
-    std::vector<Params> seen;
-    for (const auto& [device, time] : newest) seen.push_back({time, device});
-    // Presence of an MQTT device comes from its status messages (a late batch must not mark it online).
-    c.execute_many("UPDATE devices SET last_seen = ? WHERE id = ?", seen);
+    // Multi-row INSERTs (one statement per chunk: a fleet's batch is thousands of rows); RETURNING names the rows that
+    // were new. A key repeated within the batch counts as new once, at its first occurrence.
+    // In key order: two controllers storing the same messages then wait on each other's uncommitted rows in one
+    // order instead of deadlocking (PostgreSQL would abort one after deadlock_timeout).
+    std::vector<size_t> order(samples.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto key = [&](size_t i) { return std::tie(samples[i].device_id, samples[i].stream, samples[i].seq); };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    for (size_t from = 0; from < order.size(); from += kRowsPerStatement) {
+      size_t to = std::min(order.size(), from + kRowsPerStatement);
+      Params params;
+      for (size_t k = from; k < to; ++k)
+        for (auto& v : t.insert_params(samples[order[k]])) params.push_back(std::move(v));
+      std::set<std::tuple<long long, std::string, long long>> inserted;
+      for (const auto& row : c.query(multi_row_insert(to - from) + " RETURNING device_id, stream, seq", params))
+        inserted.insert({row.integer(0), row.text(1), row.integer(2)});
+      for (size_t k = from; k < to; ++k) {
+        const auto& s = samples[order[k]];
+        added[order[k]] = s.seq && inserted.erase({s.device_id, s.stream, *s.seq}) > 0;
+      }
+    }
+    // Presence of an MQTT device comes from its status messages (a late batch must not mark it online). One statement
+    // per chunk of devices, not one round trip each, and only forward: a second controller storing the same batch
+    // changes nothing.
+    std::vector<std::pair<long long, double>> seen(newest.begin(), newest.end());
+    for (size_t from = 0; from < seen.size(); from += kRowsPerStatement) {
+      size_t to = std::min(seen.size(), from + kRowsPerStatement);
+      std::string rows;
+      Params params;
+      for (size_t i = from; i < to; ++i) {
+        rows += i == from ? "SELECT CAST(? AS BIGINT) AS id, CAST(? AS DOUBLE PRECISION) AS t"
+                          : " UNION ALL SELECT CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION)";
+        params.push_back(seen[i].first);
+        params.push_back(seen[i].second);
+      }
+      c.execute("UPDATE devices SET last_seen = v.t FROM (" + rows +
+                    ") AS v WHERE devices.id = v.id AND (devices.last_seen IS NULL OR devices.last_seen < v.t)",
+                params);
+    }
   });
   return added;
 }

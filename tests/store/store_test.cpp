@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <thread>
 
 #include "common/error.hpp"
 #include "postgres_server.hpp"
@@ -208,6 +210,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   }
   Store s(where);
   EXPECT_EQ(s.schema_version(), latest_version());
+  EXPECT_TRUE(s.leases().acquire("background", "a", 10, 5)) << "version 7 made the leases table";
   auto d = s.devices().by_name("old-nano");
   ASSERT_TRUE(d) << "rows of the old database are kept";
   auto samples = s.telemetry().range(d->id, 0, 1000, 0);
@@ -252,7 +255,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   std::string where = location();
   Store s(where);
-  EXPECT_GE(s.schema_version(), 5);
+  EXPECT_GE(s.schema_version(), 7);
   EXPECT_EQ(s.schema_version(), latest_version());
   EXPECT_EQ(schema_version(s.db()), latest_version());
 }
@@ -393,6 +396,99 @@ TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {
   EXPECT_EQ(done->state, "succeeded");
   EXPECT_EQ(done->sends, 1);
   EXPECT_FALSE(s.commands().set_state("deploy-2-b", "accepted", 137)) << "expired stays expired";
+}
+
+// Leases: one holder at a time, renewed by the holder only, taken over once expired (the clock is the argument).
+TEST_P(StoreOn, LeasesHaveOneHolderAndAreTakenOverWhenExpired) {
+  Store s(location());
+  auto& l = s.leases();
+  EXPECT_FALSE(l.holder("background", 100));
+  EXPECT_TRUE(l.acquire("background", "a", 100, 10));
+  EXPECT_FALSE(l.acquire("background", "b", 105, 10)) << "held by a until 110";
+  EXPECT_EQ(l.holder("background", 105), "a");
+  EXPECT_TRUE(l.acquire("background", "a", 108, 10)) << "a renews: now until 118";
+  EXPECT_FALSE(l.acquire("background", "b", 115, 10));
+  EXPECT_TRUE(l.acquire("background", "b", 118, 10)) << "expired at 118: b takes it over";
+  EXPECT_EQ(l.holder("background", 119), "b");
+  EXPECT_FALSE(l.acquire("background", "a", 120, 10)) << "a, back, does not get it while b renews";
+  EXPECT_FALSE(l.release("background", "a")) << "only the holder releases";
+  EXPECT_TRUE(l.release("background", "b"));
+  EXPECT_FALSE(l.holder("background", 121));
+  EXPECT_TRUE(l.acquire("background", "a", 121, 10)) << "released: free at once";
+  EXPECT_TRUE(l.acquire("controller/b", "b", 121, 10)) << "leases are independent by name";
+}
+
+// Many threads race for one free lease at the same instant: exactly one wins (the statement is conditional).
+TEST_P(StoreOn, RacingControllersGetALeaseOnce) {
+  std::string where = location();
+  Store s(where);
+  std::atomic<int> won{0};
+  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < 4; ++i) stores.push_back(std::make_unique<Store>(where));
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] {
+      if (stores[i]->leases().acquire("race", "c" + std::to_string(i), 50, 10)) ++won;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+}
+
+// Deployments record their owner: a controller at start interrupts only its own; another's running deployment is
+// orphaned once that owner's liveness lease expired; a claim and a send are each taken once.
+TEST_P(StoreOn, DeploymentsAreOwnedClaimedOnceAndOrphanedWhenTheirOwnerDies) {
+  Store s(location());
+  auto dev = s.devices().add(device("nano-o"));
+  auto make = [&](const std::string& owner) {
+    DeploymentRecord r;
+    r.device_id = dev.id, r.device_name = dev.name, r.device_address = dev.address;
+    r.device_type = dev.device_type, r.model_name = "m", r.started_at = 1, r.owner = owner;
+    r.rollout_id = 1, r.base_url = "http://127.0.0.1:1", r.max_failures = 2;
+    return s.deployments().begin(r);
+  };
+  long long a1 = make("A"), b1 = make("B"), b2 = make("B");
+  EXPECT_EQ(s.deployments().get(b1)->base_url, "http://127.0.0.1:1");
+  EXPECT_EQ(s.deployments().get(b1)->max_failures, 2);
+  EXPECT_EQ(s.deployments().mark_interrupted(10, "A"), 1) << "A restarted: only its own";
+  EXPECT_EQ(s.deployments().get(a1)->status, "interrupted");
+  EXPECT_EQ(s.deployments().get(b1)->status, "running");
+  s.leases().acquire("controller/B", "B", 10, 5);
+  EXPECT_TRUE(s.deployments().orphaned(12, "controller/").empty()) << "B is alive";
+  auto orphans = s.deployments().orphaned(16, "controller/");
+  ASSERT_EQ(orphans.size(), 2u) << "B's lease expired at 15";
+  EXPECT_EQ(orphans[0].id, b1);
+  EXPECT_TRUE(s.deployments().claim(b1, "B", "A"));
+  EXPECT_FALSE(s.deployments().claim(b1, "B", "C")) << "A was first";
+  EXPECT_TRUE(s.deployments().claim_send(b1, "A", 17));
+  EXPECT_FALSE(s.deployments().claim_send(b1, "A", 18)) << "sent once";
+  EXPECT_FALSE(s.deployments().claim_send(b2, "A", 18)) << "not A's";
+  EXPECT_NEAR(*s.deployments().get(b1)->sent_at, 17, 1e-9);
+  EXPECT_EQ(s.deployments().of_rollout(1).size(), 3u);
+}
+
+// A fleet's batch is stored in multi-row statements (500 rows each): 1,200 samples of which the first 300 were stored
+// by another controller already; each flag says whether that sample was new, and every sample is stored once.
+TEST_P(StoreOn, LargeSequencedBatchesAreStoredOnceAcrossStatements) {
+  Store s(location());
+  auto d = s.devices().add(device("nano-b"));
+  std::vector<TelemetrySample> batch;
+  for (long long i = 0; i < 1200; ++i) {
+    TelemetrySample x;
+    x.device_id = d.id, x.t = 1000 + i, x.power_w = 1.5, x.stream = "s", x.seq = i;
+    batch.push_back(x);
+  }
+  std::vector<TelemetrySample> first(batch.begin(), batch.begin() + 300);
+  EXPECT_EQ(s.telemetry().add_sequenced(first), std::vector<bool>(300, true));
+  auto added = s.telemetry().add_sequenced(batch);
+  ASSERT_EQ(added.size(), 1200u);
+  for (size_t i = 0; i < added.size(); ++i) ASSERT_EQ(added[i], i >= 300) << i;
+  EXPECT_EQ(s.telemetry().count_sequenced(d.id, "s", 0, 1199), 1200);
+  EXPECT_NEAR(*s.telemetry().range(d.id, 1000, 3000, 0).back().power_w, 1.5, 1e-12);
+  EXPECT_DOUBLE_EQ(*s.devices().by_id(d.id)->last_seen, 2199) << "seen at its newest sample";
+  TelemetrySample late = batch[0];
+  late.seq = 5000, late.t = 500;
+  EXPECT_EQ(s.telemetry().add_sequenced({late}), std::vector<bool>{true});
+  EXPECT_DOUBLE_EQ(*s.devices().by_id(d.id)->last_seen, 2199) << "a late sample does not move last_seen back";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
