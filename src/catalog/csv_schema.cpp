@@ -28,10 +28,12 @@ class RowReader {
     if (!v) {
       row_.add_flag(kFlagInvalidValue,
                     std::string("column ") + column + ": '" + std::string(cell) + "' is not a number");
+      row_.invalid_cells.emplace_back(column, cell);
       return std::nullopt;
     }
     if (*v < 0) {
       row_.add_flag(kFlagInvalidValue, std::string("column ") + column + ": negative value " + format_number(*v));
+      row_.invalid_cells.emplace_back(column, cell);
       return std::nullopt;
     }
     return v;
@@ -43,6 +45,7 @@ class RowReader {
     if (std::floor(*v) != *v || *v > 1e9) {
       row_.add_flag(kFlagInvalidValue,
                     std::string("column ") + column + ": '" + format_number(*v) + "' is not a count");
+      row_.invalid_cells.emplace_back(column, trim(cells_[*t_.column(column)]));
       return std::nullopt;
     }
     return static_cast<int>(*v);
