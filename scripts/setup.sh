@@ -18,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
   chromium
+  clang-14 libclang-rt-14-dev  # make fuzz: libFuzzer and the sanitizer runtimes come with Debian's clang
 )
 # Node.js and npm (front-end vendoring, browser tests): the machine's own if present (it may come from another
 # origin that conflicts with Debian's npm package), else Debian's.

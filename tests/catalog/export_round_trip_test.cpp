@@ -50,8 +50,9 @@ TEST(ExportRoundTrip, AnInvalidOptionalCellStaysInvalid) {
   // Found by the fuzzer in the RPi5 file: energy_run3_mwh overwritten with bytes that are not a number. The row was
   // flagged invalid_value, the export wrote the cell empty, and the export loaded back as a clean row -- one that
   // would train a predictor.
-  Catalog c = load_text(kRpi5Header + "m,2.543,0.111,0.056,9.82,3x224x224,3,8.071931,12.175008,8.001897,8.059917,"
-                                      "\x01x,12.1,12.2,12.3\n",
+  Catalog c = load_text(kRpi5Header +
+                            "m,2.543,0.111,0.056,9.82,3x224x224,3,8.071931,12.175008,8.001897,8.059917,"
+                            "\x01x,12.1,12.2,12.3\n",
                         "rpi5");
   ASSERT_TRUE(c.rows()[0].has_flag(kFlagInvalidValue));
   expect_export_reads_back(c);
@@ -89,6 +90,32 @@ TEST(ExportRoundTrip, AStoredRowWithAnInvalidCellReloadsFlagged) {
   b.add(back);
   EXPECT_TRUE(b.rows()[0].has_flag(kFlagInvalidValue));
   EXPECT_EQ(flag_names(b.rows()[0]), flag_names(a.rows()[0]));
+}
+
+TEST(ExportRoundTrip, ACellWithBytesThatAreNotUtf8IsKeptAsValidText) {
+  // Found by the fuzzer on the Jetson benchmark file itself: deit_tiny_patch16_224's energy_avg_mwh holds raw binary
+  // bytes. Kept as read, the invalid cell made row_record (nlohmann::json::dump) throw on invalid UTF-8, so the row
+  // could not be stored nor any answer holding its flag be written; the bytes that are not UTF-8 now read as U+FFFD.
+  using namespace std::string_literals;
+  const std::string header =
+      "model,params_m,gflops,gmacs,size_mb,input_size,runs,iterations_per_measurement,"
+      "latency_avg_s,energy_avg_mwh,energy_std_mwh,notes\n";
+  const std::string row =
+      "m\xff,5.68,2.16,1.08,21.92,3x224x224,3,500,0.03697298,31.1,31.095361\xf4\x01\x00\x00.1,"
+      "\xc0\n"s;
+  Catalog c = load_text(header + row, "jetson_nano");
+  ASSERT_EQ(c.rows().size(), 1u);
+  EXPECT_TRUE(c.rows()[0].has_flag(kFlagInvalidValue));
+  EXPECT_EQ(c.rows()[0].model, "m\xEF\xBF\xBD");
+  expect_export_reads_back(c);
+
+  Provenance api;
+  api.origin = kOriginApi;
+  auto batch = rows_from_csv(header + row, "jetson_nano", api);
+  ASSERT_EQ(batch.rows.size(), 1u);
+  const ModelRow back = row_from_record(row_record(batch.rows[0]));
+  EXPECT_EQ(row_cells(back), row_cells(batch.rows[0]));
+  EXPECT_EQ(back.model, "m\xEF\xBF\xBD");
 }
 
 }  // namespace
