@@ -37,6 +37,10 @@ class TableReader {
     if (!t_->VerifyOffset(v_, slot)) fail(where_, std::string("field '") + field + "' points outside the file");
     auto* vec = t_->GetPointer<const fb::Vector<T>*>(slot);
     if (!v_.VerifyVector(vec)) fail(where_, std::string("vector '") + field + "' runs past the end of the file");
+    // The verifier checks the length word's alignment only; elements wider than it (int64 zero points) must be
+    // aligned too, as every FlatBuffer writer places them, or reading them is undefined behaviour.
+    if (vec && reinterpret_cast<uintptr_t>(vec->Data()) % alignof(T) != 0)
+      fail(where_, std::string("vector '") + field + "' is not aligned to " + std::to_string(alignof(T)) + " bytes");
     return vec;
   }
 

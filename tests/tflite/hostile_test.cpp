@@ -60,6 +60,16 @@ std::string outcome(std::string_view bytes) {
   }
 }
 
+TEST(TfliteHostile, AMisalignedInt64VectorIsRefused) {
+  // Found by fuzz/tflite_import_fuzzer: a quantization's zero_point vector (int64) 4 bytes off its alignment. The
+  // FlatBuffers verifier checks only the length word's alignment, so reading the elements was undefined behaviour
+  // (UBSan: misaligned load in flatbuffers::ReadScalar).
+  const std::string bytes =
+      read_file(EDGEML_SOURCE_DIR "/fuzz/corpus/tflite_import/finding-misaligned-int64-zero-point.tflite");
+  const std::string error = outcome(bytes);
+  EXPECT_NE(error.find("vector 'zero_point' is not aligned to 8 bytes"), std::string::npos) << error;
+}
+
 TEST(TfliteHostile, SmallModelImports) { EXPECT_EQ(outcome(small_model()), ""); }
 
 TEST(TfliteHostile, EveryTruncationOfASmallModelIsRefused) {
