@@ -60,7 +60,7 @@ for h in "${harnesses[@]}"; do
   status=$?
   set -e
   # The last status line ("#N DONE cov: C ft: F corp: ...") and the final stats hold the figures for the report.
-  done_line=$(grep -E '^#[0-9]+ +(DONE|INITED|NEW|REDUCE|pulse)' "$log" | tail -1 || true)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED|NEW|REDUCE|pulse)' "$log" | tail -1 || true)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$done_line")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$done_line")
