@@ -10,8 +10,12 @@ find_package(Protobuf REQUIRED)                                     # before ONN
 find_package(ONNX REQUIRED)                                         # targets onnx, onnx_proto (ONNX_ML=1, ONNX_NAMESPACE=onnx)
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core dnn imgcodecs imgproc)
 find_package(SQLite3 REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)               # PostgreSQL client (--db postgresql://...)
 find_package(CURL REQUIRED)
+pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto) # 2.0.11, C API (no CMake config, mosquittopp deprecated)
 find_package(GTest REQUIRED)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # libxlsxwriter-dev 1.1.4: reports as .xlsx
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf)   # libcairo2-dev 1.16: reports as PDF with charts
 # FlatBuffers (libflatbuffers-dev 2.0.8): header-only use of its Verifier and Table for the TFLite reader (src/tflite);
 # the TFLite schema is not compiled in, so no library and no flatc are needed.
 find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED)

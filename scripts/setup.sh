@@ -14,9 +14,12 @@ packages=(
   libflatbuffers-dev
   libopencv-dev
   libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
-  libsqlite3-dev libcurl4-openssl-dev libssl-dev
+  libsqlite3-dev libpq-dev postgresql libcurl4-openssl-dev libssl-dev
+  mosquitto libmosquitto-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
+  openssl python3-aiosmtpd
+  libxlsxwriter-dev libcairo2-dev fonts-dejavu-core poppler-utils
   chromium
   clang-14 libclang-rt-14-dev  # make fuzz: libFuzzer and the sanitizer runtimes come with Debian's clang
 )

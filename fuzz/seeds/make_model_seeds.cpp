@@ -14,6 +14,7 @@
 #include "tflite/schema.hpp"
 #include "tflite_builder.hpp"
 #include "torch_files.hpp"
+#include "torch_zip.hpp"
 
 namespace {
 
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path corpus = argv[1];
-  const std::string torch = edgeml::onnx::testing::torch_zip(edgeml::onnx::testing::state_dict_pickle());
+  const std::string torch = edgeml::testing::torch_zip(edgeml::onnx::testing::state_dict_pickle());
   // Pre-1.6 torch.save: magic number, protocol version, system info, then the object (tests/onnx/pytorch_test).
   std::string legacy = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.";
   legacy += std::string("\x80\x02M\xe9\x03.", 6);

@@ -52,8 +52,8 @@ void BM_Predict(benchmark::State& state, std::string formulation, bool with_late
 int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--data") == 0) g_data = argv[i + 1];
-  for (const char* f :
-       {"ridge_log_energy", "rf_log_energy", "gbm_raw_energy", "gbm_log_energy", "power_time_ridge", "power_time_gbm"})
+  for (const char* f : {"ridge_log_energy", "rf_log_energy", "gbm_raw_energy", "gbm_log_energy", "power_time_ridge",
+                        "power_time_gbm", "power_time_throughput"})
     benchmark::RegisterBenchmark((std::string("measured/") + f).c_str(), BM_Predict, std::string(f), true);
   benchmark::RegisterBenchmark("static/ridge_log_energy", BM_Predict, std::string("ridge_log_energy"), false);
   benchmark::Initialize(&argc, argv);

@@ -28,6 +28,10 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   manager_.restore();
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
                               metrics_, device_, started_s_});
+  if (!options_.mqtt_url.empty()) {
+    mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
+    parts_->mqtt = mqtt_.get();
+  }
 
   add_model_routes(router_, *parts_);
   add_inference_routes(router_, *parts_);
@@ -49,6 +53,7 @@ int Agent::bind() {
   int port = server_->bind();
   loop_.start();
   telemetry_.start();
+  if (mqtt_) mqtt_->start();
   return port;
 }
 
@@ -61,6 +66,7 @@ void Agent::stop() {
   server_->stop();
   loop_.stop();
   telemetry_.stop();
+  if (mqtt_) mqtt_->stop();  // says offline (clean shutdown), syncs the spool
   deploy_.wait();
 }
 

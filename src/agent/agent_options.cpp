@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "common/names.hpp"
 #include "common/strings.hpp"
 
 namespace edgeml::agent {
@@ -39,6 +40,14 @@ std::string agent_usage() {
   --keep-versions K      stored versions kept per model name (default 3; active and previous always kept)
   --reserve-mb MB        free space that must remain after storing a model (default 32)
   --max-model-mb MB      largest accepted model (default 1024)
+  --mqtt URL             also connect out to a broker (mqtt://HOST:PORT or mqtts://HOST:PORT): telemetry, status and
+                         commands go through it (a device behind NAT); needs --device-name. Broker credentials:
+                         EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD or EDGEML_MQTT_PASSWORD_FILE
+  --device-name NAME     this device's name at the controller (MQTT client id and topic level)
+  --mqtt-prefix P        topic prefix (default edgeml)
+  --mqtt-ca FILE         CA of the broker (mqtts://)   --mqtt-cert FILE --mqtt-key FILE   client certificate
+  --mqtt-keepalive S     keep-alive (default 30; the broker reports the device offline after 1.5 x S of silence)
+  --spool-mb MB          unsent telemetry kept on disk while the broker is away (default 64)
 )";
 }
 
@@ -59,8 +68,10 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       continue;
     }
     static const std::vector<std::string> known{
-        "--host",         "--port",    "--state",   "--sysfs-root",    "--procfs-root", "--token",        "--infer-hz",
-        "--telemetry-hz", "--backend", "--threads", "--keep-versions", "--reserve-mb",  "--max-model-mb", "--vcgencmd"};
+        "--host",         "--port",         "--state",          "--sysfs-root",  "--procfs-root",   "--token",
+        "--infer-hz",     "--telemetry-hz", "--backend",        "--threads",     "--keep-versions", "--reserve-mb",
+        "--max-model-mb", "--vcgencmd",     "--mqtt",           "--device-name", "--mqtt-prefix",   "--mqtt-ca",
+        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -98,8 +109,27 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.reserve_bytes = static_cast<std::uint64_t>(number(flag, value, 0, 1e6) * (1 << 20));
     } else if (flag == "--max-model-mb") {
       o.max_model_bytes = static_cast<std::uint64_t>(number(flag, value, 0.001, 1e6) * (1 << 20));
+    } else if (flag == "--mqtt") {
+      o.mqtt_url = value;
+    } else if (flag == "--device-name") {
+      validate_name(value, "--device-name");
+      o.device_name = value;
+    } else if (flag == "--mqtt-prefix") {
+      o.mqtt_prefix = value;
+    } else if (flag == "--mqtt-ca") {
+      o.mqtt_ca = value;
+    } else if (flag == "--mqtt-cert") {
+      o.mqtt_cert = value;
+    } else if (flag == "--mqtt-key") {
+      o.mqtt_key = value;
+    } else if (flag == "--mqtt-keepalive") {
+      o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 5, 3600));
+    } else if (flag == "--spool-mb") {
+      o.spool_bytes = static_cast<std::uint64_t>(number(flag, value, 0.1, 1e5) * (1 << 20));
     }
   }
+  if (!o.mqtt_url.empty() && o.device_name.empty())
+    throw FieldError("--device-name", "--mqtt needs --device-name (this device's name at the controller)");
   if (env_test_delay_ms && *env_test_delay_ms)
     o.activation_test_delay_s =
         static_cast<double>(integer("EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", env_test_delay_ms, 0, 600000)) / 1000;

@@ -27,6 +27,13 @@ struct AgentOptions {
   std::uint64_t reserve_bytes = 32ull << 20;
   std::uint64_t max_model_bytes = 1ull << 30;
   double activation_test_delay_s = 0;  // TEST HOOK: EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS
+  // MQTT mode (mqtt_link.hpp): the agent connects out to a broker; empty = LAN mode only (the controller calls us).
+  std::string mqtt_url;                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
+  std::string device_name;             // --device-name: the MQTT client id and topic level (common/names rule)
+  std::string mqtt_prefix = "edgeml";  // --mqtt-prefix
+  std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca, --mqtt-cert, --mqtt-key (mqtts://)
+  int mqtt_keepalive_s = 30;                // --mqtt-keepalive: the broker's last will fires after 1.5 x this
+  std::uint64_t spool_bytes = 64ull << 20;  // --spool-mb: unsent telemetry kept on disk
   bool help = false;
 };
 

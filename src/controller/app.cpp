@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "controller/predictors.hpp"
+#include "controller/transports_config.hpp"
 #include "http/replies.hpp"
 #include "http/static_files.hpp"
 
@@ -24,21 +25,25 @@ void ControllerApp::init() {
 
   artifacts_ =
       std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models" : config_.models_dir);
-  db_ = std::make_unique<FleetDb>(config_.state_dir / "controller.db");
-  if (int n = db_->mark_interrupted(clock_.now_s()))
+  store_ = std::make_unique<store::Store>(config_.db_url.empty() ? (config_.state_dir / "controller.db").string()
+                                                                 : config_.db_url);
+  log::info("controller",
+            "store: " + store_->describe() + ", schema version " + std::to_string(store_->schema_version()));
+  if (int n = store_->deployments().mark_interrupted(clock_.now_s()))
     log::warn("controller",
               std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
   std::vector<fetch::ModelSource> sources;
   for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
-  deployer_ =
-      std::make_unique<Deployer>(*db_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+  transports_ = make_transports(config_, *store_, events_, clock_, deploy);
+  deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_,
+                                         deploy, transports_.get());
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
   poll.raw_s = config_.telemetry_raw_hours * 3600;
-  poller_ = std::make_unique<TelemetryPoller>(*db_, events_, clock_, poll);
+  poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
 
   http::ServerOptions options;
   options.component = "controller";
@@ -71,12 +76,14 @@ int ControllerApp::bind() {
 
 void ControllerApp::serve() {
   if (poller_) poller_->start();
+  if (transports_) transports_->start();
   server_->stop_on_signals();
   server_->run();
   // Stopped: deployments still waiting on an agent end as interrupted; polling ends.
   events_.shutdown();
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
+  if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
 }
 
 void ControllerApp::stop() {

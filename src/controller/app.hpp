@@ -11,11 +11,13 @@
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
 #include "controller/event_hub.hpp"
-#include "controller/fleet_db.hpp"
+#include "controller/records_json.hpp"
 #include "controller/telemetry_poller.hpp"
+#include "controller/transports.hpp"
 #include "http/route_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "store/store.hpp"
 
 namespace edgeml::predictor {
 class PredictorSet;
@@ -48,9 +50,10 @@ class ControllerApp {
 
   // Deploy and fleet (valid after init()).
   ArtifactStore& artifacts() { return *artifacts_; }
-  FleetDb& db() { return *db_; }
+  store::Store& store() { return *store_; }
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
+  ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
@@ -65,7 +68,8 @@ class ControllerApp {
   std::unique_ptr<predictor::PredictorSet> predictors_;
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
-  std::unique_ptr<FleetDb> db_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;

@@ -12,12 +12,18 @@ std::string usage() {
          "                         [--web DIR] [--threads N]\n"
          "  --data   benchmark CSV file or folder (repeatable); device type from DEVICE= or the file name\n"
          "  --state  where the controller keeps trained predictors, its database and model artifacts\n"
+         "  --db     postgresql://USER@HOST:PORT/DB (or EDGEML_DB_URL): keep the fleet's state in PostgreSQL (several\n"
+         "           controllers may share it); default SQLite <state>/controller.db\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
          "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
          "  [--balena-timeout S]\n"
          "  --models        artifact store served at /models/<file> (default <state>/models)\n"
          "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
          "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
+         "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
+         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
+         "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
+         "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -45,6 +51,8 @@ Config parse_args(int argc, char** argv) {
       c.data.push_back(value(a));
     } else if (a == "--state") {
       c.state_dir = value(a);
+    } else if (a == "--db") {
+      c.db_url = value(a);
     } else if (a == "--web") {
       c.web_dir = value(a);
     } else if (a == "--threads") {
@@ -72,11 +80,24 @@ Config parse_args(int argc, char** argv) {
       c.balena_timeout_s = number(a, 1, 300);
     } else if (a == "--telemetry-raw-hours") {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
+    } else if (a == "--mqtt") {
+      c.mqtt_url = value(a);
+    } else if (a == "--mqtt-prefix") {
+      c.mqtt_prefix = value(a);
+    } else if (a == "--mqtt-client-id") {
+      c.mqtt_client_id = value(a);
+    } else if (a == "--mqtt-ca") {
+      c.mqtt_ca = value(a);
+    } else if (a == "--mqtt-cert") {
+      c.mqtt_cert = value(a);
+    } else if (a == "--mqtt-key") {
+      c.mqtt_key = value(a);
     } else {
       throw FieldError(a, "unknown flag " + a);
     }
   }
   if (const char* url = std::getenv("BALENA_API_URL"); url && *url) c.balena_api_url = url;
+  if (const char* db = std::getenv("EDGEML_DB_URL"); db && *db && c.db_url.empty()) c.db_url = db;
   if (const char* token = std::getenv("BALENA_API_TOKEN"); token) c.balena_api_token = token;
   return c;
 }

@@ -4,16 +4,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "controller/fleet_db.hpp"
+#include "controller/records_json.hpp"
+#include "store/store.hpp"
 
 namespace edgeml::controller {
 
 class ControllerApp;
 
 // Id (digits) or name; NotFoundError(field) when unknown.
-Device find_device(FleetDb& db, const std::string& ref, const std::string& field = "device");
+Device find_device(store::Store& db, const std::string& ref, const std::string& field = "device");
 // From a path parameter (/api/devices/<id or name>); NotFoundError("id").
-Device device_from_path(FleetDb& db, const std::string& id);
+Device device_from_path(store::Store& db, const std::string& id);
 // An address ("host" or "host:port", default port 8000) -> the device registered there, or a new one.
 Device device_for_address(ControllerApp& app, const std::string& address, const std::string& device_type,
                           const std::string& field = "bbb_ip");

@@ -5,6 +5,7 @@
 #include "common/names.hpp"
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
@@ -16,8 +17,8 @@ namespace {
 
 // The original answer's fields (status, message, model, predicted_energy, device_ip) plus ours.
 nlohmann::json deployment_answer(ControllerApp& app, long long id) {
-  auto rec = *app.db().deployment(id);
-  auto steps = app.db().steps(id);
+  auto rec = *app.store().deployments().get(id);
+  auto steps = app.store().deployments().steps(id);
   auto j = to_json(rec, steps);
   nlohmann::json times = nlohmann::json::object();
   for (const auto& s : steps) times[s.name] = s.duration_s;
@@ -37,22 +38,17 @@ nlohmann::json deployment_answer(ControllerApp& app, long long id) {
   return j;
 }
 
-int status_code(const DeploymentRecord& r) {
-  if (r.status == "succeeded") return 200;
-  if (r.status == "rejected") return 409;
-  if (r.error.rfind("device unreachable", 0) == 0) return 503;
-  if (r.error.rfind("no artifact", 0) == 0) return 404;
-  return 502;
-}
+// From the recorded failure kind (failure_status.hpp), never from the wording of the error.
+int status_code(const DeploymentRecord& r) { return deploy_http_status(r); }
 
 std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
   std::string type = optional_string(body, "device_type", 64).value_or("");
   auto one = [&](const nlohmann::json& ref, const std::string& field) -> Device {
-    if (ref.is_number_integer()) return find_device(app.db(), std::to_string(ref.get<long long>()), field);
+    if (ref.is_number_integer()) return find_device(app.store(), std::to_string(ref.get<long long>()), field);
     if (!ref.is_string()) throw FieldError(field, field + " must be a device id, name or address");
     std::string s = ref;
     try {
-      return find_device(app.db(), s, field);
+      return find_device(app.store(), s, field);
     } catch (const NotFoundError&) {
       if (s.find('.') == std::string::npos && s.find(':') == std::string::npos) throw;
       return device_for_address(app, s, type, field);
@@ -111,7 +107,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                app.deployer().wait(rollout.rollout_id);
                if (rollout.deployment_ids.size() == 1 && !body.contains("devices")) {
                  long long id = rollout.deployment_ids.front();
-                 http::reply_json(res, deployment_answer(app, id), status_code(*app.db().deployment(id)));
+                 http::reply_json(res, deployment_answer(app, id), status_code(*app.store().deployments().get(id)));
                  return;
                }
                nlohmann::json list = nlohmann::json::array();
@@ -119,7 +115,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                std::map<std::string, int> counts;
                for (auto id : rollout.deployment_ids) {
                  list.push_back(deployment_answer(app, id));
-                 auto rec = *app.db().deployment(id);
+                 auto rec = *app.store().deployments().get(id);
                  ++counts[rec.status];
                  if (rec.status == "succeeded") ++succeeded;
                  int code = status_code(rec);
@@ -141,14 +137,14 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
   router.add({.method = "GET", .pattern = "/api/deployments/:id", .role = http::Role::viewer},
              [&app](http::Request& req, http::Response& res) {
                long long id = http::path_id(req, "id", "deployment");
-               if (!app.db().deployment(id)) throw NotFoundError("no deployment " + std::to_string(id), "id");
+               if (!app.store().deployments().get(id)) throw NotFoundError("no deployment " + std::to_string(id), "id");
                http::reply_json(res, deployment_answer(app, id));
              });
 
   router.add({.method = "GET", .pattern = "/api/deployments/:id/events", .role = http::Role::viewer},
              [&app](http::Request& req, http::Response& res) {
                long long id = http::path_id(req, "id", "deployment");
-               auto rec = app.db().deployment(id);
+               auto rec = app.store().deployments().get(id);
                if (!rec) throw NotFoundError("no deployment " + std::to_string(id), "id");
                std::string topic = Deployer::topic(id);
                if (rec->status == "running") {
@@ -159,7 +155,7 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                // Finished (or from before a restart): replay what was recorded.
                std::vector<Event> initial;
                long long seq = 0;
-               auto steps = app.db().steps(id);
+               auto steps = app.store().deployments().steps(id);
                for (const auto& s : steps)
                  initial.push_back({++seq,
                                     "step",

@@ -20,8 +20,8 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
                int limit = static_cast<int>(http::query_int(req, "limit", 1, 1000).value_or(50));
                nlohmann::json logs = nlohmann::json::array();
                std::map<std::string, int> by_status;
-               for (const auto& r : app.db().recent(limit)) {
-                 logs.push_back(to_json(r, app.db().steps(r.id)));
+               for (const auto& r : app.store().deployments().recent(limit)) {
+                 logs.push_back(to_json(r, app.store().deployments().steps(r.id)));
                  ++by_status[r.status];
                }
                http::reply_json(res, {{"success", true},
@@ -36,9 +36,9 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
     std::ostringstream out;
     out << "deployment_id,rollout_id,kind,device,device_ip,device_type,model,status,error,started_at,finished_at,"
            "duration_s,energy_mwh,energy_source,max_energy,force,sha256,artifact_file,artifact_source,steps\n";
-    for (const auto& r : app.db().recent(limit)) {
+    for (const auto& r : app.store().deployments().recent(limit)) {
       std::string steps;
-      for (const auto& s : app.db().steps(r.id))
+      for (const auto& s : app.store().deployments().steps(r.id))
         steps += (steps.empty() ? "" : ";") + s.name + ":" + s.status + ":" + format_number(s.duration_s, 4);
       std::optional<double> duration;
       if (r.finished_at) duration = *r.finished_at - r.started_at;
@@ -58,8 +58,8 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
       {.method = "GET", .pattern = "/api/energy/compare", .role = http::Role::viewer},
       [&app](http::Request&, http::Response& res) {
         nlohmann::json rows = nlohmann::json::array();
-        for (const auto& d : app.db().devices()) {
-          auto dep = app.db().last_succeeded(d.id);
+        for (const auto& d : app.store().devices().all()) {
+          auto dep = app.store().deployments().last_succeeded(d.id);
           if (!dep) continue;
           nlohmann::json row{
               {"device_id", d.id},
@@ -71,7 +71,7 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
               {"prediction_source", dep->energy_source}};
           row["predicted_per_inference_mj"] =
               dep->predicted_per_inference_mj ? nlohmann::json(*dep->predicted_per_inference_mj) : nlohmann::json();
-          auto m = app.db().latest_with_energy(d.id, dep->model_name);
+          auto m = app.store().telemetry().latest_with_energy(d.id, dep->model_name);
           if (m) {
             double mj = *m->energy_per_inference_j * 1000.0;
             row["measured_per_inference_mj"] = mj;

@@ -4,37 +4,12 @@
 
 #include "common/log.hpp"
 #include "controller/agent_client.hpp"
+#include "controller/sample_convert.hpp"
+#include "wire/agent_telemetry.hpp"
 
 namespace edgeml::controller {
 
-namespace {
-std::optional<double> number_at(const nlohmann::json& j, const nlohmann::json::json_pointer& p) {
-  if (!j.contains(p)) return std::nullopt;
-  const auto& v = j.at(p);
-  if (!v.is_number()) return std::nullopt;
-  return v.get<double>();
-}
-}  // namespace
-
-TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& j) {
-  using ptr = nlohmann::json::json_pointer;
-  TelemetrySample s;
-  s.device_id = device_id;
-  s.t = t;
-  s.cpu_ratio = number_at(j, ptr("/cpu/usage_ratio"));
-  s.memory_ratio = number_at(j, ptr("/memory/used_ratio"));
-  s.temp_c = number_at(j, ptr("/thermal/max_celsius"));
-  s.power_w = number_at(j, ptr("/power/total_watts"));
-  s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));
-  s.storage_ratio = number_at(j, ptr("/storage/used_ratio"));
-  s.inference_rate = number_at(j, ptr("/inference/throughput_per_s"));
-  s.inference_p50_s = number_at(j, ptr("/inference/latency_p50_s"));
-  if (j.contains(ptr("/energy_model/model")) && j.at(ptr("/energy_model/model")).is_string())
-    s.active_model = j.at(ptr("/energy_model/model")).get<std::string>();
-  return s;
-}
-
-TelemetryPoller::TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings)
+TelemetryPoller::TelemetryPoller(store::Store& db, EventHub& events, const Clock& clock, PollerSettings settings)
     : db_(db), events_(events), clock_(clock), settings_(settings) {
   events_.retain("telemetry/", 4);  // live streams need the newest sample, not a history (that is in the store)
 }
@@ -68,7 +43,7 @@ void TelemetryPoller::loop() {
       poll_once();
       double now = clock_.now_s();
       if (now - last_retention_ >= settings_.retention_every_s) {
-        db_.apply_retention(now, settings_.keep_s, settings_.raw_s);
+        db_.telemetry().apply_retention(now, settings_.keep_s, settings_.raw_s);
         last_retention_ = now;
       }
     } catch (const std::exception& e) {
@@ -93,11 +68,20 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   }
   if (r.status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r.status)};
   if (!r.body.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
-  return {sample_from_agent_json(d.id, clock_.now_s(), r.body), ""};
+  // The agent's own sampling time (timestamp_s), not ours: a slow answer does not shift the series.
+  auto converted = wire::sample_from_agent_telemetry(r.body, false);
+  if (!converted.out_of_range.empty()) {
+    std::string names;
+    for (const auto& n : converted.out_of_range) names += (names.empty() ? "" : ", ") + n;
+    log::warn("controller", "device " + d.name + " sent readings out of range (left null): " + names);
+  }
+  return {to_stored_sample(d.id, converted.sample), ""};
 }
 
 void TelemetryPoller::poll_once() {
-  auto devices = db_.devices();
+  auto devices = db_.devices().all();
+  // MQTT devices publish their telemetry and presence themselves: never polled.
+  std::erase_if(devices, [](const Device& d) { return d.transport != "lan"; });
   std::vector<Outcome> outcomes(devices.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -118,14 +102,21 @@ void TelemetryPoller::poll_once() {
   std::vector<TelemetrySample> samples;
   for (size_t i = 0; i < devices.size(); ++i) {
     if (outcomes[i].sample) {
+      // The agent samples at its own rate: a poll that finds the same sample again stores nothing new.
+      double& last = last_t_[devices[i].id];
+      if (outcomes[i].sample->t <= last) {
+        db_.devices().mark_seen(devices[i].id, outcomes[i].sample->t);
+        continue;
+      }
+      last = outcomes[i].sample->t;
       samples.push_back(*outcomes[i].sample);
     } else {
       if (devices[i].online) log::warn("controller", "device " + devices[i].name + " is offline: " + outcomes[i].error);
-      db_.mark_unreachable(devices[i].id, outcomes[i].error);
+      db_.devices().mark_unreachable(devices[i].id, outcomes[i].error);
       events_.publish(topic(devices[i].id), "offline", {{"device_id", devices[i].id}, {"error", outcomes[i].error}});
     }
   }
-  db_.add_samples(samples);  // also marks those devices seen
+  db_.telemetry().add(samples);  // also marks those devices seen
   for (const auto& s : samples) events_.publish(topic(s.device_id), "sample", to_json(s));
 }
 

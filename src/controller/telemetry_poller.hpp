@@ -1,7 +1,8 @@
 #pragma once
-// Telemetry collection: every interval, each registered agent's GET /telemetry is read (several at once, each with a
-// timeout), the samples are stored in SQLite in one transaction, published on "telemetry/<device id>" for the live
-// stream, and a device that does not answer is marked offline. Retention runs every few minutes.
+// Telemetry collection of LAN devices (MQTT devices publish theirs: mqtt_transport.hpp): every interval, each
+// registered agent's GET /telemetry is read (several at once, each with a timeout), the samples are stored with the
+// agent's own time in one transaction, published on "telemetry/<device id>" for the live stream, and a device that
+// does not answer is marked offline. Retention runs every few minutes (for every device's samples).
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -13,7 +14,8 @@
 #include "common/clock.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
-#include "controller/fleet_db.hpp"
+#include "controller/records_json.hpp"
+#include "store/store.hpp"
 
 namespace edgeml::controller {
 
@@ -26,12 +28,9 @@ struct PollerSettings {
   double retention_every_s = 600;
 };
 
-// The fields the controller keeps from an agent's /telemetry answer (null where the agent has no source).
-TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& telemetry);
-
 class TelemetryPoller {
  public:
-  TelemetryPoller(FleetDb& db, EventHub& events, const Clock& clock, PollerSettings settings);
+  TelemetryPoller(store::Store& db, EventHub& events, const Clock& clock, PollerSettings settings);
   ~TelemetryPoller();
   void start();
   void stop();
@@ -47,7 +46,7 @@ class TelemetryPoller {
   Outcome poll_device(const Device& d);
   void loop();
 
-  FleetDb& db_;
+  store::Store& db_;
   EventHub& events_;
   const Clock& clock_;
   PollerSettings settings_;
@@ -58,6 +57,7 @@ class TelemetryPoller {
   bool stop_ = false;
   std::thread thread_;
   double last_retention_ = 0;
+  std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
 };
 
 }  // namespace edgeml::controller

@@ -51,8 +51,9 @@ double predict_energy_mwh(const Formulation& f, const FittedModel& m, const doub
   return std::max(e, 1e-6);  // a raw-mWh model can dip below zero; energy cannot
 }
 
-FittedModel fit_rows(const TrainingData& data, const std::vector<double>& x, size_t dims, const Formulation& f,
+FittedModel fit_rows(const TrainingData& data, PredictorKind kind, const std::vector<double>& x, const Formulation& f,
                      const std::vector<size_t>& rows, const LearnerSettings& learner) {
+  const size_t dims = data.feature_count(kind);
   std::vector<double> xs, ys;
   xs.reserve(rows.size() * dims);
   ys.reserve(rows.size());
@@ -60,7 +61,7 @@ FittedModel fit_rows(const TrainingData& data, const std::vector<double>& x, siz
     xs.insert(xs.end(), x.begin() + static_cast<long>(i * dims), x.begin() + static_cast<long>((i + 1) * dims));
     ys.push_back(to_target(f.target, data.rows[i].energy_mwh, data.rows[i].run_s));
   }
-  return FittedModel::fit(f, xs, rows.size(), dims, ys, learner);
+  return FittedModel::fit(f, xs, rows.size(), dims, ys, learner, formulation_columns(f, kind, data.time_input));
 }
 
 CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Formulation& f, Split split,
@@ -92,7 +93,7 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
       std::vector<size_t> train;
       for (size_t i = 0; i < n; ++i)
         if (fold[i] != held) train.push_back(i);
-      FittedModel m = fit_rows(data, x, dims, f, train, ls);
+      FittedModel m = fit_rows(data, kind, x, f, train, ls);
       for (size_t i = 0; i < n; ++i)
         if (fold[i] == held) oof[i] = predict_energy_mwh(f, m, &x[i * dims], data.rows[i].run_s);
     }

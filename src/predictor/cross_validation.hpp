@@ -46,8 +46,8 @@ CvResult cross_validate(const TrainingData& data, PredictorKind kind, const Form
 // Energy (mWh) predicted by a fitted formulation for one feature vector and run time.
 double predict_energy_mwh(const Formulation& f, const FittedModel& m, const double* features, double run_s);
 
-// Fits a formulation on the given rows (indices into data.rows) of a feature matrix.
-FittedModel fit_rows(const TrainingData& data, const std::vector<double>& x, size_t dims, const Formulation& f,
+// Fits a formulation on the given rows (indices into data.rows) of the kind's feature matrix x.
+FittedModel fit_rows(const TrainingData& data, PredictorKind kind, const std::vector<double>& x, const Formulation& f,
                      const std::vector<size_t>& rows, const LearnerSettings& learner);
 
 }  // namespace edgeml::predictor

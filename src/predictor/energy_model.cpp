@@ -38,8 +38,13 @@ std::string base_name(const std::string& device, PredictorKind kind) {
 }  // namespace
 
 nlohmann::json CvReport::to_json() const {
-  return {{"kfold", rows_json(kfold)},  {"family", rows_json(family)},    {"chosen", chosen},
-          {"choice_rule", choice_rule}, {"interval", interval.to_json()}, {"settings", settings.to_json()}};
+  nlohmann::json j{{"kfold", rows_json(kfold)},  {"family", rows_json(family)},    {"chosen", chosen},
+                   {"choice_rule", choice_rule}, {"interval", interval.to_json()}, {"settings", settings.to_json()}};
+  j["kfold_interval"] = kfold_interval ? kfold_interval->to_json() : nlohmann::json();
+  nlohmann::json n = nlohmann::json::array();
+  for (const auto& r : nested) n.push_back(r.to_json());
+  j["nested"] = n;
+  return j;
 }
 
 CvReport CvReport::from_json(const nlohmann::json& j) {
@@ -49,6 +54,8 @@ CvReport CvReport::from_json(const nlohmann::json& j) {
   r.chosen = j.at("chosen").get<std::string>();
   r.choice_rule = j.at("choice_rule").get<std::string>();
   r.interval = IntervalCalibration::from_json(j.at("interval"));
+  if (!j.at("kfold_interval").is_null()) r.kfold_interval = IntervalCalibration::from_json(j.at("kfold_interval"));
+  for (const auto& n : j.at("nested")) r.nested.push_back(NestedCvResult::from_json(n));
   const auto& s = j.at("settings");
   r.settings.folds = s.at("folds").get<int>();
   r.settings.repeats = s.at("repeats").get<int>();
@@ -189,7 +196,8 @@ EnergyModel EnergyModel::load(const std::filesystem::path& dir, const std::strin
     m.time_input_ = time_input_from_name(meta.at("time_input").get<std::string>());
     if (kind == PredictorKind::measured && m.time_input_ == TimeInput::none)
       throw std::runtime_error("measured predictor without a time input");
-    m.model_ = FittedModel::load(*m.formulation_, bytes, feature_names(kind, m.time_input_).size());
+    m.model_ = FittedModel::load(*m.formulation_, bytes, feature_names(kind, m.time_input_).size(),
+                                 formulation_columns(*m.formulation_, kind, m.time_input_));
     m.report_ = CvReport::from_json(meta.at("cv"));
     const auto& l = meta.at("learner");
     m.learner_.ridge_lambda = l.at("ridge_lambda").get<double>();

@@ -6,6 +6,7 @@
 //                          fingerprint of the training rows, sha256 of the model file
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "predictor/cross_validation.hpp"
 #include "predictor/formulation.hpp"
 #include "predictor/metrics.hpp"
+#include "predictor/nested_cv.hpp"
 #include "predictor/training_data.hpp"
 
 namespace edgeml::predictor {
@@ -33,6 +35,8 @@ struct CvReport {
   std::string chosen;            // simplest formulation within one standard error of the lowest family-held-out MAPE
   std::string choice_rule;       // the rule in words, with the figures that decided it
   IntervalCalibration interval;  // calibrated on the chosen formulation's family-held-out folds
+  std::optional<IntervalCalibration> kfold_interval;  // the same check on k-fold residuals (reported, not served)
+  std::vector<NestedCvResult> nested;                 // nested CV of the whole choice, when it was run
   CvSettings settings;
   nlohmann::json to_json() const;
   static CvReport from_json(const nlohmann::json& j);

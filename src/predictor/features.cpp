@@ -70,9 +70,9 @@ void validate(const Inputs& in) {
 
 const std::vector<std::string>& feature_names(PredictorKind kind, TimeInput time) {
   static const std::vector<std::string> kStatic{"params_m", "gflops", "gmacs", "size_mb", "params_per_gflop"};
-  static const std::vector<std::string> kLatency{"params_m",         "gflops",        "gmacs",
-                                                 "size_mb",          "latency_avg_s", "throughput_iter_per_s",
-                                                 "params_per_gflop", "latency_x_size"};
+  static const std::vector<std::string> kLatency{"params_m",         "gflops",         "gmacs",
+                                                 "size_mb",          "latency_avg_s",  "throughput_iter_per_s",
+                                                 "params_per_gflop", "latency_x_size", "gmacs_per_s"};
   static const std::vector<std::string> kDuration{"params_m",       "gflops",           "gmacs",          "size_mb",
                                                   "duration_avg_s", "params_per_gflop", "duration_x_size"};
   if (kind == PredictorKind::static_only || kind == PredictorKind::per_run) return kStatic;
@@ -99,7 +99,8 @@ size_t make_features(const Inputs& in, PredictorKind kind, TimeInput time, Featu
     out[5] = in.throughput_iter_per_s ? *in.throughput_iter_per_s : 1.0 / latency;
     out[6] = params_per_gflop;
     out[7] = latency * size;
-    return 8;
+    out[8] = *in.gmacs / latency;  // achieved throughput: how busy the accelerator is kept (power rises with it)
+    return 9;
   }
   if (time == TimeInput::duration) {
     if (!in.duration_avg_s) throw FieldError("duration_avg_s", "missing field duration_avg_s");

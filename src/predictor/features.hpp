@@ -36,10 +36,13 @@ struct Inputs {
 // Throws FieldError naming the first field that is missing (static fields), not finite, or not > 0.
 void validate(const Inputs& in);
 
-inline constexpr size_t kMaxFeatures = 8;
+inline constexpr size_t kMaxFeatures = 12;
 using FeatureVector = std::array<double, kMaxFeatures>;
 
-// Feature names, in the order of the vector, for one predictor kind on a device with this time input.
+// Feature names, in the order of the vector, for one predictor kind on a device with this time input. The latency
+// predictor also gets gmacs_per_s = gmacs / latency_avg_s, the throughput the model achieves on the device: a
+// measured proxy for how busy it keeps the accelerator, which is what moves average power (findings note, section 4).
+// A run's duration gives no per-inference throughput (N unknown), so duration devices do not have it.
 // A measured predictor on a TimeInput::none device does not exist (throws std::logic_error).
 const std::vector<std::string>& feature_names(PredictorKind kind, TimeInput time);
 

@@ -90,6 +90,13 @@ nlohmann::json ServedModel::describe() const {
                    {"borrowed_from", borrowed_from.empty() ? nlohmann::json() : nlohmann::json(borrowed_from)},
                    {"calibration", calibration ? calibration->to_json() : nlohmann::json()},
                    {"note", note}};
+  // Held-out figures beside the served interval: k-fold coverage, and nested CV of the whole choice when the model
+  // was trained with it (edgeml train).
+  j["kfold_interval_coverage"] =
+      r.kfold_interval ? nlohmann::json(r.kfold_interval->heldout_coverage) : nlohmann::json();
+  nlohmann::json nested = nlohmann::json::array();
+  for (const auto& n : r.nested) nested.push_back(n.to_json());
+  j["nested_cv"] = nested;
   return j;
 }
 

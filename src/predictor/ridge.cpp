@@ -36,40 +36,52 @@ std::vector<double> solve_spd(std::vector<double> a, std::vector<double> b, size
 
 }  // namespace
 
-void RidgeRegression::fit(const std::vector<double>& x, size_t n, size_t d, const std::vector<double>& y,
-                          double lambda) {
-  if (n < 2 || d == 0 || x.size() != n * d || y.size() != n || lambda < 0)
+void RidgeRegression::fit(const std::vector<double>& x, size_t n, size_t d, const std::vector<double>& y, double lambda,
+                          const std::vector<double>& weights) {
+  if (n < 2 || d == 0 || x.size() != n * d || y.size() != n || lambda < 0 || (!weights.empty() && weights.size() != n))
     throw std::invalid_argument("ridge: bad shapes or lambda");
+  // Row weights are rescaled to sum to n, so lambda means the same with and without them.
+  std::vector<double> w(n, 1.0);
+  if (!weights.empty()) {
+    double total = 0;
+    for (double v : weights) {
+      if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("ridge: weights must be finite and >= 0");
+      total += v;
+    }
+    if (!(total > 0)) throw std::invalid_argument("ridge: weights sum to 0");
+    for (size_t i = 0; i < n; ++i) w[i] = weights[i] * static_cast<double>(n) / total;
+  }
+  const double nd = static_cast<double>(n);
   std::vector<double> mean(d, 0.0), scale(d, 0.0);
   double y_mean = 0;
   for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < d; ++j) mean[j] += x[i * d + j];
-    y_mean += y[i];
+    for (size_t j = 0; j < d; ++j) mean[j] += w[i] * x[i * d + j];
+    y_mean += w[i] * y[i];
   }
-  for (auto& m : mean) m /= n;
-  y_mean /= n;
+  for (auto& m : mean) m /= nd;
+  y_mean /= nd;
   for (size_t i = 0; i < n; ++i)
-    for (size_t j = 0; j < d; ++j) scale[j] += (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
-  for (auto& s : scale) s = s > 0 ? std::sqrt(s / n) : 1.0;  // a constant column gets weight 0 anyway
+    for (size_t j = 0; j < d; ++j) scale[j] += w[i] * (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
+  for (auto& s : scale) s = s > 0 ? std::sqrt(s / nd) : 1.0;  // a constant column gets weight 0 anyway
 
-  // Normal equations on standardized columns: (Z'Z + lambda I) w = Z'(y - mean y).
+  // Normal equations on standardized columns: (Z'WZ + lambda I) c = Z'W(y - mean y).
   std::vector<double> a(d * d, 0.0), b(d, 0.0);
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < d; ++j) {
       const double zj = (x[i * d + j] - mean[j]) / scale[j];
-      b[j] += zj * (y[i] - y_mean);
-      for (size_t k = 0; k <= j; ++k) a[j * d + k] += zj * (x[i * d + k] - mean[k]) / scale[k];
+      b[j] += w[i] * zj * (y[i] - y_mean);
+      for (size_t k = 0; k <= j; ++k) a[j * d + k] += w[i] * zj * (x[i * d + k] - mean[k]) / scale[k];
     }
   }
   for (size_t j = 0; j < d; ++j) {
     for (size_t k = 0; k < j; ++k) a[k * d + j] = a[j * d + k];
     a[j * d + j] += lambda + 1e-12;
   }
-  std::vector<double> w = solve_spd(std::move(a), std::move(b), d);
+  std::vector<double> c = solve_spd(std::move(a), std::move(b), d);
   coef_.assign(d, 0.0);
   intercept_ = y_mean;
   for (size_t j = 0; j < d; ++j) {
-    coef_[j] = w[j] / scale[j];
+    coef_[j] = c[j] / scale[j];
     intercept_ -= coef_[j] * mean[j];
   }
 }

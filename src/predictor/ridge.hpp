@@ -8,8 +8,10 @@ namespace edgeml::predictor {
 
 class RidgeRegression {
  public:
-  // x: n rows x d columns, row-major. Throws std::invalid_argument on shape errors or n < 2.
-  void fit(const std::vector<double>& x, size_t n, size_t d, const std::vector<double>& y, double lambda);
+  // x: n rows x d columns, row-major. weights: one per row (>= 0), or empty for equal weights (robust.hpp reweights).
+  // Throws std::invalid_argument on shape errors, n < 2 or bad weights.
+  void fit(const std::vector<double>& x, size_t n, size_t d, const std::vector<double>& y, double lambda,
+           const std::vector<double>& weights = {});
   double predict(const double* row) const;  // row has d values; no allocation
   size_t dims() const { return coef_.size(); }
   // Coefficients on the original (unstandardized) scale, and the intercept.

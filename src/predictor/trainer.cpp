@@ -20,7 +20,7 @@ EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, con
   };
 
   std::vector<Formulation> formulations;
-  for (const auto& f : formulations_for(kind))
+  for (const auto& f : formulations_for(kind, data.time_input))
     if (s.formulations.empty() ||
         std::find(s.formulations.begin(), s.formulations.end(), f.name) != s.formulations.end())
       formulations.push_back(f);
@@ -29,49 +29,53 @@ EnergyModel train_energy_model(const TrainingData& data, PredictorKind kind, con
                              " predictor");
   CvReport report;
   report.settings = s.cv;
-  std::vector<CvResult> kfold_results, family_results;
   size_t step = 0;
   const size_t steps = formulations.size() * 2;
-  for (Split split : {Split::kfold, Split::family}) {
-    for (const auto& f : formulations) {
-      char line[160];
-      std::snprintf(line, sizeof line, "[%zu/%zu] %s CV %s (%d folds x %d repeats, %zu rows)", ++step, steps,
-                    std::string(split_name(split)).c_str(), std::string(f.name).c_str(), s.cv.folds, s.cv.repeats,
-                    data.rows.size());
-      say(line);
-      CvResult r = cross_validate(data, kind, f, split, s.cv, s.learner);
-      CvRow row{r.formulation, r.metrics, r.mape_sd, r.mape_se};
-      if (split == Split::kfold) {
-        report.kfold.push_back(row);
-        kfold_results.push_back(std::move(r));
-      } else {
-        report.family.push_back(row);
-        family_results.push_back(std::move(r));
-      }
+  auto announce = [&](Split split, const Formulation& f) {
+    char line[160];
+    std::snprintf(line, sizeof line, "[%zu/%zu] %s CV %s (%d folds x %d repeats, %zu rows)", ++step, steps,
+                  std::string(split_name(split)).c_str(), std::string(f.name).c_str(), s.cv.folds, s.cv.repeats,
+                  data.rows.size());
+    say(line);
+  };
+  std::vector<CvResult> kfold_results;
+  for (const auto& f : formulations) {
+    announce(Split::kfold, f);
+    CvResult r = cross_validate(data, kind, f, Split::kfold, s.cv, s.learner);
+    report.kfold.push_back({r.formulation, r.metrics, r.mape_sd, r.mape_se});
+    kfold_results.push_back(std::move(r));
+  }
+  // Choose on the family-held-out table (new architectures are what a predictor meets), and calibrate the interval
+  // on the chosen formulation's family-held-out residuals.
+  FamilyChoice choice = choose_on_family_folds(data, kind, formulations, s.cv, s.learner,
+                                               [&](const Formulation& f) { announce(Split::family, f); });
+  for (const auto& r : choice.family) report.family.push_back({r.formulation, r.metrics, r.mape_sd, r.mape_se});
+  // The model keeps a pointer to its formulation: take the one in the static list, not the local copy.
+  const Formulation& chosen = formulation_by_name(formulations[choice.chosen].name);
+  report.chosen = std::string(chosen.name);
+  report.choice_rule = choice.why + " (architecture families held out)";
+  report.interval = choice.interval;
+
+  // The same conformal check on plain k-fold residuals, reported beside the family figure (not served).
+  std::vector<double> actual;
+  for (const auto& r : data.rows) actual.push_back(r.energy_mwh);
+  const CvResult& kf = kfold_results[choice.chosen];
+  report.kfold_interval = calibrate_intervals(actual, kf.oof, kf.folds, s.cv.coverage);
+  report.kfold_interval->split = "kfold";
+
+  if (s.nested) {
+    for (Split split : {Split::kfold, Split::family}) {
+      say("nested " + std::string(split_name(split)) + " CV of the whole choice (" + std::to_string(s.cv.folds) +
+          " outer folds x " + std::to_string(s.cv.repeats) + " repeats, each choosing among " +
+          std::to_string(formulations.size()) + " formulations on its own inner folds)");
+      report.nested.push_back(nested_cross_validate(data, kind, formulations, split, s.cv, s.learner));
     }
   }
 
-  // Choose on the family-held-out table (new architectures are what a predictor meets); fall back to k-fold when
-  // the data has too few families for group folds.
-  const bool by_family = !report.family.empty();
-  const auto& table = by_family ? report.family : report.kfold;
-  std::string why;
-  const size_t best = choose_formulation(table, why);
-  const Formulation& chosen = formulation_by_name(table[best].formulation);
-  report.chosen = std::string(chosen.name);
-  report.choice_rule = why + (by_family ? " (architecture families held out)" : " (k-fold)");
-
-  std::vector<double> actual;
-  for (const auto& r : data.rows) actual.push_back(r.energy_mwh);
-  const CvResult& calib = by_family ? family_results[best] : kfold_results[best];
-  report.interval = calibrate_intervals(actual, calib.oof, calib.folds, s.cv.coverage);
-  report.interval.split = by_family ? "family" : "kfold";
-
   say("chose " + report.chosen + "; fitting it on all " + std::to_string(data.rows.size()) + " rows");
-  const size_t dims = data.feature_count(kind);
   std::vector<size_t> all(data.rows.size());
   std::iota(all.begin(), all.end(), 0);
-  FittedModel final_model = fit_rows(data, data.feature_matrix(kind), dims, chosen, all, s.learner);
+  FittedModel final_model = fit_rows(data, kind, data.feature_matrix(kind), chosen, all, s.learner);
   return EnergyModel(data, kind, chosen, std::move(final_model), std::move(report), s.learner, s.now_s);
 }
 

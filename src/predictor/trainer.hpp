@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "predictor/energy_model.hpp"
+#include "predictor/nested_cv.hpp"
 
 namespace edgeml::predictor {
 
@@ -18,6 +19,10 @@ struct TrainSettings {
   LearnerSettings learner;
   std::vector<std::string> formulations;  // candidates by name; empty: every formulation that applies
   double now_s = 0;                       // recorded as trained_at_s (passed in: nothing reads the clock here)
+  // Also run nested CV (k-fold and family outer folds) of the whole choice procedure: the figure to report when
+  // several formulations compete. Costs about (folds x candidates) times one CV table, so `edgeml train` runs it and
+  // the controller's background retraining does not.
+  bool nested = false;
 };
 
 // The one-standard-error rule over CV rows listed simplest first: the first row whose MAPE <= best MAPE + best SE.

@@ -49,6 +49,6 @@ struct TrainingData {
 };
 
 // Format version of the fingerprint and of saved models; bump when either changes meaning.
-inline constexpr int kModelFormatVersion = 2;
+inline constexpr int kModelFormatVersion = 3;  // 3: gmacs_per_s feature, formulation columns
 
 }  // namespace edgeml::predictor

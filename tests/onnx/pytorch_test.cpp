@@ -2,19 +2,21 @@
 // container and in the legacy stream, then cut and corrupted.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 #include "common/error.hpp"
 #include "onnx/inspector.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/pytorch_state_dict.hpp"
+#include "temp_dir.hpp"
 #include "torch_files.hpp"
+#include "torch_zip.hpp"
 
 namespace edgeml::onnx {
 namespace {
-
+using edgeml::testing::torch_zip;
 using testing::state_dict_pickle;
-using testing::torch_zip;
 
 TEST(PyTorchFiles, StateDictTensorsAreReadFromTheZip) {
   const auto tensors = read_torch_tensors(torch_zip(state_dict_pickle()));
@@ -88,3 +90,17 @@ TEST(PyTorchFiles, UnknownOpcodeIsNamed) {
 
 }  // namespace
 }  // namespace edgeml::onnx
+
+// The controller's store used to read only the first MiB of a file to detect its format, and a zip's central
+// directory is at the end: a PyTorch archive over 1 MiB came out "unknown" (issue 15). One detector now reads the end.
+TEST(PyTorchFiles, AnArchiveOverOneMiBIsRecognisedFromItsFile) {
+  edgeml::testing::TempDir dir("torch");
+  auto file = dir.path / "big.pt";
+  std::string zip = edgeml::testing::torch_zip(edgeml::onnx::testing::state_dict_pickle(),
+                                               {{"archive/data/0", std::string(3 << 20, 'w')}});
+  ASSERT_GT(zip.size(), 1u << 20);
+  std::ofstream(file, std::ios::binary) << zip;
+  EXPECT_EQ(edgeml::onnx::detect_file_format(file), edgeml::onnx::ModelFormat::pytorch);
+  std::ofstream(dir.path / "plain.zip", std::ios::binary) << std::string("PK\x03\x04", 4) + std::string(2 << 20, 'z');
+  EXPECT_EQ(edgeml::onnx::detect_file_format(dir.path / "plain.zip"), edgeml::onnx::ModelFormat::unknown);
+}

@@ -25,15 +25,17 @@ Inputs resnet18() {
 
 TEST(PredictorFeatures, MeasuredLatencyVectorHasDerivedValues) {
   FeatureVector f;
-  ASSERT_EQ(make_features(resnet18(), PredictorKind::measured, TimeInput::latency, f), 8u);
+  ASSERT_EQ(make_features(resnet18(), PredictorKind::measured, TimeInput::latency, f), 9u);
   const auto& names = feature_names(PredictorKind::measured, TimeInput::latency);
-  ASSERT_EQ(names.size(), 8u);
+  ASSERT_EQ(names.size(), 9u);
+  EXPECT_EQ(names[8], "gmacs_per_s");
   EXPECT_EQ(names[5], "throughput_iter_per_s");
   EXPECT_DOUBLE_EQ(f[0], 11.69);
   EXPECT_DOUBLE_EQ(f[4], 0.05);
   EXPECT_DOUBLE_EQ(f[5], 20.0);  // throughput not given: 1/latency, as the benchmark files define it
   EXPECT_DOUBLE_EQ(f[6], 11.69 / 3.64);
   EXPECT_DOUBLE_EQ(f[7], 0.05 * 44.7);
+  EXPECT_DOUBLE_EQ(f[8], resnet18().gmacs.value() / 0.05);  // achieved GMAC/s on the device
 }
 
 TEST(PredictorFeatures, GivenThroughputIsUsedAsIs) {

@@ -84,8 +84,8 @@ TEST_F(PredictorModel, JetsonMeasuredReachesSanityBoundAndBeatsStatic) {
   EXPECT_LT(d.measured->cv_mape_pct(), 25.0);
   EXPECT_LT(d.measured->cv_mape_pct(), d.static_model->cv_mape_pct());
   EXPECT_GT(d.measured->model_r2(), 0.8);
-  EXPECT_EQ(d.measured->report().kfold.size(), 7u);  // every formulation was compared
-  EXPECT_EQ(d.measured->report().family.size(), 7u);
+  EXPECT_EQ(d.measured->report().kfold.size(), 8u);  // every formulation was compared
+  EXPECT_EQ(d.measured->report().family.size(), 8u);
   EXPECT_EQ(d.static_model->report().kfold.size(), 4u);  // no power x time without a run time
   const auto& iv = d.measured->report().interval;
   EXPECT_GT(iv.heldout_coverage, 0.7);
@@ -106,7 +106,7 @@ TEST_F(PredictorModel, PredictPicksMeasuredOrStaticByLatency) {
   ASSERT_TRUE(row->clean());
   Prediction m = trained().predict("jetson_nano", inputs_of(*row, true));
   EXPECT_EQ(m.predictor, "measured");
-  EXPECT_EQ(m.features_used->size(), 8u);
+  EXPECT_EQ(m.features_used->size(), 9u);
   EXPECT_LE(m.interval_lo_mwh, m.prediction_mwh);
   EXPECT_GE(m.interval_hi_mwh, m.prediction_mwh);
   EXPECT_DOUBLE_EQ(m.coverage, 0.9);

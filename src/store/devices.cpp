@@ -1,0 +1,66 @@
+#include "store/devices.hpp"
+
+#include "common/error.hpp"
+
+namespace edgeml::store {
+
+const Table<Device>& devices_table() {
+  static const Table<Device> t(
+      "devices",
+      {id_column(&Device::id), column("name", &Device::name, "NOT NULL UNIQUE"),
+       column("address", &Device::address, "NOT NULL"), column("device_type", &Device::device_type, "NOT NULL"),
+       column("token", &Device::token), column("created_at", &Device::created_at, "NOT NULL"),
+       column("last_seen", &Device::last_seen), column("online", &Device::online),
+       column("last_error", &Device::last_error), column("transport", &Device::transport, "NOT NULL DEFAULT 'lan'")});
+  return t;
+}
+
+Device DeviceStore::add(Device d) {
+  const auto& t = devices_table();
+  db_.with([&](Connection& c) {
+    if (!c.query("SELECT 1 FROM devices WHERE name = ?", {d.name}).empty())
+      throw Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
+    try {
+      d.id = c.query(t.insert_sql(), t.insert_params(d)).at(0).integer(0);
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::conflict)
+        throw Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
+      throw;
+    }
+  });
+  return d;
+}
+
+std::vector<Device> DeviceStore::all() {
+  const auto& t = devices_table();
+  return db_.read<std::vector<Device>>([&](Connection& c) { return t.read_all(c.query(t.select("ORDER BY id"))); });
+}
+
+std::optional<Device> DeviceStore::one(const std::string& where, const Params& params) {
+  const auto& t = devices_table();
+  return db_.read<std::optional<Device>>([&](Connection& c) -> std::optional<Device> {
+    auto rows = c.query(t.select(where + " ORDER BY id LIMIT 1"), params);
+    if (rows.empty()) return std::nullopt;
+    return t.read(rows[0]);
+  });
+}
+
+std::optional<Device> DeviceStore::by_id(long long id) { return one("WHERE id = ?", {id}); }
+std::optional<Device> DeviceStore::by_name(const std::string& name) { return one("WHERE name = ?", {name}); }
+std::optional<Device> DeviceStore::by_address(const std::string& address) {
+  return one("WHERE address = ?", {address});
+}
+
+void DeviceStore::mark_seen(long long id, double t) {
+  db_.with([&](Connection& c) {
+    c.execute("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?", {t, id});
+  });
+}
+
+void DeviceStore::mark_unreachable(long long id, const std::string& error) {
+  db_.with([&](Connection& c) {
+    c.execute("UPDATE devices SET online = 0, last_error = ? WHERE id = ?", {error, id});
+  });
+}
+
+}  // namespace edgeml::store

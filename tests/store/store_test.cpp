@@ -1,0 +1,275 @@
+// The controller's store on both backends: the same tests run on SQLite (a file in a temporary folder) and on a real
+// PostgreSQL server started for the test (tests/support/postgres_server).
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <atomic>
+
+#include "common/error.hpp"
+#include "postgres_server.hpp"
+#include "store/sqlite_db.hpp"
+#include "temp_dir.hpp"
+
+using namespace edgeml;
+using namespace edgeml::store;
+using edgeml::testing::PostgresServer;
+using edgeml::testing::TempDir;
+
+namespace {
+
+Device device(const std::string& name) {
+  Device d;
+  d.name = name;
+  d.address = "127.0.0.1:9";
+  d.device_type = "jetson_nano";
+  d.token = "secret";
+  d.created_at = 1000;
+  return d;
+}
+
+// A database location per test: a SQLite file, or a new database on the shared PostgreSQL server.
+class StoreOn : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string location() {
+    static std::atomic<int> n{0};
+    if (GetParam() == "sqlite") return (tmp_.path / ("c" + std::to_string(n++) + ".db")).string();
+    return PostgresServer::shared().create_database("t" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+  }
+  TempDir tmp_{"store"};
+};
+
+}  // namespace
+
+TEST_P(StoreOn, KeepsDevicesAndRefusesADuplicateName) {
+  std::string where = location();
+  long long id = 0;
+  {
+    Store s(where);
+    auto a = s.devices().add(device("nano-1"));
+    id = a.id;
+    EXPECT_GT(a.id, 0);
+    try {
+      s.devices().add(device("nano-1"));
+      FAIL() << "duplicate name accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::conflict);
+      EXPECT_EQ(e.field(), "name");
+    }
+    s.devices().mark_seen(a.id, 1234.5);
+  }
+  Store s(where);  // reopened: persisted
+  auto list = s.devices().all();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_TRUE(list[0].online);
+  EXPECT_DOUBLE_EQ(*list[0].last_seen, 1234.5);
+  EXPECT_EQ(list[0].token, "secret");
+  s.devices().mark_unreachable(id, "connection refused");
+  EXPECT_FALSE(s.devices().by_id(id)->online);
+  EXPECT_EQ(s.devices().by_id(id)->last_error, "connection refused");
+  EXPECT_EQ(s.devices().by_name("nano-1")->id, id);
+  EXPECT_EQ(s.devices().by_address("127.0.0.1:9")->id, id);
+  EXPECT_FALSE(s.devices().by_id(id + 100));
+}
+
+TEST_P(StoreOn, RunningDeploymentsBecomeInterruptedOnRestart) {
+  std::string where = location();
+  long long running_id = 0, done_id = 0;
+  {
+    Store s(where);
+    auto d = s.devices().add(device("nano-1"));
+    DeploymentRecord r;
+    r.device_id = d.id;
+    r.device_name = d.name;
+    r.model_name = "m";
+    r.started_at = 10;
+    r.energy_mwh = 12.5;
+    r.rollout_id = s.deployments().next_rollout_id();
+    running_id = s.deployments().begin(r);
+    s.deployments().add_step(running_id, {"energy_gate", "passed", "within budget", 10, 0.01});
+    s.deployments().add_step(running_id, {"artifact", "passed", "", 10.01, 0.2});
+    r.status = "succeeded";
+    r.finished_at = 12;
+    done_id = s.deployments().begin(r);
+  }
+  Store s(where);
+  EXPECT_EQ(s.deployments().mark_interrupted(99), 1);
+  auto running = *s.deployments().get(running_id);
+  EXPECT_EQ(running.status, "interrupted");
+  EXPECT_DOUBLE_EQ(*running.finished_at, 99);
+  EXPECT_DOUBLE_EQ(*running.energy_mwh, 12.5);
+  EXPECT_EQ(*running.rollout_id, 1);
+  EXPECT_FALSE(running.max_energy) << "a null column stays null";
+  EXPECT_EQ(s.deployments().get(done_id)->status, "succeeded");
+  auto steps = s.deployments().steps(running_id);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].name, "energy_gate");
+  EXPECT_EQ(steps[1].name, "artifact");
+  auto recent = s.deployments().recent(10);
+  ASSERT_EQ(recent.size(), 2u);
+  EXPECT_EQ(recent[0].id, done_id) << "newest first";
+  EXPECT_EQ(s.deployments().last_succeeded(recent[0].device_id)->id, done_id);
+  EXPECT_EQ(s.deployments().next_rollout_id(), 2);
+  EXPECT_FALSE(s.deployments().get(done_id + 100));
+}
+
+TEST_P(StoreOn, TelemetryQueriesAndRetention) {
+  Store db(location());
+  auto d = db.devices().add(device("nano-1"));
+  const double day = 86400, now = 10 * day;
+  std::vector<TelemetrySample> s;
+  auto sample = [&](double t, double cpu, double temp, std::optional<double> power, std::optional<double> energy,
+                    const char* model) {
+    TelemetrySample x;
+    x.device_id = d.id, x.t = t, x.cpu_ratio = cpu, x.memory_ratio = 0.5, x.temp_c = temp, x.power_w = power;
+    x.energy_per_inference_j = energy, x.active_model = model;
+    x.storage_ratio = 0.25, x.inference_rate = cpu * 10, x.inference_p50_s = 0.02;
+    return x;
+  };
+  // Two days ago: 120 samples over two minutes; now: 3 recent samples; 8 days ago: 1 sample.
+  for (int i = 0; i < 120; ++i) s.push_back(sample(now - 2 * day + i, i % 2 ? 0.2 : 0.4, 40.0, 5.0, 0.01, "m"));
+  for (int i = 0; i < 3; ++i) s.push_back(sample(now - 10 + i, 0.3, 41.0, std::nullopt, std::nullopt, "m"));
+  s.push_back(sample(now - 8 * day, 0.9, 50.0, 1.0, std::nullopt, "old"));
+  db.telemetry().add(s);
+  EXPECT_TRUE(db.devices().by_id(d.id)->online);
+  EXPECT_EQ(db.telemetry().range(d.id, 0, now + 1, 0).size(), 124u);
+  auto per_minute = db.telemetry().range(d.id, now - 2 * day - 60, now - 2 * day + 200, 60);
+  ASSERT_GE(per_minute.size(), 2u);
+  EXPECT_NEAR(*per_minute[0].cpu_ratio, 0.3, 1e-9);  // average of 0.2 and 0.4
+  EXPECT_NEAR(*per_minute[0].inference_rate, 3.0, 1e-9);
+  EXPECT_NEAR(*per_minute[0].storage_ratio, 0.25, 1e-9);
+  EXPECT_NEAR(*per_minute[0].inference_p50_s, 0.02, 1e-9);
+
+  db.telemetry().apply_retention(now, 7 * day, day);
+  auto all = db.telemetry().range(d.id, 0, now + 1, 0);
+  // The 8-day-old sample is gone, the 120 two-day-old ones became per-minute averages, the recent 3 stay raw.
+  size_t old_left = 0, recent = 0;
+  for (const auto& x : all) {
+    if (x.t < now - 7 * day) ++old_left;
+    if (x.t > now - 100) ++recent;
+  }
+  EXPECT_EQ(old_left, 0u);
+  EXPECT_EQ(recent, 3u);
+  EXPECT_LE(all.size(), 3u + 3u);  // 120 s span -> at most 3 minute buckets
+  EXPECT_GE(all.size(), 3u + 2u);
+  for (const auto& x : all) EXPECT_TRUE(x.storage_ratio && x.inference_rate) << "downsampling keeps every column";
+  auto e = db.telemetry().latest_with_energy(d.id, "m");
+  ASSERT_TRUE(e);
+  EXPECT_NEAR(*e->energy_per_inference_j, 0.01, 1e-9);
+}
+
+// A database made by the first release (no schema_migrations, telemetry without the three later columns) is
+// brought up to date at start, keeping its rows.
+TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
+  std::string where = location();
+  {
+    auto db = open_database(where);
+    const bool pg = GetParam() == "postgres";
+    const std::string id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY",
+                      real = pg ? "DOUBLE PRECISION" : "REAL";
+    db->with([&](Connection& c) {
+      c.exec("CREATE TABLE devices (id " + id +
+             ", name TEXT NOT NULL UNIQUE, address TEXT NOT NULL, device_type TEXT NOT NULL, token TEXT NOT NULL "
+             "DEFAULT '', created_at " +
+             real + " NOT NULL, last_seen " + real +
+             ", online INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '')");
+      c.exec("CREATE TABLE telemetry (device_id INTEGER NOT NULL, t " + real + " NOT NULL, cpu_ratio " + real +
+             ", memory_ratio " + real + ", temp_c " + real + ", power_w " + real + ", energy_per_inference_j " + real +
+             ", active_model TEXT NOT NULL DEFAULT '', downsampled INTEGER NOT NULL DEFAULT 0)");
+      c.exec("CREATE TABLE deployments (id " + id +
+             ", rollout_id INTEGER, kind TEXT NOT NULL, device_id INTEGER NOT NULL, device_name TEXT NOT NULL, "
+             "device_address TEXT NOT NULL, device_type TEXT NOT NULL, model_name TEXT NOT NULL, status TEXT NOT "
+             "NULL, error TEXT NOT NULL DEFAULT '', started_at " +
+             real + " NOT NULL, finished_at " + real + ", energy_mwh " + real +
+             ", energy_source TEXT NOT NULL DEFAULT '', max_energy " + real +
+             ", forced INTEGER NOT NULL DEFAULT 0, sha256 TEXT NOT NULL DEFAULT '', artifact_file TEXT NOT NULL "
+             "DEFAULT '', artifact_source TEXT NOT NULL DEFAULT '', predicted_per_inference_mj " +
+             real + ")");
+      c.exec(
+          "CREATE TABLE deployment_steps (deployment_id INTEGER NOT NULL REFERENCES deployments(id), seq INTEGER "
+          "NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, started_at " +
+          real + " NOT NULL, duration_s " + real +
+          " NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY "
+          "(deployment_id, seq))");
+      c.execute("INSERT INTO devices (name, address, device_type, created_at) VALUES (?, ?, ?, ?)",
+                {std::string("old-nano"), std::string("10.0.0.2:8000"), std::string("jetson_nano"), 5.0});
+      c.execute("INSERT INTO telemetry (device_id, t, cpu_ratio, active_model) VALUES (1, 100, 0.5, 'm')");
+    });
+  }
+  Store s(where);
+  EXPECT_EQ(s.schema_version(), 3);
+  auto d = s.devices().by_name("old-nano");
+  ASSERT_TRUE(d) << "rows of the old database are kept";
+  auto samples = s.telemetry().range(d->id, 0, 1000, 0);
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_NEAR(*samples[0].cpu_ratio, 0.5, 1e-12);
+  EXPECT_FALSE(samples[0].storage_ratio);
+  TelemetrySample x;
+  x.device_id = d->id, x.t = 200, x.storage_ratio = 0.7, x.inference_rate = 4;
+  s.telemetry().add({x});
+  EXPECT_NEAR(*s.telemetry().range(d->id, 150, 1000, 0).at(0).storage_ratio, 0.7, 1e-12) << "the new columns work";
+  // Version 3: an old device is a LAN device; MQTT samples are stored once per (device, stream, seq).
+  EXPECT_EQ(d->transport, "lan");
+  TelemetrySample m = x;
+  m.t = 300, m.stream = "s1", m.seq = 7;
+  auto added = s.telemetry().add_sequenced({m, m});
+  EXPECT_EQ(added, (std::vector<bool>{true, false}));
+  EXPECT_EQ(s.telemetry().add_sequenced({m}), std::vector<bool>{false}) << "a resend is a duplicate";
+  EXPECT_EQ(s.telemetry().count_sequenced(d->id, "s1", 1, 10), 1);
+  m.stream = "s2";  // a new spool (stream) may use seq 7 again
+  EXPECT_EQ(s.telemetry().add_sequenced({m}), std::vector<bool>{true});
+  s.telemetry().add({x, x});  // LAN samples (no seq) are not de-duplicated by the index
+  EXPECT_EQ(s.telemetry().range(d->id, 150, 250, 0).size(), 3u);
+  Store again(where);
+  EXPECT_EQ(again.schema_version(), 3) << "nothing to do the second time";
+}
+
+TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
+  std::string where = location();
+  Store s(where);
+  EXPECT_EQ(s.schema_version(), 3);
+  EXPECT_EQ(schema_version(s.db()), 3);
+}
+
+TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {
+  Store s(location());
+  Device d;
+  d.name = "nano-m", d.transport = "mqtt", d.device_type = "jetson_nano", d.created_at = 1;
+  d = s.devices().add(d);
+  EXPECT_EQ(s.devices().by_name("nano-m")->transport, "mqtt");
+  CommandRecord c;
+  c.command_id = "deploy-1-a", c.device_id = d.id, c.type = "deploy", c.message = "{}", c.issued_at = 100;
+  c.expires_at = 200;
+  s.commands().add(c);
+  c.command_id = "deploy-2-b", c.expires_at = 120;
+  s.commands().add(c);
+  EXPECT_EQ(s.commands().pending(d.id, 110).size(), 2u);
+  EXPECT_EQ(s.commands().expire(130), 1);
+  auto left = s.commands().pending(d.id, 130);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].command_id, "deploy-1-a");
+  s.commands().sent("deploy-1-a", 131);
+  EXPECT_TRUE(s.commands().set_state("deploy-1-a", "accepted", 132));
+  EXPECT_TRUE(s.commands().pending(d.id, 133).empty()) << "accepted: not sent again";
+  EXPECT_FALSE(s.commands().set_state("deploy-1-a", "accepted", 134)) << "only forward";
+  EXPECT_TRUE(s.commands().set_state("deploy-1-a", "succeeded", 135, "{\"kind\":\"succeeded\"}"));
+  EXPECT_FALSE(s.commands().set_state("deploy-1-a", "failed", 136)) << "a final state is never left";
+  auto done = s.commands().by_command_id("deploy-1-a");
+  EXPECT_EQ(done->state, "succeeded");
+  EXPECT_EQ(done->sends, 1);
+  EXPECT_FALSE(s.commands().set_state("deploy-2-b", "accepted", 137)) << "expired stays expired";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+TEST(SqliteStore, UsesWalAndKeepsTheFileToItsOwner) {
+  TempDir t("store");
+  auto file = t.path / "c.db";
+  SqliteDatabase db(file);
+  EXPECT_EQ(db.journal_mode(), "wal");
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600) << "the database holds secrets: owner only";
+}
