@@ -7,7 +7,8 @@
 //   4  parse_benchmark_request   agent POST /benchmark
 //   5  ExternalMeter::submit     agent POST /energy: one body per line, 0.25 s apart on the agent's clock, so the
 //                                chain of readings (trapezoid, counter differences, silences) is exercised too
-//   6  sample_from_agent_json    the controller reading an agent's GET /telemetry answer (a device is not trusted)
+//   6  sample_from_agent_telemetry  the controller reading an agent's GET /telemetry answer (wire; a device is
+//                                not trusted)
 //   7  the strict field readers  common/json_fields on fixed names, as the controller's inline route parsers use them
 // Input: byte 0 modulo 8 picks the parser (the seeds use '0'..'7', which are 48..55); the rest is the body.
 //
@@ -26,10 +27,10 @@
 #include "catalog/row_import.hpp"
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
-#include "controller/telemetry_poller.hpp"
 #include "fuzz_support.hpp"
 #include "predictor/predict_request.hpp"
 #include "telemetry/external_meter.hpp"
+#include "wire/agent_telemetry.hpp"
 
 namespace {
 
@@ -102,10 +103,12 @@ void meter_readings(std::string_view lines) {
 
 void telemetry_sample(const json& body) {
   if (!body.is_object()) return;  // the poller refuses anything else before reading it
-  auto s = edgeml::controller::sample_from_agent_json(7, 1.7e9, body);
-  for (const auto& v : {s.cpu_ratio, s.memory_ratio, s.temp_c, s.power_w, s.energy_per_inference_j, s.storage_ratio,
-                        s.inference_rate, s.inference_p50_s})
-    expect(!v || std::isfinite(*v), "sample_from_agent_json: a non-finite figure");
+  const auto a = edgeml::wire::sample_from_agent_telemetry(body, true);
+  const auto& s = a.sample;
+  for (const auto& v : {s.cpu_usage_ratio, s.memory_used_ratio, s.storage_used_ratio, s.temperature_c, s.power_w,
+                        s.energy_per_inference_j, s.inference_per_s, s.inference_latency_p50_s})
+    expect(!v || std::isfinite(*v), "sample_from_agent_telemetry: a non-finite figure");
+  (void)edgeml::wire::to_json(s).dump();  // what the controller stores and answers
 }
 
 void field_readers(const json& body) {
