@@ -20,8 +20,8 @@ void check_required(ModelRow& row) {
   for (auto [name, value] : required) {
     // A cell already reported as not-a-number is not reported twice.
     const std::string column = std::string("column ") + name + ":";  // (clang 14 cannot capture a structured binding)
-    bool already = std::any_of(row.flags.begin(), row.flags.end(),
-                               [&](const Flag& f) { return f.detail.rfind(column, 0) == 0; });
+    bool already =
+        std::any_of(row.flags.begin(), row.flags.end(), [&](const Flag& f) { return f.detail.rfind(column, 0) == 0; });
     if (!*value && !already) row.add_flag(kFlagInvalidValue, column + " missing");
   }
   if (!row.latency_avg_s && !row.duration_avg_s)
