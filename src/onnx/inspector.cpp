@@ -13,6 +13,7 @@
 #include "common/utf8.hpp"
 #include "onnx/external_refs.hpp"
 #include "onnx/format_inspectors.hpp"
+#include "onnx/guarded_schemas.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/op_cost.hpp"
 
@@ -189,7 +190,7 @@ std::unordered_map<std::string, Shape> infer_shapes(::onnx::ModelProto& m, Inspe
   }
   try {
     ::onnx::ShapeInferenceOptions opts{/*check_type=*/false, /*error_mode=*/0, /*enable_data_propagation=*/true};
-    ::onnx::shape_inference::InferShapes(m, ::onnx::OpSchemaRegistry::Instance(), opts);
+    ::onnx::shape_inference::InferShapes(m, guarded_schema_registry(), opts);
   } catch (const std::exception& e) {
     r.notes.push_back(std::string("shape inference stopped early: ") + e.what());
   }

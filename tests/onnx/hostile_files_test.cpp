@@ -93,6 +93,21 @@ TEST(HostileFiles, TextThatIsNotUtf8IsAnsweredWithReplacementCharacters) {
       << text;
 }
 
+TEST(HostileFiles, AnOldGemmWithARankOneInputDoesNotCrashShapeInference) {
+  // Found by fuzz/onnx_inspect_fuzzer: an opset-6 model (two Gemm, from the ONNX test data) whose input '1' was cut
+  // to rank 1. ONNX 1.12's Gemm-6 shape inference took dim(1) of it unchecked and the process died (SEGV in
+  // TensorShapeProto_Dimension::MergeImpl); the guarded schema refuses that node's inference instead.
+  const std::string bytes =
+      testing::slurp(std::string(EDGEML_SOURCE_DIR) + "/fuzz/corpus/onnx_inspect/finding-gemm6-rank1-input.onnx");
+  try {
+    const InspectResult r = inspect_bytes(bytes);
+    EXPECT_EQ(r.format, "onnx");
+    EXPECT_GE(r.nodes, 1);
+  } catch (const std::runtime_error& e) {
+    EXPECT_FALSE(std::string(e.what()).empty());
+  }
+}
+
 TEST(HostileFiles, EmptyFileIsRefused) {
   TempDir dir;
   testing::spit(dir.path() / "empty.onnx", "");
