@@ -12,6 +12,10 @@ function(edgeml_add_test name)
     EDGEML_FIXTURES_DIR="${CMAKE_SOURCE_DIR}/tests/fixtures"
     EDGEML_SHARED_DATA="${EDGEML_SHARED_DATA}"
     EDGEML_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
+  if(EDGEML_UNDER_ASAN)
+    # A test whose check cannot hold under AddressSanitizer (see cmake/Sanitizers.cmake) skips itself on this.
+    target_compile_definitions(${name} PRIVATE EDGEML_UNDER_ASAN=1)
+  endif()
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 60

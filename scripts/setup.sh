@@ -21,6 +21,7 @@ packages=(
   openssl python3-aiosmtpd
   libxlsxwriter-dev libcairo2-dev fonts-dejavu-core poppler-utils
   chromium
+  clang-14 libclang-rt-14-dev  # make fuzz: libFuzzer and the sanitizer runtimes come with Debian's clang
 )
 # Node.js and npm (front-end vendoring, browser tests): the machine's own if present (it may come from another
 # origin that conflicts with Debian's npm package), else Debian's.

@@ -36,6 +36,10 @@ class Catalog {
   size_t load(const DataSource& source);
   // A file of one device type; a 'device_type' column (an exported catalog) is not read here.
   size_t load_file(const std::filesystem::path& file, const std::string& device_type);
+  // A file already parsed (text held in memory: an upload, a fuzzing input); `file` names it in rows and errors.
+  // device_named: the caller gave DEVICE=, so a 'device_type' column does not override it. Throws like load().
+  size_t load_table(const CsvTable& table, const std::filesystem::path& file, const std::string& device_type,
+                    bool device_named);
   // Adds a row (validates it, computes derived fields). Used by load and by our own bench results.
   void add(ModelRow row);
 
@@ -55,9 +59,6 @@ class Catalog {
 
  private:
   void validate(ModelRow& row) const;
-  // device_named: the caller gave DEVICE=, so a 'device_type' column does not override it.
-  size_t load_table(const CsvTable& table, const std::filesystem::path& file, const std::string& device_type,
-                    bool device_named);
   Thresholds thresholds_;
   std::vector<ModelRow> rows_;
   std::vector<std::string> files_;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/strings.hpp"
+#include "common/utf8.hpp"
 
 namespace edgeml::catalog {
 
@@ -15,23 +16,26 @@ class RowReader {
 
   std::string text(const char* column) const {
     auto c = t_.column(column);
-    return c ? std::string(trim(cells_[*c])) : std::string();
+    return c ? valid_utf8(trim(cells_[*c])) : std::string();  // rows are written as JSON (answers, the row store)
   }
 
   // Empty or absent cell -> nullopt. Present but not a finite non-negative number -> invalid_value flag.
   std::optional<double> number(const char* column) {
     auto c = t_.column(column);
     if (!c) return std::nullopt;
-    std::string_view cell = trim(cells_[*c]);
+    // As shown in the flag and kept for the export; valid UTF-8 so both can be written as JSON (the Jetson file has a
+    // cell with raw binary bytes).
+    const std::string cell = valid_utf8(trim(cells_[*c]));
     if (cell.empty()) return std::nullopt;
     auto v = parse_double(cell);
     if (!v) {
-      row_.add_flag(kFlagInvalidValue,
-                    std::string("column ") + column + ": '" + std::string(cell) + "' is not a number");
+      row_.add_flag(kFlagInvalidValue, std::string("column ") + column + ": '" + cell + "' is not a number");
+      row_.invalid_cells.emplace_back(column, cell);
       return std::nullopt;
     }
     if (*v < 0) {
       row_.add_flag(kFlagInvalidValue, std::string("column ") + column + ": negative value " + format_number(*v));
+      row_.invalid_cells.emplace_back(column, cell);
       return std::nullopt;
     }
     return v;
@@ -43,6 +47,7 @@ class RowReader {
     if (std::floor(*v) != *v || *v > 1e9) {
       row_.add_flag(kFlagInvalidValue,
                     std::string("column ") + column + ": '" + format_number(*v) + "' is not a count");
+      row_.invalid_cells.emplace_back(column, valid_utf8(trim(cells_[*t_.column(column)])));
       return std::nullopt;
     }
     return static_cast<int>(*v);

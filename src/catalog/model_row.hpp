@@ -3,6 +3,7 @@
 // data-quality flags found while validating it. Rows are never dropped: a flagged row is kept and shown with its flags.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace edgeml::catalog {
@@ -77,6 +78,9 @@ struct ModelRow {
 
   std::vector<Flag> flags;
   std::vector<Repair> repairs;
+  // Cells that were present but not a valid value (flagged invalid_value, the value left empty): column -> the text as
+  // read, so an export or a stored record writes it back and the row reloads with the same flag instead of clean.
+  std::vector<std::pair<std::string, std::string>> invalid_cells;
 
   // No data-quality flag: the row may train a predictor. Repaired rows are clean (the repair is stated in `repairs`).
   bool clean() const { return flags.empty(); }

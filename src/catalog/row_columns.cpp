@@ -18,8 +18,21 @@ std::string cell(const std::optional<double>& v) {
   return std::string(buf, res.ptr);
 }
 std::string cell(const std::optional<int>& v) { return v ? std::to_string(*v) : ""; }
-std::string nth(const std::vector<double>& v, size_t i) {
-  return i < v.size() ? cell(std::optional<double>(v[i])) : "";
+
+const std::string* invalid_cell(const ModelRow& r, const std::string& column) {
+  for (const auto& [c, text] : r.invalid_cells)
+    if (c == column) return &text;
+  return nullptr;
+}
+
+// The k-th column (1-based) of a run series: the runs that read are kept in order with the invalid cells left out,
+// so the value of column k is the next valid run after the invalid cells that came before it.
+std::string run_cell(const ModelRow& r, const std::vector<double>& runs, const std::string& prefix,
+                     const std::string& suffix, int k) {
+  size_t valid_before = 0;
+  for (int j = 1; j < k; ++j)
+    if (!invalid_cell(r, prefix + std::to_string(j) + suffix)) ++valid_before;
+  return valid_before < runs.size() ? cell(std::optional<double>(runs[valid_before])) : "";
 }
 
 }  // namespace
@@ -64,19 +77,19 @@ std::vector<std::pair<std::string, std::string>> row_cells(const ModelRow& r) {
     else if (column == "energy_std_mwh")
       v = cell(r.energy_std_mwh);
     else if (column == "energy_run1_mwh")
-      v = nth(r.energy_runs_mwh, 0);
+      v = run_cell(r, r.energy_runs_mwh, "energy_run", "_mwh", 1);
     else if (column == "energy_run2_mwh")
-      v = nth(r.energy_runs_mwh, 1);
+      v = run_cell(r, r.energy_runs_mwh, "energy_run", "_mwh", 2);
     else if (column == "energy_run3_mwh")
-      v = nth(r.energy_runs_mwh, 2);
+      v = run_cell(r, r.energy_runs_mwh, "energy_run", "_mwh", 3);
     else if (column == "duration_avg_s")
       v = cell(r.duration_avg_s);
     else if (column == "duration_run1_s")
-      v = nth(r.duration_runs_s, 0);
+      v = run_cell(r, r.duration_runs_s, "duration_run", "_s", 1);
     else if (column == "duration_run2_s")
-      v = nth(r.duration_runs_s, 1);
+      v = run_cell(r, r.duration_runs_s, "duration_run", "_s", 2);
     else if (column == "duration_run3_s")
-      v = nth(r.duration_runs_s, 2);
+      v = run_cell(r, r.duration_runs_s, "duration_run", "_s", 3);
     else if (column == "backend")
       v = r.backend;
     else if (column == "threads")
@@ -85,6 +98,7 @@ std::vector<std::pair<std::string, std::string>> row_cells(const ModelRow& r) {
       v = r.cpu_model;
     else if (column == "notes")
       v = r.notes;
+    if (const std::string* text = invalid_cell(r, column)) v = *text;  // as read, so it is flagged again on reload
     out.emplace_back(column, std::move(v));
   }
   return out;

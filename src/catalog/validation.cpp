@@ -19,10 +19,10 @@ void check_required(ModelRow& row) {
       {"params_m", &row.params_m}, {"gflops", &row.gflops}, {"gmacs", &row.gmacs}, {"size_mb", &row.size_mb}};
   for (auto [name, value] : required) {
     // A cell already reported as not-a-number is not reported twice.
-    bool already = std::any_of(row.flags.begin(), row.flags.end(), [&](const Flag& f) {
-      return f.detail.rfind(std::string("column ") + name + ":", 0) == 0;
-    });
-    if (!*value && !already) row.add_flag(kFlagInvalidValue, std::string("column ") + name + ": missing");
+    const std::string column = std::string("column ") + name + ":";  // (clang 14 cannot capture a structured binding)
+    bool already =
+        std::any_of(row.flags.begin(), row.flags.end(), [&](const Flag& f) { return f.detail.rfind(column, 0) == 0; });
+    if (!*value && !already) row.add_flag(kFlagInvalidValue, column + " missing");
   }
   if (!row.latency_avg_s && !row.duration_avg_s)
     row.add_flag(kFlagInvalidValue, "column latency_avg_s: missing (and no duration_avg_s)");

@@ -10,8 +10,10 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "onnx/external_refs.hpp"
 #include "onnx/format_inspectors.hpp"
+#include "onnx/guarded_schemas.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/op_cost.hpp"
 
@@ -188,7 +190,7 @@ std::unordered_map<std::string, Shape> infer_shapes(::onnx::ModelProto& m, Inspe
   }
   try {
     ::onnx::ShapeInferenceOptions opts{/*check_type=*/false, /*error_mode=*/0, /*enable_data_propagation=*/true};
-    ::onnx::shape_inference::InferShapes(m, ::onnx::OpSchemaRegistry::Instance(), opts);
+    ::onnx::shape_inference::InferShapes(m, guarded_schema_registry(), opts);
   } catch (const std::exception& e) {
     r.notes.push_back(std::string("shape inference stopped early: ") + e.what());
   }
@@ -307,7 +309,26 @@ InspectResult inspect_file(const fs::path& path, const InspectOptions& options) 
   }
 }
 
-nlohmann::json inspect_to_json(const InspectResult& r) {
+namespace {
+
+// Names, producer, metadata and the notes quoting them come from the file: text that is not UTF-8 becomes U+FFFD so
+// the answer can be written (nlohmann::json::dump throws on invalid UTF-8).
+nlohmann::json with_valid_text(const nlohmann::json& j) {
+  if (j.is_string()) return valid_utf8(j.get_ref<const std::string&>());
+  if (j.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : j) out.push_back(with_valid_text(v));
+    return out;
+  }
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) out[valid_utf8(k)] = with_valid_text(v);
+    return out;
+  }
+  return j;
+}
+
+nlohmann::json inspect_to_json_as_read(const InspectResult& r) {
   using nlohmann::json;
   json j = {{"format", r.format}, {"size_mb", r.size_mb}, {"file_bytes", r.file_bytes}};
   const bool runnable = r.format == "onnx" || (r.format == "tflite" && r.refusal.empty());
@@ -344,5 +365,9 @@ nlohmann::json inspect_to_json(const InspectResult& r) {
   j["external_data"] = {{"files", r.external_files}, {"bytes", r.external_bytes}};
   return j;
 }
+
+}  // namespace
+
+nlohmann::json inspect_to_json(const InspectResult& r) { return with_valid_text(inspect_to_json_as_read(r)); }
 
 }  // namespace edgeml::onnx

@@ -37,6 +37,10 @@ class TableReader {
     if (!t_->VerifyOffset(v_, slot)) fail(where_, std::string("field '") + field + "' points outside the file");
     auto* vec = t_->GetPointer<const fb::Vector<T>*>(slot);
     if (!v_.VerifyVector(vec)) fail(where_, std::string("vector '") + field + "' runs past the end of the file");
+    // The verifier checks the length word's alignment only; elements wider than it (int64 zero points) must be
+    // aligned too, as every FlatBuffer writer places them, or reading them is undefined behaviour.
+    if (vec && reinterpret_cast<uintptr_t>(vec->Data()) % alignof(T) != 0)
+      fail(where_, std::string("vector '") + field + "' is not aligned to " + std::to_string(alignof(T)) + " bytes");
     return vec;
   }
 
@@ -99,6 +103,8 @@ Quantization read_quantization(const TableReader& q) {
 Tensor read_tensor(const TableReader& t) {
   Tensor out;
   out.shape = t.copy_vector<int32_t>(schema::tensor::shape, "shape");
+  for (int32_t d : out.shape)  // a dynamic dimension is 1 here and -1 only in shape_signature
+    if (d < 0) fail(t.where(), "shape has a negative dimension " + std::to_string(d));
   out.type = static_cast<TensorType>(t.scalar<int8_t>(schema::tensor::type, 0, "type"));
   out.buffer = t.scalar<uint32_t>(schema::tensor::buffer, 0, "buffer");
   out.name = t.string(schema::tensor::name, "name");
@@ -201,6 +207,8 @@ OpOptions read_options(const TableReader& op, int32_t code) {
       o.stride_h = t->scalar<int32_t>(f::stride_h, 0, "stride_h");
       o.filter_w = t->scalar<int32_t>(f::filter_w, 0, "filter_width");
       o.filter_h = t->scalar<int32_t>(f::filter_h, 0, "filter_height");
+      if (o.filter_w < 0 || o.filter_h < 0)
+        fail(t->where(), "negative pool filter " + std::to_string(o.filter_w) + "x" + std::to_string(o.filter_h));
       o.activation = act(f::activation);
       break;
     }

@@ -235,6 +235,11 @@ TEST(BenchRows, ModelRowCarriesTheMeasurement) {
 }
 
 TEST(SystemInfo, PeakRssFollowsARealAllocationAndResets) {
+#ifdef EDGEML_UNDER_ASAN
+  // AddressSanitizer keeps freed blocks in its quarantine and maps shadow memory beside every allocation, so the
+  // resident set does not fall back after the block is freed: the check cannot hold there, by design.
+  GTEST_SKIP() << "peak-RSS reset is not observable under AddressSanitizer (cmake/Sanitizers.cmake)";
+#endif
   ASSERT_TRUE(reset_peak_rss()) << "kernel refused /proc/self/clear_refs";
   const double before = *peak_rss_mb();
   {

@@ -75,6 +75,39 @@ TEST(HostileFiles, RandomBytesAreUnknownOrRefused) {
   }
 }
 
+TEST(HostileFiles, TextThatIsNotUtf8IsAnsweredWithReplacementCharacters) {
+  // Found by fuzz/onnx_inspect_fuzzer: an ONNX file whose producer_name starts with the byte 0x98. The inspection
+  // read it, but writing the answer (inspect_to_json(...).dump(), as the inspect route and CLI do) threw
+  // nlohmann's type_error 316 on invalid UTF-8.
+  const std::string bytes =
+      testing::slurp(std::string(EDGEML_SOURCE_DIR) + "/fuzz/corpus/onnx_inspect/finding-producer-not-utf8.onnx");
+  const InspectResult r = inspect_bytes(bytes);
+  EXPECT_EQ(r.producer.substr(0, 12),
+            "\x98"
+            "ackend-test");  // the result keeps the bytes as read
+  std::string text;
+  ASSERT_NO_THROW(text = inspect_to_json(r).dump());
+  EXPECT_NE(text.find("\"producer\":\"\xEF\xBF\xBD"
+                      "ackend-test"),
+            std::string::npos)
+      << text;
+}
+
+TEST(HostileFiles, AnOldGemmWithARankOneInputDoesNotCrashShapeInference) {
+  // Found by fuzz/onnx_inspect_fuzzer: an opset-6 model (two Gemm, from the ONNX test data) whose input '1' was cut
+  // to rank 1. ONNX 1.12's Gemm-6 shape inference took dim(1) of it unchecked and the process died (SEGV in
+  // TensorShapeProto_Dimension::MergeImpl); the guarded schema refuses that node's inference instead.
+  const std::string bytes =
+      testing::slurp(std::string(EDGEML_SOURCE_DIR) + "/fuzz/corpus/onnx_inspect/finding-gemm6-rank1-input.onnx");
+  try {
+    const InspectResult r = inspect_bytes(bytes);
+    EXPECT_EQ(r.format, "onnx");
+    EXPECT_GE(r.nodes, 1);
+  } catch (const std::runtime_error& e) {
+    EXPECT_FALSE(std::string(e.what()).empty());
+  }
+}
+
 TEST(HostileFiles, EmptyFileIsRefused) {
   TempDir dir;
   testing::spit(dir.path() / "empty.onnx", "");

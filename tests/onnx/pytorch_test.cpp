@@ -1,6 +1,5 @@
-// PyTorch files read without Python: a torch.save-style pickle written here opcode by opcode (the subset torch.save
-// emits: OrderedDict, _rebuild_tensor_v2 with persistent storage ids), in the zip container and in the legacy
-// stream, then cut and corrupted.
+// PyTorch files read without Python: a torch.save-style pickle written opcode by opcode (torch_files.hpp), in the zip
+// container and in the legacy stream, then cut and corrupted.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,78 +10,13 @@
 #include "onnx/model_format.hpp"
 #include "onnx/pytorch_state_dict.hpp"
 #include "temp_dir.hpp"
+#include "torch_files.hpp"
 #include "torch_zip.hpp"
 
 namespace edgeml::onnx {
 namespace {
 using edgeml::testing::torch_zip;
-
-// Pickle protocol 2 writer for a flat state dict {name: tensor}.
-class PickleWriter {
- public:
-  PickleWriter() { out_ = "\x80\x02"; }
-  std::string& raw() { return out_; }
-  void text(const std::string& s) {
-    out_ += 'X';
-    u32(static_cast<uint32_t>(s.size()));
-    out_ += s;
-  }
-  void global(const std::string& module, const std::string& name) { out_ += "c" + module + "\n" + name + "\n"; }
-  void small_int(int v) { out_ += 'K', out_ += static_cast<char>(v); }
-  void int_tuple(const std::vector<int>& v) {
-    out_ += '(';
-    for (int x : v) small_int(x);
-    out_ += 't';
-  }
-  // torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks)
-  void tensor(const std::string& storage, int key, const std::vector<int>& shape) {
-    int numel = 1;
-    for (int d : shape) numel *= d;
-    global("torch._utils", "_rebuild_tensor_v2");
-    out_ += '(';
-    out_ += '(';
-    text("storage");
-    global("torch", storage);
-    text(std::to_string(key));
-    text("cpu");
-    small_int(numel);
-    out_ += "tQ";  // TUPLE, BINPERSID
-    small_int(0);
-    int_tuple(shape);
-    int_tuple(std::vector<int>(shape.size(), 1));
-    out_ += '\x89';  // False
-    global("collections", "OrderedDict");
-    out_ += ")R";  // OrderedDict()
-    out_ += "tR";  // args tuple, call
-  }
-  void u32(uint32_t v) {
-    for (int k = 0; k < 4; ++k) out_ += static_cast<char>((v >> (8 * k)) & 0xff);
-  }
-
- private:
-  std::string out_;
-};
-
-std::string state_dict_pickle() {
-  PickleWriter p;
-  p.global("collections", "OrderedDict");
-  p.raw() += std::string(")Rq\x00(", 5);  // OrderedDict(), BINPUT 0, MARK
-  const std::vector<std::tuple<std::string, std::string, std::vector<int>>> tensors = {
-      {"conv.weight", "FloatStorage", {4, 1, 3, 3}},
-      {"bn.weight", "FloatStorage", {4}},
-      {"bn.bias", "FloatStorage", {4}},
-      {"bn.running_mean", "FloatStorage", {4}},
-      {"bn.running_var", "FloatStorage", {4}},
-      {"bn.num_batches_tracked", "LongStorage", {}},
-      {"fc.weight", "HalfStorage", {10, 4}}};
-  int key = 0;
-  for (const auto& [name, storage, shape] : tensors) {
-    p.text(name);
-    p.tensor(storage, key++, shape);
-  }
-  p.raw() += "u.";  // SETITEMS, STOP
-  return p.raw();
-}
+using testing::state_dict_pickle;
 
 TEST(PyTorchFiles, StateDictTensorsAreReadFromTheZip) {
   const auto tensors = read_torch_tensors(torch_zip(state_dict_pickle()));
@@ -162,8 +96,8 @@ TEST(PyTorchFiles, UnknownOpcodeIsNamed) {
 TEST(PyTorchFiles, AnArchiveOverOneMiBIsRecognisedFromItsFile) {
   edgeml::testing::TempDir dir("torch");
   auto file = dir.path / "big.pt";
-  std::string zip =
-      edgeml::testing::torch_zip(edgeml::onnx::state_dict_pickle(), {{"archive/data/0", std::string(3 << 20, 'w')}});
+  std::string zip = edgeml::testing::torch_zip(edgeml::onnx::testing::state_dict_pickle(),
+                                               {{"archive/data/0", std::string(3 << 20, 'w')}});
   ASSERT_GT(zip.size(), 1u << 20);
   std::ofstream(file, std::ios::binary) << zip;
   EXPECT_EQ(edgeml::onnx::detect_file_format(file), edgeml::onnx::ModelFormat::pytorch);

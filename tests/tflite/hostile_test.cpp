@@ -60,6 +60,25 @@ std::string outcome(std::string_view bytes) {
   }
 }
 
+TEST(TfliteHostile, AMisalignedInt64VectorIsRefused) {
+  // Found by fuzz/tflite_import_fuzzer: a quantization's zero_point vector (int64) 4 bytes off its alignment. The
+  // FlatBuffers verifier checks only the length word's alignment, so reading the elements was undefined behaviour
+  // (UBSan: misaligned load in flatbuffers::ReadScalar). The file as found, with tensor 1's negative dimension set to
+  // 1 so that the next check lets it reach the vector.
+  const std::string bytes =
+      read_file(EDGEML_SOURCE_DIR "/fuzz/corpus/tflite_import/finding-misaligned-int64-zero-point.tflite");
+  const std::string error = outcome(bytes);
+  EXPECT_NE(error.find("vector 'zero_point' is not aligned to 8 bytes"), std::string::npos) << error;
+}
+
+TEST(TfliteHostile, NegativeDimensionsAreRefused) {
+  // Found by fuzz/tflite_import_fuzzer: a tensor shape with a negative dimension read, and describe() gave negative
+  // parameter / MAC / FLOP counts for the inspector to show.
+  const std::string error =
+      outcome(read_file(EDGEML_SOURCE_DIR "/fuzz/corpus/tflite_import/finding-negative-counts.tflite"));
+  EXPECT_NE(error.find("negative"), std::string::npos) << error;
+}
+
 TEST(TfliteHostile, SmallModelImports) { EXPECT_EQ(outcome(small_model()), ""); }
 
 TEST(TfliteHostile, EveryTruncationOfASmallModelIsRefused) {
