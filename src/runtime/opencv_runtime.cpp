@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "onnx/external_data.hpp"
+#include "onnx/guarded_schemas.hpp"
 #include "runtime/backends.hpp"
 #include "runtime/model_source.hpp"
 #include "runtime/opencv_guard.hpp"
@@ -113,7 +114,8 @@ class OpenCvRuntime final : public Runtime {
   // Input and output names and shapes from the graph (shape inference fills output shapes a writer left out).
   void describe(::onnx::ModelProto& model) {
     try {
-      ::onnx::shape_inference::InferShapes(model);
+      // The guarded registry: an old schema's inference function reading past a hostile shape is an error, not a crash.
+      ::onnx::shape_inference::InferShapes(model, edgeml::onnx::guarded_schema_registry());
     } catch (const std::exception&) {
       // Shapes stay as declared; OpenCV still runs the model and reports the actual output size.
     }
