@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "store/auth_store.hpp"
 #include "store/migrations.hpp"
 
 namespace edgeml::store {
@@ -15,12 +16,21 @@ const Schema& controller_schema() {
         [](Dialect) {
           return std::string("CREATE INDEX IF NOT EXISTS telemetry_by_device_time ON telemetry(device_id, t)");
         },
+        [](Dialect d) {  // version 4 (security): tokens, users, sessions, audit log, enrollments
+          std::string sql;
+          for (const auto& statement : auth_tables_sql(d)) sql += statement + ";\n";
+          return sql;
+        },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
          [](Connection& c) {
            for (const char* col : {"storage_ratio", "inference_rate", "inference_p50_s"})
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
+         }},
+        {4, "who may do what: API tokens, users and sessions, the audit log, device enrollments",
+         [](Connection& c) {
+           for (const auto& statement : auth_tables_sql(c.dialect())) c.exec(statement);
          }},
     };
     return s;

@@ -19,6 +19,13 @@ using edgeml::testing::TempDir;
 
 namespace {
 
+// The version a database is at after every migration step (the steps of other features may be merged later).
+int latest_version() {
+  int v = 1;
+  for (const auto& m : controller_schema().migrations) v = std::max(v, m.version);
+  return v;
+}
+
 Device device(const std::string& name) {
   Device d;
   d.name = name;
@@ -198,7 +205,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
     });
   }
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 2);
+  EXPECT_EQ(s.schema_version(), latest_version());
   auto d = s.devices().by_name("old-nano");
   ASSERT_TRUE(d) << "rows of the old database are kept";
   auto samples = s.telemetry().range(d->id, 0, 1000, 0);
@@ -210,14 +217,14 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   s.telemetry().add({x});
   EXPECT_NEAR(*s.telemetry().range(d->id, 150, 1000, 0).at(0).storage_ratio, 0.7, 1e-12) << "the new columns work";
   Store again(where);
-  EXPECT_EQ(again.schema_version(), 2) << "nothing to do the second time";
+  EXPECT_EQ(again.schema_version(), latest_version()) << "nothing to do the second time";
 }
 
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   std::string where = location();
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 2);
-  EXPECT_EQ(schema_version(s.db()), 2);
+  EXPECT_EQ(s.schema_version(), latest_version());
+  EXPECT_EQ(schema_version(s.db()), latest_version());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
