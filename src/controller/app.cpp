@@ -1,5 +1,6 @@
 #include "controller/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -28,6 +29,17 @@ void ControllerApp::init() {
                                                                  : config_.db_url);
   log::info("controller",
             "store: " + store_->describe() + ", schema version " + std::to_string(store_->schema_version()));
+  SecuritySettings security;
+  security.host = config_.host;
+  security.require_auth = config_.require_auth;
+  security.session_s = config_.session_hours * 3600;
+  security.model_link_ttl_s = std::max(900.0, 2 * config_.deploy_timeout_s);  // a resumed pull must still get in
+  security.key_file = config_.state_dir / "secret.key";
+  security_ = std::make_unique<Security>(security, *store_, clock_);
+  security_->check_can_start(
+      "edgeml-controller token create --role admin --name admin" +
+      std::string(config_.db_url.empty() ? " --state " + config_.state_dir.string() : " --db <the same URL>") +
+      " (or: user add --name NAME --role admin, password on stdin)");
   if (int n = store_->deployments().mark_interrupted(clock_.now_s()))
     log::warn("controller",
               std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
@@ -35,6 +47,7 @@ void ControllerApp::init() {
   for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
+  deploy.model_link = [this](const std::string& path) { return security_->model_link(path); };
   deployer_ =
       std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
   PollerSettings poll;
@@ -48,7 +61,11 @@ void ControllerApp::init() {
   options.host = config_.host;
   options.port = config_.port;
   options.worker_threads = static_cast<int>(config_.threads);
+  options.tls_cert_file = config_.tls_cert;
+  options.tls_key_file = config_.tls_key;
   server_ = std::make_unique<http::Server>(options, router_, metrics_);
+  server_->set_authenticator(security_->authenticator());
+  server_->set_observer(security_->observer());
   register_routes();
 }
 
@@ -61,6 +78,8 @@ void ControllerApp::register_routes() {
   register_deploy_routes(*this, router_);
   register_log_routes(*this, router_);
   register_balena_routes(*this, router_);
+  register_auth_routes(*this, router_);
+  register_enrollment_routes(*this, router_);
   if (!config_.web_dir.empty()) {
     auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
     server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
@@ -103,8 +122,9 @@ std::string ControllerApp::model_base_url(const http::Request& req) const {
   bool plain = !host.empty() && host.size() < 256 &&
                host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
                    std::string::npos;
-  if (wildcard && plain) return "http://" + host;
-  return "http://" + config_.host + ":" + std::to_string(bound_port_);
+  const std::string scheme = config_.tls_cert.empty() ? "http://" : "https://";
+  if (wildcard && plain) return scheme + host;
+  return scheme + config_.host + ":" + std::to_string(bound_port_);
 }
 
 std::string ControllerApp::resolve_device(const std::string& requested) const {

@@ -12,6 +12,7 @@
 #include "controller/deployer.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/records_json.hpp"
+#include "controller/security.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "http/route_metrics.hpp"
 #include "http/router.hpp"
@@ -57,6 +58,8 @@ class ControllerApp {
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
   std::string model_base_url(const http::Request& req) const;
+  // Who may do what: credentials, sessions, enrollment, audit (valid after init()).
+  Security& security() { return *security_; }
 
  private:
   void register_routes();
@@ -67,6 +70,7 @@ class ControllerApp {
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Security> security_;  // after the store it writes to, before the parts that use it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;
@@ -84,5 +88,7 @@ void register_device_routes(ControllerApp& app, http::Router& router);
 void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
+void register_auth_routes(ControllerApp& app, http::Router& router);
+void register_enrollment_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

@@ -20,6 +20,10 @@ std::string usage() {
          "  --models        artifact store served at /models/<file> (default <state>/models)\n"
          "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
          "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
+         "  [--tls-cert PEM --tls-key PEM] [--require-auth] [--session-hours H]\n"
+         "  --tls-cert/--tls-key  serve HTTPS only (edgeml certs init makes a small fleet's CA and certificates)\n"
+         "  --require-auth  credentials are needed on loopback too (on any other address they always are)\n"
+         "  credentials: edgeml-controller token|user ... (see edgeml-controller token --help)\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -76,6 +80,14 @@ Config parse_args(int argc, char** argv) {
       c.balena_timeout_s = number(a, 1, 300);
     } else if (a == "--telemetry-raw-hours") {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
+    } else if (a == "--tls-cert") {
+      c.tls_cert = value(a);
+    } else if (a == "--tls-key") {
+      c.tls_key = value(a);
+    } else if (a == "--require-auth") {
+      c.require_auth = true;
+    } else if (a == "--session-hours") {
+      c.session_hours = number(a, 0.05, 24 * 30);
     } else {
       throw FieldError(a, "unknown flag " + a);
     }

@@ -209,7 +209,8 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
     // 3. The agent pulls the file from our store and verifies its sha256.
     run.begin_step("transfer");
-    std::string url = plan.base_url + "/models/" + artifact.file;
+    std::string path = "/models/" + artifact.file;
+    std::string url = plan.base_url + (settings_.model_link ? settings_.model_link(path) : path);
     auto accepted = agent.post(
         "/deploy",
         {{"model_name", plan.model_name}, {"model_url", url}, {"sha256", artifact.sha256}, {"size", artifact.size}});

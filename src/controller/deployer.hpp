@@ -4,6 +4,7 @@
 // with several devices is a staged rollout: one device after another, stopping once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,8 @@ struct DeploySettings {
   double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
   double timeout_s = 180;         // per device, from the agent's acceptance to a healthy model
   int agent_timeout_s = 5;        // per HTTP call to the agent
+  // "/models/<file>" -> the link the agent is sent (a signed, expiring one: the agent needs no credentials to pull).
+  std::function<std::string(const std::string& path)> model_link;
 };
 
 struct DeployPlan {

@@ -82,19 +82,18 @@ Cert new_cert(EVP_PKEY* key, const std::string& cn, int days) {
   X509_gmtime_adj(X509_getm_notAfter(c.get()), static_cast<long>(days) * 86400L);
   X509_set_pubkey(c.get(), key);
   X509_NAME* name = X509_get_subject_name(c.get());
-  if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                                  -1, 0))
+  if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                  0))
     openssl_failed("cannot set the common name '" + cn + "'");
   return c;
 }
 
 void write_pair(const CertificatePaths& out, X509* cert, EVP_PKEY* key) {
-  write_secret_file(out.key, pem_of([&](BIO* b) {
-                      return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
-                    }));
+  write_secret_file(
+      out.key, pem_of([&](BIO* b) { return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); }));
   write_file_atomic(out.cert, pem_of([&](BIO* b) { return PEM_write_bio_X509(b, cert); }));
-  fs::permissions(out.cert, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                fs::perms::others_read);
+  fs::permissions(out.cert,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
 }
 
 Cert read_cert(const fs::path& file) {
@@ -190,8 +189,7 @@ CertificateSummary describe_certificate(const fs::path& file) {
   s.subject_cn = cn_of(X509_get_subject_name(cert.get()));
   s.issuer_cn = cn_of(X509_get_issuer_name(cert.get()));
   s.is_ca = X509_check_ca(cert.get()) > 0;
-  auto* names =
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
   if (names) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
       const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);

@@ -18,8 +18,9 @@ MasterKey MasterKey::load_or_create(const std::filesystem::path& file) {
   auto bytes = from_hex(trim(read_secret_file(file)));
   if (!bytes || bytes->size() != crypto_kdf_KEYBYTES)
     throw Error(ErrorKind::unavailable,
-                file.string() + " must hold the master key as 64 hex digits; restore it from a backup (sealed device "
-                                "tokens and signed links cannot be opened without it)",
+                file.string() +
+                    " must hold the master key as 64 hex digits; restore it from a backup (sealed device "
+                    "tokens and signed links cannot be opened without it)",
                 file.string());
   return MasterKey(std::move(*bytes));
 }

@@ -6,11 +6,11 @@ namespace edgeml::store {
 
 const Table<ApiToken>& api_tokens_table() {
   using T = ApiToken;
-  static const Table<T> t("api_tokens",
-                          {id_column(&T::id), column("name", &T::name, "NOT NULL"), column("role", &T::role, "NOT NULL"),
-                           column("token_hash", &T::token_hash, "NOT NULL UNIQUE"), column("created_by", &T::created_by),
-                           column("created_at", &T::created_at, "NOT NULL"), column("revoked_at", &T::revoked_at),
-                           column("last_used_at", &T::last_used_at)});
+  static const Table<T> t(
+      "api_tokens", {id_column(&T::id), column("name", &T::name, "NOT NULL"), column("role", &T::role, "NOT NULL"),
+                     column("token_hash", &T::token_hash, "NOT NULL UNIQUE"), column("created_by", &T::created_by),
+                     column("created_at", &T::created_at, "NOT NULL"), column("revoked_at", &T::revoked_at),
+                     column("last_used_at", &T::last_used_at)});
   return t;
 }
 
@@ -50,8 +50,8 @@ std::optional<ApiToken> ApiTokenStore::by_id(long long id) {
 
 bool ApiTokenStore::revoke(long long id, double t) {
   return db_.read<long long>([&](Connection& c) {
-           return c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {t, id});
-         }) > 0;
+    return c.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {t, id});
+  }) > 0;
 }
 
 void ApiTokenStore::mark_used(long long id, double t) {

@@ -57,10 +57,10 @@ struct Enrollment {
   std::string name;  // the device name it asks for (common/names rule)
   std::string machine_id, device_type, model, agent_version, hostname, address;
   std::string remote_ip;
-  std::string enrolled_with;            // the name of the enrollment token used
-  std::string status = "pending";       // pending | accepted | rejected | revoked
-  std::string device_token_hash;        // the agent's own credential towards the controller (hash only)
-  std::string agent_token_sealed;       // the controller's credential towards the agent, sealed
+  std::string enrolled_with;       // the name of the enrollment token used
+  std::string status = "pending";  // pending | accepted | rejected | revoked
+  std::string device_token_hash;   // the agent's own credential towards the controller (hash only)
+  std::string agent_token_sealed;  // the controller's credential towards the agent, sealed
   double requested_at = 0;
   double last_seen_at = 0;
   std::optional<double> decided_at;

@@ -6,21 +6,20 @@ namespace edgeml::store {
 
 const Table<User>& users_table() {
   using U = User;
-  static const Table<U> t("users", {id_column(&U::id), column("name", &U::name, "NOT NULL UNIQUE"),
-                                    column("role", &U::role, "NOT NULL"),
-                                    column("password_hash", &U::password_hash, "NOT NULL"),
-                                    column("created_by", &U::created_by), column("created_at", &U::created_at, "NOT NULL"),
-                                    column("last_login_at", &U::last_login_at)});
+  static const Table<U> t(
+      "users", {id_column(&U::id), column("name", &U::name, "NOT NULL UNIQUE"), column("role", &U::role, "NOT NULL"),
+                column("password_hash", &U::password_hash, "NOT NULL"), column("created_by", &U::created_by),
+                column("created_at", &U::created_at, "NOT NULL"), column("last_login_at", &U::last_login_at)});
   return t;
 }
 
 const Table<Session>& sessions_table() {
   using S = Session;
-  static const Table<S> t("sessions", {id_column(&S::id), column("user_id", &S::user_id, "NOT NULL"),
-                                       column("token_hash", &S::token_hash, "NOT NULL UNIQUE"),
-                                       column("csrf_hash", &S::csrf_hash, "NOT NULL"),
-                                       column("created_at", &S::created_at, "NOT NULL"),
-                                       column("expires_at", &S::expires_at, "NOT NULL")});
+  static const Table<S> t(
+      "sessions",
+      {id_column(&S::id), column("user_id", &S::user_id, "NOT NULL"),
+       column("token_hash", &S::token_hash, "NOT NULL UNIQUE"), column("csrf_hash", &S::csrf_hash, "NOT NULL"),
+       column("created_at", &S::created_at, "NOT NULL"), column("expires_at", &S::expires_at, "NOT NULL")});
   return t;
 }
 
@@ -83,8 +82,8 @@ long long UserStore::count() {
 
 Session SessionStore::add(Session s) {
   const auto& t = sessions_table();
-  s.id = db_.read<long long>(
-      [&](Connection& c) { return c.query(t.insert_sql(), t.insert_params(s)).at(0).integer(0); });
+  s.id =
+      db_.read<long long>([&](Connection& c) { return c.query(t.insert_sql(), t.insert_params(s)).at(0).integer(0); });
   return s;
 }
 
@@ -102,8 +101,8 @@ void SessionStore::remove_by_hash(const std::string& token_hash) {
 }
 
 int SessionStore::purge_expired(double now) {
-  return static_cast<int>(
-      db_.read<long long>([&](Connection& c) { return c.execute("DELETE FROM sessions WHERE expires_at <= ?", {now}); }));
+  return static_cast<int>(db_.read<long long>(
+      [&](Connection& c) { return c.execute("DELETE FROM sessions WHERE expires_at <= ?", {now}); }));
 }
 
 }  // namespace edgeml::store

@@ -42,8 +42,7 @@ class AuthTablesOn : public ::testing::TestWithParam<std::string> {
   std::string location() {
     static std::atomic<int> n{0};
     if (GetParam() == "sqlite") return (tmp_.path / ("a" + std::to_string(n++) + ".db")).string();
-    return PostgresServer::shared().create_database("auth" + std::to_string(::getpid()) + "_" +
-                                                    std::to_string(n++));
+    return PostgresServer::shared().create_database("auth" + std::to_string(::getpid()) + "_" + std::to_string(n++));
   }
   TempDir tmp_{"auth-store"};
 };
