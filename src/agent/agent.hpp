@@ -7,6 +7,7 @@
 
 #include "agent/agent_options.hpp"
 #include "agent/deploy_job.hpp"
+#include "agent/enroller.hpp"
 #include "agent/inference_loop.hpp"
 #include "agent/latency_stats.hpp"
 #include "agent/model_host.hpp"
@@ -33,6 +34,7 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
+  const Enroller* enroller = nullptr;  // with --controller: the enrollment's state for /status
 };
 
 class Agent {
@@ -63,6 +65,7 @@ class Agent {
   TelemetryService telemetry_;
   LatencyStats request_stats_;
   http::RouteMetrics metrics_{"edgeml_agent"};
+  std::unique_ptr<Enroller> enroller_;  // with --controller (enrollment)
   std::unique_ptr<AgentParts> parts_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;  // last: destroyed (its workers joined) before the parts it serves

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "agent/enroller.hpp"
 #include "common/error.hpp"
+#include "common/names.hpp"
 #include "common/strings.hpp"
+#include "http/headers.hpp"
 
 namespace edgeml::agent {
 
@@ -39,13 +42,23 @@ std::string agent_usage() {
   --keep-versions K      stored versions kept per model name (default 3; active and previous always kept)
   --reserve-mb MB        free space that must remain after storing a model (default 32)
   --max-model-mb MB      largest accepted model (default 1024)
+  --max-image-mpixels M  largest image POST /infer decodes, checked from its header first (default 24)
+  --tls-cert PEM --tls-key PEM   serve HTTPS only
+  --controller URL       enroll with this controller (http(s)://HOST:PORT); needs EDGEML_ENROLL_TOKEN (or
+                         --enroll-token), an enrollment token made with `edgeml-controller token create --role device`
+  --controller-ca PEM    the CA that signs the controller's certificate (model pulls and enrollment over https)
+  --device-name NAME     the name to enroll under (default: the host name)
+  --advertise HOST:PORT  how the controller reaches this agent (default: the address it sees, and --port)
+  --enroll-interval S    how often a pending enrollment asks again (default 10)
+  --machine-id-file F    default /etc/machine-id
 )";
 }
 
 AgentOptions parse_agent_options(const std::vector<std::string>& args, const char* env_token,
-                                 const char* env_test_delay_ms) {
+                                 const char* env_test_delay_ms, const char* env_enroll_token) {
   AgentOptions o;
   if (env_token) o.token = env_token;
+  if (env_enroll_token) o.enroll_token = env_enroll_token;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i], value;
     bool inline_value = false;
@@ -58,9 +71,30 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.help = true;
       continue;
     }
-    static const std::vector<std::string> known{
-        "--host",         "--port",    "--state",   "--sysfs-root",    "--procfs-root", "--token",        "--infer-hz",
-        "--telemetry-hz", "--backend", "--threads", "--keep-versions", "--reserve-mb",  "--max-model-mb", "--vcgencmd"};
+    static const std::vector<std::string> known{"--host",
+                                                "--port",
+                                                "--state",
+                                                "--sysfs-root",
+                                                "--procfs-root",
+                                                "--token",
+                                                "--infer-hz",
+                                                "--telemetry-hz",
+                                                "--backend",
+                                                "--threads",
+                                                "--keep-versions",
+                                                "--reserve-mb",
+                                                "--max-model-mb",
+                                                "--vcgencmd",
+                                                "--tls-cert",
+                                                "--tls-key",
+                                                "--controller",
+                                                "--enroll-token",
+                                                "--controller-ca",
+                                                "--device-name",
+                                                "--advertise",
+                                                "--enroll-interval",
+                                                "--machine-id-file",
+                                                "--max-image-mpixels"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -98,6 +132,29 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.reserve_bytes = static_cast<std::uint64_t>(number(flag, value, 0, 1e6) * (1 << 20));
     } else if (flag == "--max-model-mb") {
       o.max_model_bytes = static_cast<std::uint64_t>(number(flag, value, 0.001, 1e6) * (1 << 20));
+    } else if (flag == "--max-image-mpixels") {
+      o.max_image_pixels = static_cast<std::uint64_t>(number(flag, value, 0.001, 1000) * 1e6);
+    } else if (flag == "--tls-cert") {
+      o.tls_cert = value;
+    } else if (flag == "--tls-key") {
+      o.tls_key = value;
+    } else if (flag == "--controller") {
+      o.controller_url = check_controller_url(value);
+    } else if (flag == "--enroll-token") {
+      o.enroll_token = value;
+    } else if (flag == "--controller-ca") {
+      o.controller_ca = value;
+    } else if (flag == "--device-name") {
+      validate_name(value, flag);
+      o.device_name = value;
+    } else if (flag == "--advertise") {
+      http::require_header_safe(value, flag);
+      if (value.find(':') == std::string::npos) throw FieldError(flag, "--advertise must be HOST:PORT");
+      o.advertise = value;
+    } else if (flag == "--enroll-interval") {
+      o.enroll_interval_s = number(flag, value, 0.05, 3600);
+    } else if (flag == "--machine-id-file") {
+      o.machine_id_file = value;
     }
   }
   if (env_test_delay_ms && *env_test_delay_ms)
@@ -111,7 +168,15 @@ bool is_loopback_host(const std::string& host) {
 }
 
 void check_exposure(const AgentOptions& o) {
-  if (o.token.empty() && !is_loopback_host(o.host))
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    throw FieldError(o.tls_cert.empty() ? "--tls-cert" : "--tls-key", "TLS needs both --tls-cert and --tls-key");
+  if (!o.controller_url.empty() && o.enroll_token.empty())
+    throw FieldError("--enroll-token", "--controller needs an enrollment token: set EDGEML_ENROLL_TOKEN");
+  if (!o.enroll_token.empty() && o.controller_url.empty())
+    throw FieldError("--controller", "an enrollment token needs --controller URL (where to enroll)");
+  if (!o.controller_ca.empty() && !std::filesystem::is_regular_file(o.controller_ca))
+    throw FieldError("--controller-ca", "--controller-ca " + o.controller_ca.string() + " is not a readable file");
+  if (o.token.empty() && o.controller_url.empty() && !is_loopback_host(o.host))
     throw FieldError("--token", "refusing to listen on " + o.host +
                                     " without a token: set EDGEML_AGENT_TOKEN (or --token), or use --host 127.0.0.1");
 }

@@ -45,8 +45,7 @@ void require_same_origin(const http::Request& req) {
 
 bool is_safe_method(const std::string& method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
 
-AccessControl::AccessControl(store::AuthStore& auth, const secrets::UrlSigner& links, const Clock& clock,
-                             bool required)
+AccessControl::AccessControl(store::AuthStore& auth, const secrets::UrlSigner& links, const Clock& clock, bool required)
     : auth_(auth), links_(links), clock_(clock), required_(required) {}
 
 http::Identity AccessControl::identify(const http::Request& req) {

@@ -91,7 +91,8 @@ void token_command(const AdminArgs& a, store::AuthStore& auth, const Clock& cloc
                  saved.name.c_str(), saved.role.c_str(), saved.id, secret.c_str());
   } else if (a.verb == "list") {
     for (const auto& t : auth.tokens().all())
-      std::fprintf(out, "%lld\t%s\t%s\t%s\n", t.id, t.name.c_str(), t.role.c_str(), t.revoked_at ? "revoked" : "active");
+      std::fprintf(out, "%lld\t%s\t%s\t%s\n", t.id, t.name.c_str(), t.role.c_str(),
+                   t.revoked_at ? "revoked" : "active");
   } else if (a.verb == "revoke") {
     std::string name = require(a.name, "--name");
     for (const auto& t : auth.tokens().all())
@@ -125,8 +126,7 @@ void user_command(const AdminArgs& a, store::AuthStore& auth, const Clock& clock
     auth.users().set_password(u->id, secrets::hash_password(read_password(env_password, in)));
     std::fprintf(out, "password of '%s' changed; its sessions ended\n", u->name.c_str());
   } else if (a.verb == "list") {
-    for (const auto& u : auth.users().all())
-      std::fprintf(out, "%lld\t%s\t%s\n", u.id, u.name.c_str(), u.role.c_str());
+    for (const auto& u : auth.users().all()) std::fprintf(out, "%lld\t%s\t%s\n", u.id, u.name.c_str(), u.role.c_str());
   } else if (a.verb == "remove") {
     auto u = auth.users().by_name(require(a.name, "--name"));
     if (!u || !auth.users().remove(u->id)) throw NotFoundError("no user named '" + a.name + "'", "--name");

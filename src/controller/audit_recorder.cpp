@@ -52,8 +52,8 @@ void AuditRecorder::record(const http::Request& req, const http::Response& res, 
     std::lock_guard lock(mu_);
     if (queue_.size() >= max_queued_) {
       if (dropped_++ % 1000 == 0)
-        log::error("controller", "audit log: the database is not keeping up; entries dropped: " +
-                                     std::to_string(dropped_.load()));
+        log::error("controller",
+                   "audit log: the database is not keeping up; entries dropped: " + std::to_string(dropped_.load()));
       return;
     }
     queue_.push_back(std::move(entry));

@@ -24,7 +24,8 @@ std::string text_field(const nlohmann::json& body, const std::string& field, siz
 
 EnrollRequest parse_enroll_request(const nlohmann::json& body, const std::string& remote_ip) {
   if (!body.is_object())
-    throw FieldError("body", "expected {name, machine_id, device_type, agent_version, port, device_token, agent_token}");
+    throw FieldError("body",
+                     "expected {name, machine_id, device_type, agent_version, port, device_token, agent_token}");
   EnrollRequest r;
   r.name = require_string(body, "name", 128);
   validate_name(r.name, "name");
@@ -63,9 +64,8 @@ AcceptChanges parse_accept_changes(const nlohmann::json& body) {
   return c;
 }
 
-EnrollmentService::EnrollmentService(store::AuthStore& auth, store::DeviceStore& devices,
-                                     const secrets::Sealer& sealer, const Clock& clock, RateLimiter& new_requests,
-                                     long long max_pending)
+EnrollmentService::EnrollmentService(store::AuthStore& auth, store::DeviceStore& devices, const secrets::Sealer& sealer,
+                                     const Clock& clock, RateLimiter& new_requests, long long max_pending)
     : auth_(auth),
       devices_(devices),
       sealer_(sealer),

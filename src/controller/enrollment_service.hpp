@@ -45,9 +45,9 @@ class EnrollmentService {
   // pending -> accepted: the devices row is made (Error(conflict) when the name is taken). NotFoundError, or
   // Error(conflict) naming the status when it is not pending.
   store::Enrollment accept(long long id, const AcceptChanges& changes, const std::string& by);
-  store::Enrollment reject(long long id, const std::string& by);       // pending -> rejected
-  store::Enrollment revoke(long long id, const std::string& by);       // accepted -> revoked
-  store::Enrollment get(long long id);                                 // NotFoundError
+  store::Enrollment reject(long long id, const std::string& by);  // pending -> rejected
+  store::Enrollment revoke(long long id, const std::string& by);  // accepted -> revoked
+  store::Enrollment get(long long id);                            // NotFoundError
 
  private:
   store::Enrollment decide(long long id, const std::string& from, const std::string& to, const std::string& by);

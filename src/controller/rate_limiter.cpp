@@ -15,7 +15,8 @@ void RateLimiter::take(const std::string& key) {
   const double now = clock_.monotonic_s();
   std::lock_guard lock(mu_);
   if (buckets_.size() > 10000) {  // forget clients whose bucket has filled up again (bounded memory under a scan)
-    std::erase_if(buckets_, [&](const auto& kv) { return kv.second.tokens + (now - kv.second.at_s) * per_s_ >= burst_; });
+    std::erase_if(buckets_,
+                  [&](const auto& kv) { return kv.second.tokens + (now - kv.second.at_s) * per_s_ >= burst_; });
   }
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& b = it->second;

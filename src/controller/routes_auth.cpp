@@ -46,9 +46,9 @@ nlohmann::json to_json(const store::User& u) {
 }
 
 nlohmann::json to_json(const store::AuditEntry& e) {
-  return {{"id", e.id},         {"t", e.t},           {"actor", e.actor},         {"method", e.actor_method},
-          {"role", e.actor_role}, {"action", e.action}, {"path", e.path},           {"status", e.status},
-          {"remote_ip", e.remote_ip}, {"detail", e.detail}};
+  return {
+      {"id", e.id},         {"t", e.t},       {"actor", e.actor},   {"method", e.actor_method}, {"role", e.actor_role},
+      {"action", e.action}, {"path", e.path}, {"status", e.status}, {"remote_ip", e.remote_ip}, {"detail", e.detail}};
 }
 
 nlohmann::json identity_json(const http::Identity& who) {

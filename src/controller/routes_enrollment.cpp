@@ -38,16 +38,15 @@ void register_enrollment_routes(ControllerApp& app, http::Router& router) {
                reply_enrollment(res, e, fresh ? 202 : 200);
              });
 
-  router.add({.method = "GET", .pattern = "/api/enrollments", .role = http::Role::admin},
-             [&sec](http::Request& req, http::Response& res) {
-               std::string status = http::query_string(req, "status", 16).value_or("");
-               if (!status.empty() && status != "pending" && status != "accepted" && status != "rejected" &&
-                   status != "revoked")
-                 throw FieldError("status", "status must be pending, accepted, rejected or revoked");
-               nlohmann::json list = nlohmann::json::array();
-               for (const auto& e : sec.auth().enrollments().all(status)) list.push_back(to_json(e));
-               http::reply_json(res, {{"success", true}, {"count", list.size()}, {"enrollments", list}});
-             });
+  router.add({.method = "GET", .pattern = "/api/enrollments", .role = http::Role::admin}, [&sec](http::Request& req,
+                                                                                                 http::Response& res) {
+    std::string status = http::query_string(req, "status", 16).value_or("");
+    if (!status.empty() && status != "pending" && status != "accepted" && status != "rejected" && status != "revoked")
+      throw FieldError("status", "status must be pending, accepted, rejected or revoked");
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : sec.auth().enrollments().all(status)) list.push_back(to_json(e));
+    http::reply_json(res, {{"success", true}, {"count", list.size()}, {"enrollments", list}});
+  });
 
   router.add({.method = "GET", .pattern = "/api/enrollments/:id", .role = http::Role::admin},
              [&sec](http::Request& req, http::Response& res) {
@@ -66,17 +65,15 @@ void register_enrollment_routes(ControllerApp& app, http::Router& router) {
                reply_enrollment(res, sec.enrollments().accept(enrollment_id(req), changes, req.identity.name));
              });
 
-  router.add(
-      {.method = "POST", .pattern = "/api/enrollments/:id/reject", .role = http::Role::admin, .mutates = true},
-      [&sec](http::Request& req, http::Response& res) {
-        reply_enrollment(res, sec.enrollments().reject(enrollment_id(req), req.identity.name));
-      });
+  router.add({.method = "POST", .pattern = "/api/enrollments/:id/reject", .role = http::Role::admin, .mutates = true},
+             [&sec](http::Request& req, http::Response& res) {
+               reply_enrollment(res, sec.enrollments().reject(enrollment_id(req), req.identity.name));
+             });
 
-  router.add(
-      {.method = "POST", .pattern = "/api/enrollments/:id/revoke", .role = http::Role::admin, .mutates = true},
-      [&sec](http::Request& req, http::Response& res) {
-        reply_enrollment(res, sec.enrollments().revoke(enrollment_id(req), req.identity.name));
-      });
+  router.add({.method = "POST", .pattern = "/api/enrollments/:id/revoke", .role = http::Role::admin, .mutates = true},
+             [&sec](http::Request& req, http::Response& res) {
+               reply_enrollment(res, sec.enrollments().revoke(enrollment_id(req), req.identity.name));
+             });
 }
 
 }  // namespace edgeml::controller

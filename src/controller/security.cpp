@@ -37,7 +37,8 @@ Security::Security(SecuritySettings settings, store::Store& store, const Clock& 
       audit_(auth_.audit(), clock) {
   store_.devices().use_sealer(device_sealer_.get());
   if (int n = store_.devices().seal_stored_tokens())
-    log::info("controller", "sealed " + std::to_string(n) + " device token(s) stored in plain text by an older release");
+    log::info("controller",
+              "sealed " + std::to_string(n) + " device token(s) stored in plain text by an older release");
 }
 
 Security::~Security() {
@@ -52,13 +53,13 @@ void Security::check_can_start(const std::string& create_hint) {
   for (const auto& t : auth_.tokens().all())
     if (!t.revoked_at && t.role != "device") any_token = true;
   if (any_user || any_token) return;
-  throw Error(ErrorKind::unavailable,
-              std::string("refusing to start: ") +
-                  (is_loopback_host(settings_.host) ? "--require-auth is set"
-                                                    : "listening on " + settings_.host + " (not loopback)") +
-                  " but no user or API token exists, so nobody could use the controller. Create one first: " +
-                  create_hint,
-              "--host");
+  throw Error(
+      ErrorKind::unavailable,
+      std::string("refusing to start: ") +
+          (is_loopback_host(settings_.host) ? "--require-auth is set"
+                                            : "listening on " + settings_.host + " (not loopback)") +
+          " but no user or API token exists, so nobody could use the controller. Create one first: " + create_hint,
+      "--host");
 }
 
 http::Authenticator Security::authenticator() {

@@ -22,8 +22,8 @@ std::string set_cookie_value(std::string_view name, std::string_view value, cons
   for (unsigned char c : value)
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\')
       throw FieldError(std::string(name), "a cookie value may hold only visible ASCII without '\"', ',', ';', '\\'");
-  std::string out = std::string(name) + "=" + std::string(value) + "; Path=/; Max-Age=" +
-                    std::to_string(options.max_age_s) + "; SameSite=Strict";
+  std::string out = std::string(name) + "=" + std::string(value) +
+                    "; Path=/; Max-Age=" + std::to_string(options.max_age_s) + "; SameSite=Strict";
   if (options.http_only) out += "; HttpOnly";
   if (options.secure) out += "; Secure";
   return out;

@@ -13,8 +13,8 @@ namespace edgeml::http {
 std::optional<std::string> cookie_value(const Request& req, std::string_view name);
 
 struct CookieOptions {
-  bool http_only = true;  // false only for a value the page's script must read (the CSRF token)
-  bool secure = false;    // sent over TLS only; set when the request came over TLS
+  bool http_only = true;    // false only for a value the page's script must read (the CSRF token)
+  bool secure = false;      // sent over TLS only; set when the request came over TLS
   long long max_age_s = 0;  // 0 = remove the cookie
 };
 
