@@ -14,6 +14,7 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)               # PostgreS
 find_package(CURL REQUIRED)
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto) # 2.0.11, C API (no CMake config, mosquittopp deprecated)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)      # 1.0.18: argon2id passwords, secretbox, HMAC, random tokens
+find_package(ZLIB REQUIRED)                                         # tests: writing a real PNG that claims a huge image
 find_package(GTest REQUIRED)
 # FlatBuffers (libflatbuffers-dev 2.0.8): header-only use of its Verifier and Table for the TFLite reader (src/tflite);
 # the TFLite schema is not compiled in, so no library and no flatc are needed.

@@ -11,8 +11,11 @@ std::filesystem::path file_in(const std::filesystem::path& state_dir) { return s
 }  // namespace
 
 void save_credentials(const std::filesystem::path& state_dir, const AgentCredentials& c) {
-  nlohmann::json j{{"device_token", c.device_token}, {"agent_token", c.agent_token},   {"controller", c.controller},
-                   {"enrollment_id", c.enrollment_id}, {"status", c.status}};
+  nlohmann::json j{{"device_token", c.device_token},
+                   {"agent_token", c.agent_token},
+                   {"controller", c.controller},
+                   {"enrollment_id", c.enrollment_id},
+                   {"status", c.status}};
   secrets::write_secret_file(file_in(state_dir), j.dump(2) + "\n");
 }
 

@@ -27,9 +27,9 @@ std::string device_type_for_model(const std::string& model) {
   const std::string m = to_lower(model);
   // Most specific first: "Jetson Orin Nano" also contains "Nano".
   static const std::pair<const char*, const char*> known[] = {
-      {"orin nano", "jetson_orin_nano"}, {"orin nx", "jetson_orin_nx"},    {"agx orin", "jetson_agx_orin"},
+      {"orin nano", "jetson_orin_nano"}, {"orin nx", "jetson_orin_nx"},       {"agx orin", "jetson_agx_orin"},
       {"xavier nx", "jetson_xavier_nx"}, {"agx xavier", "jetson_agx_xavier"}, {"jetson nano", "jetson_nano"},
-      {"raspberry pi 5", "rpi5"},        {"raspberry pi 4", "rpi4"},        {"raspberry pi 3", "rpi3"}};
+      {"raspberry pi 5", "rpi5"},        {"raspberry pi 4", "rpi4"},          {"raspberry pi 3", "rpi3"}};
   for (const auto& [needle, type] : known)
     if (m.find(needle) != std::string::npos) return type;
   std::string out;

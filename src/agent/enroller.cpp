@@ -114,8 +114,9 @@ double Enroller::attempt(http::Client& client) {
     set(status, id, "");
     return status == "pending" ? settings_.interval_s : -1;
   }
-  std::string why = j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>()
-                                                                                    : "HTTP " + std::to_string(answer.status);
+  std::string why = j.is_object() && j.contains("error") && j["error"].is_string()
+                        ? j["error"].get<std::string>()
+                        : "HTTP " + std::to_string(answer.status);
   set("", 0, "the controller refused the enrollment (HTTP " + std::to_string(answer.status) + "): " + why);
   if (answer.status == 429) {
     auto retry = parse_double(answer.headers.get("Retry-After"));
@@ -131,11 +132,11 @@ void Enroller::run() {
   for (;;) {
     double wait_s = attempt(client);
     auto s = status();
-    std::string line = s["status"].get<std::string>() +
-                       (s["last_error"].is_string() ? ": " + s["last_error"].get<std::string>() : "");
+    std::string line =
+        s["status"].get<std::string>() + (s["last_error"].is_string() ? ": " + s["last_error"].get<std::string>() : "");
     if (line != last_logged) {
-      (s["last_error"].is_string() ? log::warn : log::info)("agent", "enrollment with " + settings_.controller_url +
-                                                                          ": " + line);
+      (s["last_error"].is_string() ? log::warn : log::info)(
+          "agent", "enrollment with " + settings_.controller_url + ": " + line);
       last_logged = line;
     }
     if (wait_s < 0) return;  // accepted, rejected or revoked: nothing more to ask

@@ -10,8 +10,7 @@ namespace edgeml::agent {
 namespace {
 
 std::uint32_t be16(std::string_view b, size_t at) {
-  return (static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) << 8) |
-         static_cast<unsigned char>(b[at + 1]);
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) << 8) | static_cast<unsigned char>(b[at + 1]);
 }
 std::uint32_t be32(std::string_view b, size_t at) { return (be16(b, at) << 16) | be16(b, at + 2); }
 

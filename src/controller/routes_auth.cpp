@@ -1,6 +1,7 @@
 // Who may do what, over HTTP: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (dashboard sessions);
 // GET/POST /api/tokens, DELETE /api/tokens/<id> (API tokens, the secret shown once); GET/POST /api/users,
-// DELETE /api/users/<id>, PUT /api/users/<id>/password; GET /api/audit (who changed what).
+// DELETE /api/users/<id>, PUT /api/users/<id>/password; GET /api/audit (who changed what); GET /api/routes (every
+// route with the role it needs: the roles matrix, read from the router itself).
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/names.hpp"
@@ -204,6 +205,17 @@ void register_auth_routes(ControllerApp& app, http::Router& router) {
                if (!sec.auth().users().by_id(id)) throw NotFoundError("no user with id " + std::to_string(id), "id");
                sec.auth().users().set_password(id, secrets::hash_password(password));
                http::reply_json(res, {{"success", true}, {"id", id}, {"sessions_ended", true}});
+             });
+
+  router.add({.method = "GET", .pattern = "/api/routes", .role = http::Role::viewer},
+             [&router](http::Request&, http::Response& res) {
+               nlohmann::json list = nlohmann::json::array();
+               for (const auto& r : router.routes())  // read at request time: routes added after this one too
+                 list.push_back({{"method", r->options.method},
+                                 {"pattern", r->options.pattern},
+                                 {"role", http::to_string(r->options.role)},
+                                 {"mutates", r->options.mutates}});
+               http::reply_json(res, {{"success", true}, {"count", list.size()}, {"routes", list}});
              });
 
   // ---- audit ---------------------------------------------------------------------------------------------------

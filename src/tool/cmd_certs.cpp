@@ -30,8 +30,8 @@ void print_made(const edgeml::secrets::CertificatePaths& p) {
   auto s = edgeml::secrets::describe_certificate(p.cert);
   std::string names;
   for (const auto& n : s.alt_names) names += (names.empty() ? "" : ", ") + n;
-  std::printf("%s\t%s\tCN=%s%s%s\n", p.cert.c_str(), p.key.c_str(), s.subject_cn.c_str(),
-              names.empty() ? "" : "\t", names.c_str());
+  std::printf("%s\t%s\tCN=%s%s%s\n", p.cert.c_str(), p.key.c_str(), s.subject_cn.c_str(), names.empty() ? "" : "\t",
+              names.c_str());
 }
 
 int run_certs(const edgeml::tool::Args& args) {
