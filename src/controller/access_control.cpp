@@ -27,8 +27,10 @@ http::Identity local_admin() {
 
 [[noreturn]] void refuse(const std::string& why) { throw Error(ErrorKind::unauthorized, why, "Authorization"); }
 
+}  // namespace
+
 // A browser names the page a request comes from in Origin (and Sec-Fetch-Site); a change made through the session
-// cookie must come from our own pages.
+// cookie, or a login, must come from our own pages.
 void require_same_origin(const http::Request& req) {
   const std::string site = req.header("Sec-Fetch-Site");
   if (!site.empty() && site != "same-origin" && site != "none")
@@ -40,8 +42,6 @@ void require_same_origin(const http::Request& req) {
     throw Error(ErrorKind::forbidden, "cross-site request refused: Origin " + origin.substr(0, 128) + " is not " + ours,
                 kCsrfHeader);
 }
-
-}  // namespace
 
 bool is_safe_method(const std::string& method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
 

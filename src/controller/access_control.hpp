@@ -44,5 +44,7 @@ class AccessControl {
 
 // Safe methods (GET, HEAD, OPTIONS) never change state, so they need no CSRF token.
 bool is_safe_method(const std::string& method);
+// Throws Error(forbidden) when a browser says the request comes from a page of another site (Origin, Sec-Fetch-Site).
+void require_same_origin(const http::Request& req);
 
 }  // namespace edgeml::controller

@@ -1,5 +1,6 @@
 #include "controller/admin_cli.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -155,9 +156,17 @@ std::string admin_usage() {
 int run_admin_command(const std::vector<std::string>& args, const char* env_password, std::FILE* in, std::FILE* out,
                       std::FILE* err) {
   AdminArgs a;
+  if (args.size() >= 2 && (args[1] == "--help" || args[1] == "-h")) {
+    std::fputs(admin_usage().c_str(), out);
+    return 0;
+  }
   try {
     a = parse(args);
-    if (a.noun != "token" && a.noun != "user") throw FieldError("command", "expected token or user");
+    static const std::vector<std::string> token_verbs{"create", "list", "revoke"},
+        user_verbs{"add", "passwd", "list", "remove"};
+    const auto& verbs = a.noun == "token" ? token_verbs : user_verbs;
+    if (std::find(verbs.begin(), verbs.end(), a.verb) == verbs.end())
+      throw FieldError("command", "unknown command '" + a.noun + " " + a.verb + "'");
   } catch (const FieldError& e) {
     std::fprintf(err, "edgeml-controller: %s\n%s", e.what(), admin_usage().c_str());
     return 2;

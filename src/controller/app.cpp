@@ -48,12 +48,14 @@ void ControllerApp::init() {
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
   deploy.model_link = [this](const std::string& path) { return security_->model_link(path); };
+  deploy.agent_tls.ca_file = config_.agent_ca;
   deployer_ =
       std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
   poll.raw_s = config_.telemetry_raw_hours * 3600;
+  poll.agent_tls.ca_file = config_.agent_ca;
   poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
 
   http::ServerOptions options;

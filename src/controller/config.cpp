@@ -23,6 +23,7 @@ std::string usage() {
          "  [--tls-cert PEM --tls-key PEM] [--require-auth] [--session-hours H]\n"
          "  --tls-cert/--tls-key  serve HTTPS only (edgeml certs init makes a small fleet's CA and certificates)\n"
          "  --require-auth  credentials are needed on loopback too (on any other address they always are)\n"
+         "  --agent-ca PEM  agents serve HTTPS (edgeml-agent --tls-cert): call them over https, verified with this CA\n"
          "  credentials: edgeml-controller token|user ... (see edgeml-controller token --help)\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
@@ -86,6 +87,8 @@ Config parse_args(int argc, char** argv) {
       c.tls_key = value(a);
     } else if (a == "--require-auth") {
       c.require_auth = true;
+    } else if (a == "--agent-ca") {
+      c.agent_ca = value(a);
     } else if (a == "--session-hours") {
       c.session_hours = number(a, 0.05, 24 * 30);
     } else {

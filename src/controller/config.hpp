@@ -33,6 +33,7 @@ struct Config {
   std::string tls_cert, tls_key;  // --tls-cert, --tls-key (PEM): HTTPS only
   bool require_auth = false;      // --require-auth: credentials needed on loopback too (always on other addresses)
   double session_hours = 12;      // a dashboard login lasts this long
+  std::string agent_ca;           // --agent-ca PEM: agents serve HTTPS (their --tls-cert), verified against this CA
 };
 
 // Throws FieldError naming the flag. Prints nothing. Reads BALENA_API_URL / BALENA_API_TOKEN from the environment.

@@ -206,7 +206,7 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     return stopping_;
   };
   try {
-    AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
+    AgentClient agent(device.address, device.token, settings_.agent_timeout_s, settings_.agent_tls);
     // 3. The agent pulls the file from our store and verifies its sha256.
     run.begin_step("transfer");
     std::string path = "/models/" + artifact.file;
@@ -306,7 +306,7 @@ long long Deployer::rollback(const Device& device) {
   long long id = db_.deployments().begin(rec);
   Run run(*this, id);
   try {
-    AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
+    AgentClient agent(device.address, device.token, settings_.agent_timeout_s, settings_.agent_tls);
     run.begin_step("rollback");
     auto reply = agent.post("/rollback", nlohmann::json::object());
     if (reply.status != 200) {

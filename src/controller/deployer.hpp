@@ -19,6 +19,7 @@
 #include "controller/event_hub.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
+#include "http/client.hpp"
 #include "store/store.hpp"
 
 namespace edgeml::predictor {
@@ -33,6 +34,7 @@ struct DeploySettings {
   int agent_timeout_s = 5;        // per HTTP call to the agent
   // "/models/<file>" -> the link the agent is sent (a signed, expiring one: the agent needs no credentials to pull).
   std::function<std::string(const std::string& path)> model_link;
+  http::TlsClientOptions agent_tls;  // --agent-ca: agents serve HTTPS, verified against this CA
 };
 
 struct DeployPlan {

@@ -78,6 +78,7 @@ void register_auth_routes(ControllerApp& app, http::Router& router) {
               .mutates = true},
              [&sec](http::Request& req, http::Response& res) {
                sec.login_limit().take(req.remote_ip);
+               require_same_origin(req);  // another site must not log the browser into an account of its choosing
                auto body = json_request(req);
                if (!body.is_object()) throw FieldError("body", "expected {name, password}");
                std::string name = require_string(body, "name", 128);

@@ -82,7 +82,7 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   {
     std::lock_guard lock(clients_mu_);
     auto& c = clients_[d.id];
-    if (!c) c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
+    if (!c) c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s, settings_.agent_tls);
     client = c;
   }
   AgentReply r;

@@ -56,7 +56,8 @@ std::string jpeg_header(std::uint16_t width, std::uint16_t height) {
   std::string s("\xFF\xD8", 2);
   s += std::string("\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 18);
   s += std::string("\xFF\xC0\x00\x11\x08", 5) + static_cast<char>(height >> 8) + static_cast<char>(height & 0xFF) +
-       static_cast<char>(width >> 8) + static_cast<char>(width & 0xFF) + std::string("\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 10);
+       static_cast<char>(width >> 8) + static_cast<char>(width & 0xFF) +
+       std::string("\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 10);
   return s + std::string("\xFF\xD9", 2);
 }
 

@@ -133,6 +133,11 @@ TEST(ControllerSecurity, LoginSessionCookieAndCsrf) {
   auto unknown = call(*c, "POST", "/api/auth/login", "", R"({"name":"nobody","password":"not the password"})");
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(unknown.body["error"], wrong.body["error"]) << "the answer does not tell which names exist";
+  EXPECT_EQ(call(*c, "POST", "/api/auth/login", "", R"({"name":"ana","password":"correct horse battery"})",
+                 {{"Origin", "http://evil.example"}})
+                .status,
+            403)
+      << "another site cannot log the browser in";
 
   auto login = call(*c, "POST", "/api/auth/login", "", R"({"name":"ana","password":"correct horse battery"})");
   ASSERT_EQ(login.status, 200) << login.raw;
@@ -167,8 +172,9 @@ TEST(ControllerSecurity, LoginSessionCookieAndCsrf) {
   auto no_csrf = call(*c, "POST", "/api/tokens", "", new_token, {{"Cookie", cookie}, {"Origin", origin}});
   EXPECT_EQ(no_csrf.status, 403) << no_csrf.raw;
   EXPECT_EQ(no_csrf.body["field"], "X-CSRF-Token");
-  EXPECT_EQ(call(*c, "POST", "/api/tokens", "", new_token, {{"Cookie", cookie}, {"X-CSRF-Token", "emc_guessed"}}).status,
-            403);
+  EXPECT_EQ(
+      call(*c, "POST", "/api/tokens", "", new_token, {{"Cookie", cookie}, {"X-CSRF-Token", "emc_guessed"}}).status,
+      403);
   // What a page on another site can make a browser send: the cookie with a form post, no token.
   auto cross_site = call(*c, "POST", "/api/tokens", "", "name=x&role=admin",
                          {{"Cookie", cookie}, {"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}},
@@ -251,8 +257,8 @@ TEST(ControllerSecurity, RefusesToStartExposedWithoutCredentials) {
   EXPECT_NE(refused({"--host", "0.0.0.0"}).find("refusing to start"), std::string::npos);
 
   create_token(state, "viewer", "dash");
-  edgeml::testing::ChildProcess p({edgeml::testing::bin("edgeml-controller"), "--host", "0.0.0.0", "--port", "0", "--state",
-                           state.string()});
+  edgeml::testing::ChildProcess p(
+      {edgeml::testing::bin("edgeml-controller"), "--host", "0.0.0.0", "--port", "0", "--state", state.string()});
   int port = p.wait_for_port();
   httplib::Client client("127.0.0.1", port);
   EXPECT_EQ(client.Get("/healthz")->status, 200);
@@ -279,9 +285,12 @@ TEST(ControllerSecurity, RegistrationAndLoginAreRateLimited) {
   EXPECT_GE(limited.body["retry_after_s"].get<double>(), 1.0);
   EXPECT_EQ(limited.body["kind"], "rate_limited");
   // New enrollments share the registration allowance of the address.
-  json enroll_body{{"name", "late"},        {"machine_id", "abc"},
-                   {"device_type", "rpi5"}, {"agent_version", "0.1.0"},
-                   {"port", 8000},          {"device_token", "emd_" + std::string(43, 'x')},
+  json enroll_body{{"name", "late"},
+                   {"machine_id", "abc"},
+                   {"device_type", "rpi5"},
+                   {"agent_version", "0.1.0"},
+                   {"port", 8000},
+                   {"device_token", "emd_" + std::string(43, 'x')},
                    {"agent_token", "ema_" + std::string(43, 'y')}};
   int enrolled = 0;
   Reply e;
@@ -308,8 +317,9 @@ TEST(ControllerSecurity, RegistrationAndLoginAreRateLimited) {
   // On loopback without authentication (make run, benchmarks with many stand-in agents) registration is not limited.
   auto local = start_controller(controller_state("sec-limits-local", true), {}, {}, false);
   for (int i = 0; i < 15; ++i)
-    ASSERT_EQ(local->post("/api/devices", {{"name", "l" + std::to_string(i)}, {"address", "127.0.0.1:9"},
-                                           {"device_type", "rpi5"}})
+    ASSERT_EQ(local
+                  ->post("/api/devices",
+                         {{"name", "l" + std::to_string(i)}, {"address", "127.0.0.1:9"}, {"device_type", "rpi5"}})
                   .status,
               201);
 }
@@ -334,12 +344,49 @@ TEST(ControllerSecurity, ModelLinksAreSignedAndExpire) {
   EXPECT_EQ(sha256_hex(good.raw), sha256_hex(bytes));
   EXPECT_EQ(call(*c, "GET", path + "?" + signer.query(path, static_cast<long long>(now - 5)), "").status, 401)
       << "expired";
-  EXPECT_EQ(call(*c, "GET", path + "?" + signer.query("/models/other.onnx", static_cast<long long>(now + 60)), "")
-                .status,
-            401)
+  EXPECT_EQ(
+      call(*c, "GET", path + "?" + signer.query("/models/other.onnx", static_cast<long long>(now + 60)), "").status,
+      401)
       << "signed for another file";
   auto forged = secrets::UrlSigner(secrets::MasterKey::from_bytes(std::string(32, 'z')));
   EXPECT_EQ(call(*c, "GET", path + "?" + forged.query(path, static_cast<long long>(now + 60)), "").status, 401);
   EXPECT_EQ(file_mode(state / "secret.key"), 0600u);
   EXPECT_EQ(file_mode(state / "controller.db"), 0600u);
+}
+
+TEST(ControllerSecurity, CommandLineManagesCredentialsOfARunningController) {
+  auto state = controller_state("sec-cli", true);
+  const std::string cli = edgeml::testing::bin("edgeml-controller");
+  const std::string at = " --state " + state.string();
+  std::string admin = create_token(state, "admin", "first-admin");
+  EXPECT_EQ(admin.rfind("emt_", 0), 0u) << "the secret is the last word of the output";
+  auto c = start_controller(state, {"--require-auth"}, {}, false);
+  std::string ci = create_token(state, "operator", "ci");  // while the controller runs: same database
+  EXPECT_EQ(call(*c, "GET", "/api/devices", ci).status, 200);
+  auto dup = run(cli + " token create --role viewer --name ci" + at);
+  EXPECT_EQ(dup.exit_code, 1) << dup.output;
+  EXPECT_NE(dup.output.find("exists"), std::string::npos) << dup.output;
+  auto list = run(cli + " token list" + at);
+  EXPECT_NE(list.output.find("ci\toperator\tactive"), std::string::npos) << list.output;
+  EXPECT_EQ(list.output.find(ci), std::string::npos) << "secrets are never listed";
+  auto revoke = run(cli + " token revoke --name ci" + at);
+  EXPECT_EQ(revoke.exit_code, 0) << revoke.output;
+  auto after = call(*c, "GET", "/api/devices", ci);
+  EXPECT_EQ(after.status, 401) << "revoked at once";
+  EXPECT_NE(after.body["error"].get<std::string>().find("revoked"), std::string::npos) << after.raw;
+
+  // Passwords never come from a flag; a short one is refused.
+  auto weak = run("EDGEML_PASSWORD=short " + cli + " user add --name bo --role viewer" + at);
+  EXPECT_EQ(weak.exit_code, 2) << weak.output;
+  create_user(state, "bo", "viewer", "long enough password");
+  EXPECT_EQ(call(*c, "POST", "/api/auth/login", "", R"({"name":"bo","password":"long enough password"})").status, 200);
+  auto passwd = run("echo 'a new long password' | " + cli + " user passwd --name bo" + at);
+  EXPECT_EQ(passwd.exit_code, 0) << passwd.output;
+  EXPECT_EQ(call(*c, "POST", "/api/auth/login", "", R"({"name":"bo","password":"long enough password"})").status, 401);
+  EXPECT_EQ(call(*c, "POST", "/api/auth/login", "", R"({"name":"bo","password":"a new long password"})").status, 200);
+
+  EXPECT_EQ(run(cli + " token frobnicate" + at).exit_code, 2);
+  EXPECT_EQ(run(cli + " token create --name x" + at).exit_code, 2) << "--role is required";
+  EXPECT_EQ(run(cli + " token create --role root --name x" + at).exit_code, 2);
+  EXPECT_EQ(run(cli + " token --help").exit_code, 0);
 }

@@ -35,14 +35,14 @@ TEST(ControllerTls, BothServicesServeHttpsWithTheFleetCa) {
   const auto certs = dir.path / "certs";
   auto init = run(edgeml::testing::bin("edgeml") + " certs init --out " + certs.string() + " --host 127.0.0.1");
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  auto issue = run(edgeml::testing::bin("edgeml") + " certs issue --ca " + certs.string() + " --name agent --host 127.0.0.1");
+  auto issue =
+      run(edgeml::testing::bin("edgeml") + " certs issue --ca " + certs.string() + " --name agent --host 127.0.0.1");
   ASSERT_EQ(issue.exit_code, 0) << issue.output;
   const std::string ca = (certs / "ca.crt").string();
 
-  auto c = start_controller(controller_state("sec-tls", true),
-                            {"--tls-cert", (certs / "controller.crt").string(), "--tls-key",
-                             (certs / "controller.key").string()},
-                            {}, false);
+  auto c = start_controller(
+      controller_state("sec-tls", true),
+      {"--tls-cert", (certs / "controller.crt").string(), "--tls-key", (certs / "controller.key").string()}, {}, false);
   const std::string url = "https://127.0.0.1:" + std::to_string(c->port());
   auto ok = run(curl("--cacert " + ca + " " + url + "/healthz"));
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
@@ -53,9 +53,10 @@ TEST(ControllerTls, BothServicesServeHttpsWithTheFleetCa) {
   EXPECT_NE(plain.exit_code, 0) << "plain HTTP to the TLS port: " << plain.output;
   EXPECT_EQ(plain.output.find("\"status\""), std::string::npos) << plain.output;
 
-  auto agent = std::make_unique<edgeml::testing::ChildProcess>(std::vector<std::string>{
-      edgeml::testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state", (dir.path / "agent").string(),
-      "--tls-cert", (certs / "agent.crt").string(), "--tls-key", (certs / "agent.key").string()});
+  auto agent = std::make_unique<edgeml::testing::ChildProcess>(
+      std::vector<std::string>{edgeml::testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state",
+                               (dir.path / "agent").string(), "--tls-cert", (certs / "agent.crt").string(), "--tls-key",
+                               (certs / "agent.key").string()});
   int agent_port = agent->wait_for_port();
   auto status = run(curl("--cacert " + ca + " https://127.0.0.1:" + std::to_string(agent_port) + "/status"));
   EXPECT_EQ(status.exit_code, 0) << status.output;
@@ -63,19 +64,36 @@ TEST(ControllerTls, BothServicesServeHttpsWithTheFleetCa) {
   EXPECT_NE(run(curl("http://127.0.0.1:" + std::to_string(agent_port) + "/status")).exit_code, 0);
 }
 
-TEST(ControllerTls, AgentsPullModelsOverHttpsVerifyingTheController) {
+TEST(ControllerTls, HttpsBothWaysBetweenControllerAndAgents) {
   TempDir dir("sec-pull");
   const auto certs = dir.path / "certs", other = dir.path / "other";
-  ASSERT_EQ(run(edgeml::testing::bin("edgeml") + " certs init --out " + certs.string() + " --host 127.0.0.1").exit_code, 0);
-  ASSERT_EQ(run(edgeml::testing::bin("edgeml") + " certs init --out " + other.string() + " --host 127.0.0.1").exit_code, 0);
+  ASSERT_EQ(run(edgeml::testing::bin("edgeml") + " certs init --out " + certs.string() + " --host 127.0.0.1").exit_code,
+            0);
+  ASSERT_EQ(run(edgeml::testing::bin("edgeml") + " certs init --out " + other.string() + " --host 127.0.0.1").exit_code,
+            0);
+  ASSERT_EQ(
+      run(edgeml::testing::bin("edgeml") + " certs issue --ca " + certs.string() + " --name agent --host 127.0.0.1")
+          .exit_code,
+      0);
   const std::string ca = (certs / "ca.crt").string();
+  // The controller calls its agents over https too (--agent-ca), and serves https to them.
   auto c = start_controller(controller_state("sec-pull", true),
                             {"--tls-cert", (certs / "controller.crt").string(), "--tls-key",
-                             (certs / "controller.key").string()},
+                             (certs / "controller.key").string(), "--agent-ca", ca},
                             {}, false);
   const std::string url = "https://127.0.0.1:" + std::to_string(c->port());
-  auto trusting = start_agent("rpi5", dir.path / "a1", {"--controller-ca", ca});
-  auto wrong_ca = start_agent("rpi5", dir.path / "a2", {"--controller-ca", (other / "ca.crt").string()});
+  const std::vector<std::string> agent_tls{"--tls-cert", (certs / "agent.crt").string(), "--tls-key",
+                                           (certs / "agent.key").string(), "--controller-ca"};
+  auto with = [&](std::vector<std::string> args, const std::string& last) {
+    args.push_back(last);
+    return args;
+  };
+  auto trusting = start_agent("rpi5", dir.path / "a1", with(agent_tls, ca));
+  auto wrong_ca = start_agent("rpi5", dir.path / "a2", with(agent_tls, (other / "ca.crt").string()));
+  auto agent_status = [&](const Service& agent) {
+    auto r = run(curl("--cacert " + ca + " https://" + agent.address() + "/status"));
+    return json::parse(r.output, nullptr, false);
+  };
   std::string model = agent_test::tiny_onnx(3.0f);
   write_file_atomic(dir.path / "tiny.onnx", model);
   auto up = run(curl("--cacert " + ca + " -F file=@" + (dir.path / "tiny.onnx").string() + " -F model_name=tiny " +
@@ -91,6 +109,10 @@ TEST(ControllerTls, AgentsPullModelsOverHttpsVerifyingTheController) {
   };
   auto good = deploy(*trusting, "trusting");
   EXPECT_NE(good.output.find("\"status\":\"success\""), std::string::npos) << good.output << c->log_tail();
+  EXPECT_TRUE(eventually([&] {
+    return run(curl("--cacert " + ca + " " + url + "/api/devices")).output.find("\"status\":\"online\"") !=
+           std::string::npos;
+  })) << "the controller polls the agent over https";
   EXPECT_EQ(agent_status(*trusting)["active_model"]["sha256"], sha256_hex(model));
   EXPECT_EQ(agent_status(*trusting)["deploy"]["url"].get<std::string>().rfind(url + "/models/", 0), 0u)
       << "pulled from the controller over https";
@@ -183,7 +205,8 @@ TEST_F(Enrollment, AcceptedDevicesAreDeployedToWithSealedCredentialsAndCanBeRevo
   std::string model = agent_test::tiny_onnx(5.0f);
   auto up = upload_model(*controller, admin, "tiny", model);
   ASSERT_EQ(up.status, 201) << up.raw;
-  auto deployed = call(*controller, "POST", "/api/deploy", admin, json{{"device", "pi-7"}, {"model_name", "tiny"}}.dump());
+  auto deployed =
+      call(*controller, "POST", "/api/deploy", admin, json{{"device", "pi-7"}, {"model_name", "tiny"}}.dump());
   ASSERT_EQ(deployed.status, 200) << deployed.raw << controller->log_tail();
   EXPECT_EQ(agent_status(*pi)["active_model"]["sha256"], sha256_hex(model));
   EXPECT_EQ(agent_status(*pi)["deploy"]["url"].get<std::string>().find('?'), std::string::npos)
@@ -225,8 +248,8 @@ TEST_F(Enrollment, RejectedAndWrongTokensAreRefused) {
   ASSERT_FALSE(e.is_null()) << last_listing << nano->log_tail();
   EXPECT_EQ(e["device_type"], "jetson_nano");
   EXPECT_EQ(e["model"], "NVIDIA Jetson Nano Developer Kit");
-  auto rejected = call(*controller, "POST", "/api/enrollments/" + std::to_string(e["id"].get<long long>()) + "/reject",
-                       admin);
+  auto rejected =
+      call(*controller, "POST", "/api/enrollments/" + std::to_string(e["id"].get<long long>()) + "/reject", admin);
   ASSERT_EQ(rejected.status, 200) << rejected.raw;
   EXPECT_TRUE(eventually([&] { return agent_state(*nano) == "rejected"; })) << agent_status(*nano).dump();
   EXPECT_TRUE(call(*controller, "GET", "/api/devices", viewer).body["devices"].empty());
@@ -242,6 +265,5 @@ TEST_F(Enrollment, RejectedAndWrongTokensAreRefused) {
   // A viewer token is not an enrollment token either.
   auto viewer_agent = start_enrolling_agent("rpi5", "viewer-agent", viewer);
   EXPECT_TRUE(eventually([&] { return agent_status(*viewer_agent)["enrollment"]["last_error"].is_string(); }));
-  EXPECT_NE(agent_status(*viewer_agent)["enrollment"]["last_error"].get<std::string>().find("403"),
-            std::string::npos);
+  EXPECT_NE(agent_status(*viewer_agent)["enrollment"]["last_error"].get<std::string>().find("403"), std::string::npos);
 }
