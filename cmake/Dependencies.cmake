@@ -16,6 +16,8 @@ pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto) # 2.0.11, C A
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)      # 1.0.18: argon2id passwords, secretbox, HMAC, random tokens
 find_package(ZLIB REQUIRED)                                         # tests: writing a real PNG that claims a huge image
 find_package(GTest REQUIRED)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # libxlsxwriter-dev 1.1.4: reports as .xlsx
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf)   # libcairo2-dev 1.16: reports as PDF with charts
 # FlatBuffers (libflatbuffers-dev 2.0.8): header-only use of its Verifier and Table for the TFLite reader (src/tflite);
 # the TFLite schema is not compiled in, so no library and no flatc are needed.
 find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED)

@@ -8,6 +8,8 @@ section() { printf '\n===== %s =====\n' "$1"; }
 section "controller API under wrk (perf/controller/wrk.sh)";        bash "$root/perf/controller/wrk.sh" 10 8
 section "predictor: one prediction (predictor_bench)";               "$build/bin/predictor_bench" --benchmark_min_time=0.5
 section "telemetry: one sample, JSON, Prometheus (telemetry_bench)"; "$build/bin/telemetry_bench"
+section "alerts: one telemetry sample through the rules (alerts_bench)"; "$build/bin/alerts_bench"
+section "reports: a week of a fleet as CSV, XLSX, PDF (report_bench)"; "$build/bin/report_bench" 10 7
 section "runtime: wrapper vs bare ONNX Runtime vs OpenCV";           bash "$root/perf/runtime/run.sh" "$build" 3
 section "agent footprint (perf/agent/footprint.sh)";                DURATION=60 bash "$root/perf/agent/footprint.sh" "$build"
 section "HTTP layer under hostile load, real services (perf/http/services.sh)"; bash "$root/perf/http/services.sh" 20 10

@@ -18,6 +18,8 @@ packages=(
   mosquitto libmosquitto-dev openssl libsodium-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
+  openssl python3-aiosmtpd
+  libxlsxwriter-dev libcairo2-dev fonts-dejavu-core poppler-utils
   chromium
 )
 # Node.js and npm (front-end vendoring, browser tests): the machine's own if present (it may come from another

@@ -47,7 +47,11 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   }
   deploy_.set_tls({.ca_file = options_.controller_ca.string()});
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
-                              metrics_, device_, started_s_, enroller_.get()});
+                              metrics_, device_, started_s_, nullptr, enroller_.get()});
+  if (!options_.mqtt_url.empty()) {
+    mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
+    parts_->mqtt = mqtt_.get();
+  }
 
   add_model_routes(router_, *parts_);
   add_inference_routes(router_, *parts_);
@@ -71,6 +75,7 @@ int Agent::bind() {
   int port = server_->bind();
   loop_.start();
   telemetry_.start();
+  if (mqtt_) mqtt_->start();
   if (enroller_) enroller_->start(port);
   return port;
 }
@@ -84,6 +89,7 @@ void Agent::stop() {
   server_->stop();
   loop_.stop();
   telemetry_.stop();
+  if (mqtt_) mqtt_->stop();  // says offline (clean shutdown), syncs the spool
   deploy_.wait();
   if (enroller_) enroller_->stop();
 }

@@ -13,6 +13,7 @@
 #include "agent/model_host.hpp"
 #include "agent/model_manager.hpp"
 #include "agent/model_store.hpp"
+#include "agent/mqtt_link.hpp"
 #include "agent/telemetry_service.hpp"
 #include "common/clock.hpp"
 #include "http/route_metrics.hpp"
@@ -34,6 +35,7 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
+  AgentMqttLink* mqtt = nullptr;       // MQTT mode (--mqtt); null in LAN mode
   const Enroller* enroller = nullptr;  // with --controller: the enrollment's state for /status
 };
 
@@ -67,6 +69,7 @@ class Agent {
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<Enroller> enroller_;  // with --controller (enrollment)
   std::unique_ptr<AgentParts> parts_;
+  std::unique_ptr<AgentMqttLink> mqtt_;  // --mqtt: after the parts it uses
   http::Router router_;
   std::unique_ptr<http::Server> server_;  // last: destroyed (its workers joined) before the parts it serves
   std::mutex stop_mu_;

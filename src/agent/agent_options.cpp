@@ -42,12 +42,20 @@ std::string agent_usage() {
   --keep-versions K      stored versions kept per model name (default 3; active and previous always kept)
   --reserve-mb MB        free space that must remain after storing a model (default 32)
   --max-model-mb MB      largest accepted model (default 1024)
+  --mqtt URL             also connect out to a broker (mqtt://HOST:PORT or mqtts://HOST:PORT): telemetry, status and
+                         commands go through it (a device behind NAT); needs --device-name. Broker credentials:
+                         EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD or EDGEML_MQTT_PASSWORD_FILE
+  --device-name NAME     this device's name at the controller (MQTT client id and topic level; the name to enroll
+                         under, default: the host name)
+  --mqtt-prefix P        topic prefix (default edgeml)
+  --mqtt-ca FILE         CA of the broker (mqtts://)   --mqtt-cert FILE --mqtt-key FILE   client certificate
+  --mqtt-keepalive S     keep-alive (default 30; the broker reports the device offline after 1.5 x S of silence)
+  --spool-mb MB          unsent telemetry kept on disk while the broker is away (default 64)
   --max-image-mpixels M  largest image POST /infer decodes, checked from its header first (default 24)
   --tls-cert PEM --tls-key PEM   serve HTTPS only
   --controller URL       enroll with this controller (http(s)://HOST:PORT); needs EDGEML_ENROLL_TOKEN (or
                          --enroll-token), an enrollment token made with `edgeml-controller token create --role device`
   --controller-ca PEM    the CA that signs the controller's certificate (model pulls and enrollment over https)
-  --device-name NAME     the name to enroll under (default: the host name)
   --advertise HOST:PORT  how the controller reaches this agent (default: the address it sees, and --port)
   --enroll-interval S    how often a pending enrollment asks again (default 10)
   --machine-id-file F    default /etc/machine-id
@@ -71,30 +79,13 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.help = true;
       continue;
     }
-    static const std::vector<std::string> known{"--host",
-                                                "--port",
-                                                "--state",
-                                                "--sysfs-root",
-                                                "--procfs-root",
-                                                "--token",
-                                                "--infer-hz",
-                                                "--telemetry-hz",
-                                                "--backend",
-                                                "--threads",
-                                                "--keep-versions",
-                                                "--reserve-mb",
-                                                "--max-model-mb",
-                                                "--vcgencmd",
-                                                "--tls-cert",
-                                                "--tls-key",
-                                                "--controller",
-                                                "--enroll-token",
-                                                "--controller-ca",
-                                                "--device-name",
-                                                "--advertise",
-                                                "--enroll-interval",
-                                                "--machine-id-file",
-                                                "--max-image-mpixels"};
+    static const std::vector<std::string> known{
+        "--host", "--port", "--state", "--sysfs-root", "--procfs-root", "--token", "--infer-hz", "--telemetry-hz",
+        "--backend", "--threads", "--keep-versions", "--reserve-mb", "--max-model-mb", "--vcgencmd", "--mqtt",
+        "--device-name", "--mqtt-prefix", "--mqtt-ca", "--mqtt-cert", "--mqtt-key", "--mqtt-keepalive", "--spool-mb",
+        // security (issue 16)
+        "--tls-cert", "--tls-key", "--controller", "--enroll-token", "--controller-ca", "--advertise",
+        "--enroll-interval", "--machine-id-file", "--max-image-mpixels"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -132,6 +123,23 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.reserve_bytes = static_cast<std::uint64_t>(number(flag, value, 0, 1e6) * (1 << 20));
     } else if (flag == "--max-model-mb") {
       o.max_model_bytes = static_cast<std::uint64_t>(number(flag, value, 0.001, 1e6) * (1 << 20));
+    } else if (flag == "--mqtt") {
+      o.mqtt_url = value;
+    } else if (flag == "--device-name") {
+      validate_name(value, "--device-name");
+      o.device_name = value;
+    } else if (flag == "--mqtt-prefix") {
+      o.mqtt_prefix = value;
+    } else if (flag == "--mqtt-ca") {
+      o.mqtt_ca = value;
+    } else if (flag == "--mqtt-cert") {
+      o.mqtt_cert = value;
+    } else if (flag == "--mqtt-key") {
+      o.mqtt_key = value;
+    } else if (flag == "--mqtt-keepalive") {
+      o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 5, 3600));
+    } else if (flag == "--spool-mb") {
+      o.spool_bytes = static_cast<std::uint64_t>(number(flag, value, 0.1, 1e5) * (1 << 20));
     } else if (flag == "--max-image-mpixels") {
       o.max_image_pixels = static_cast<std::uint64_t>(number(flag, value, 0.001, 1000) * 1e6);
     } else if (flag == "--tls-cert") {
@@ -144,9 +152,6 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.enroll_token = value;
     } else if (flag == "--controller-ca") {
       o.controller_ca = value;
-    } else if (flag == "--device-name") {
-      validate_name(value, flag);
-      o.device_name = value;
     } else if (flag == "--advertise") {
       http::require_header_safe(value, flag);
       if (value.find(':') == std::string::npos) throw FieldError(flag, "--advertise must be HOST:PORT");
@@ -157,6 +162,8 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.machine_id_file = value;
     }
   }
+  if (!o.mqtt_url.empty() && o.device_name.empty())
+    throw FieldError("--device-name", "--mqtt needs --device-name (this device's name at the controller)");
   if (env_test_delay_ms && *env_test_delay_ms)
     o.activation_test_delay_s =
         static_cast<double>(integer("EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS", env_test_delay_ms, 0, 600000)) / 1000;

@@ -27,12 +27,18 @@ struct AgentOptions {
   std::uint64_t reserve_bytes = 32ull << 20;
   std::uint64_t max_model_bytes = 1ull << 30;
   double activation_test_delay_s = 0;  // TEST HOOK: EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS
+  // MQTT mode (mqtt_link.hpp): the agent connects out to a broker; empty = LAN mode only (the controller calls us).
+  std::string mqtt_url;                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
+  std::string device_name;             // --device-name: the MQTT client id and topic level, the name to enroll under
+  std::string mqtt_prefix = "edgeml";  // --mqtt-prefix
+  std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca, --mqtt-cert, --mqtt-key (mqtts://)
+  int mqtt_keepalive_s = 30;                // --mqtt-keepalive: the broker's last will fires after 1.5 x this
+  std::uint64_t spool_bytes = 64ull << 20;  // --spool-mb: unsent telemetry kept on disk
   // Security (issue 16): TLS, enrollment with a controller, image limits.
   std::string tls_cert, tls_key;        // --tls-cert/--tls-key (PEM): serve HTTPS only
   std::string controller_url;           // --controller http(s)://HOST:PORT: enroll there
   std::string enroll_token;             // EDGEML_ENROLL_TOKEN (or --enroll-token); never logged
   std::filesystem::path controller_ca;  // --controller-ca PEM: verify the controller (pulls, enrollment)
-  std::string device_name;              // --device-name: the name to enroll under (default: hostname)
   std::string advertise;                // --advertise HOST:PORT: how the controller reaches this agent
   double enroll_interval_s = 10;        // --enroll-interval: how often a pending enrollment asks again
   std::filesystem::path machine_id_file = "/etc/machine-id";  // --machine-id-file

@@ -1,7 +1,7 @@
 #pragma once
 // POST /benchmark: timed runs of the active model through src/bench, returned as a catalog row, with the energy and
-// average power of the run when a power source exists (telemetry window). Built on src/bench when that part is in the
-// build (benchmark_service.cpp); otherwise it answers 503 with the reason (benchmark_service_absent.cpp).
+// average power of the run when a power source exists (telemetry window); without one, the energy columns are empty
+// and say why.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>

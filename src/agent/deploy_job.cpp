@@ -4,6 +4,7 @@
 #include "common/json_fields.hpp"
 #include "common/log.hpp"
 #include "runtime/input_spec.hpp"
+#include "wire/failure_kind.hpp"
 
 namespace edgeml::agent {
 
@@ -95,6 +96,10 @@ void DeployJob::run(DeployRequest request, ParsedUrl url) {
     set_state("done");
   } catch (const std::exception& e) {
     log::error("agent", std::string("deployment of ") + request.model_name + " failed: " + e.what());
+    {
+      std::lock_guard lock(mu_);
+      progress_["failure"] = wire::to_string(wire::failure_kind_of(e));  // the controller records the kind
+    }
     set_state("failed", e.what());
   }
 }

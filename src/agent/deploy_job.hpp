@@ -38,7 +38,7 @@ class DeployJob {
   // Blocks until the current deployment (if any) has finished.
   void wait();
   // {"state": idle|downloading|activating|done|failed, "model_name", "sha256", "received_bytes", "total_bytes",
-  //  "error", "started", "finished"}
+  //  "error", "failure" (a wire::FailureKind name, when failed), "started", "finished"}
   nlohmann::json progress() const;
   // How https:// model URLs are verified (--controller-ca); set before the first deployment.
   void set_tls(http::TlsClientOptions tls) { tls_ = std::move(tls); }

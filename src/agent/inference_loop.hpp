@@ -3,15 +3,16 @@
 // reflect a model in use, and keeps latency statistics. Statistics restart when the active model changes.
 // It also records when inferences run (busy time and count, cumulative over the process), so telemetry can integrate
 // power over busy intervals only: energy per inference never includes the idle time between ticks.
-#include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <vector>
 
 #include "agent/latency_stats.hpp"
 #include "agent/model_host.hpp"
 #include "common/clock.hpp"
+#include "common/periodic.hpp"
 #include "telemetry/inference_energy.hpp"
 
 namespace edgeml::agent {
@@ -23,7 +24,7 @@ class InferenceLoop {
   void start();
   void stop();
   double hz() const { return hz_; }
-  bool running() const { return thread_.joinable(); }
+  bool running() const { return ticker_ && ticker_->running(); }
   const LatencyStats& stats() const { return stats_; }
   // Cumulative busy time (an inference in flight counts up to now, by the clock's monotonic time) and count.
   telemetry::BusyCounters busy() const;
@@ -42,20 +43,19 @@ class InferenceLoop {
   };
 
  private:
-  void run();
+  void tick();  // one inference on the active model (or nothing: no model, or paused)
   const ModelHost& host_;
   const Clock& clock_;
   double hz_;
   LatencyStats stats_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  std::uint64_t seen_generation_ = 0;
+  std::vector<float> input_;
   mutable std::mutex busy_mu_;  // guards what follows
   telemetry::BusyCounters busy_;
   std::optional<double> inflight_since_s_;  // monotonic start of the inference running now
   int pauses_ = 0;                          // guarded by busy_mu_
   std::condition_variable idle_cv_;         // signalled when an inference finishes (for Pause)
+  std::unique_ptr<PeriodicTask> ticker_;    // last: stopped before the state it uses goes away
 };
 
 }  // namespace edgeml::agent

@@ -72,11 +72,11 @@ void ModelManager::restore() {
   }
 }
 
-ModelRef ModelManager::activate(const std::string& name, const std::string& sha256) {
+ModelRef ModelManager::activate(const std::string& name, const std::string& sha256, const std::string& event) {
   auto ref = store_.find(name, sha256);
   if (!ref) throw NotFoundError("no stored model " + name + " with sha256 " + sha256);
   std::lock_guard lock(activation_mu_);
-  return activate_locked(*ref, "activated");
+  return activate_locked(*ref, event);
 }
 
 ModelRef ModelManager::rollback() {

@@ -31,8 +31,9 @@ class ModelManager {
 
   // At start: brings back the active model of the state file (or the previous one when it no longer loads).
   void restore();
-  // Throws NotFoundError (no such version), Error(422) (failed; the current model stays active).
-  ModelRef activate(const std::string& name, const std::string& sha256);
+  // Throws NotFoundError (no such version), Error(422) (failed; the current model stays active). event names the
+  // history entry: "activated" for a deploy or an explicit activation, "policy_switch" for the battery policy.
+  ModelRef activate(const std::string& name, const std::string& sha256, const std::string& event = "activated");
   // Activates the previous version; Error(409) when there is none.
   ModelRef rollback();
 

@@ -65,7 +65,7 @@ class ModelStore {
   StoreLimits limits_;
 };
 
-// "onnx", "tflite", ... from the file's bytes (the runtime's detector when built with it), or "bin".
+// "onnx", "tflite", ... from the file's bytes (the project's one detector, onnx::detect_file_format), or "bin".
 std::string detect_model_format(const std::filesystem::path& file);
 
 }  // namespace edgeml::agent

@@ -4,10 +4,10 @@
 #include <condition_variable>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/periodic.hpp"
 #include "common/strings.hpp"
 #include "telemetry/collector.hpp"
 #include "telemetry/energy.hpp"
@@ -50,21 +50,6 @@ struct TelemetryService::Impl {
     have_last = true;
   }
 
-  void run() {
-    auto period = std::chrono::duration<double>(1.0 / hz);
-    auto next = std::chrono::steady_clock::now();
-    while (true) {
-      try {
-        sample_once();
-      } catch (const std::exception& e) {
-        log::error("agent", std::string("telemetry sample failed: ") + e.what());
-      }
-      next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(period);
-      std::unique_lock lock(stop_mu);
-      if (stop_cv.wait_until(lock, next, [this] { return stopping; })) return;
-    }
-  }
-
   double hz;
   const Clock& clock;
   const ModelHost& host;
@@ -78,10 +63,11 @@ struct TelemetryService::Impl {
   std::uint64_t model_generation = ~0ull;
   telemetry::InferenceEnergy model_energy;  // since the active model changed
 
-  std::thread thread;
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stopping = false;
+  std::function<void()> listener;  // set before start()
+  PeriodicTask sampler{"agent telemetry", 1.0 / hz, [this] {
+                         sample_once();
+                         if (listener) listener();
+                       }};
 };
 
 TelemetryService::TelemetryService(const AgentOptions& o, const Clock& c, const ModelHost& h, const InferenceLoop& l)
@@ -89,19 +75,11 @@ TelemetryService::TelemetryService(const AgentOptions& o, const Clock& c, const 
 
 TelemetryService::~TelemetryService() { stop(); }
 
-void TelemetryService::start() {
-  if (impl_->thread.joinable()) return;
-  impl_->thread = std::thread([this] { impl_->run(); });
-}
+void TelemetryService::start() { impl_->sampler.start(); }
 
-void TelemetryService::stop() {
-  {
-    std::lock_guard lock(impl_->stop_mu);
-    impl_->stopping = true;
-  }
-  impl_->stop_cv.notify_all();
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
+void TelemetryService::on_sample(std::function<void()> fn) { impl_->listener = std::move(fn); }
+
+void TelemetryService::stop() { impl_->sampler.stop(); }
 
 nlohmann::json TelemetryService::latest() {
   {

@@ -1,9 +1,8 @@
 #pragma once
 // The agent's side of telemetry: samples the Collector at --telemetry-hz on a thread of its own, keeps a history
 // (at least 1 h), and integrates energy per active model, split between the loop's busy intervals and idle time
-// (telemetry/inference_energy.hpp: gross energy per inference, idle power, duty cycle, energy per hour). Built on
-// src/telemetry when that part is in the build (telemetry_service.cpp); otherwise every call answers 503 with the
-// reason (telemetry_service_absent.cpp). The service layer sees only JSON and text.
+// (telemetry/inference_energy.hpp: gross energy per inference, idle power, duty cycle, energy per hour). The service
+// layer sees only JSON and text.
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -23,6 +22,8 @@ class TelemetryService {
   ~TelemetryService();
   void start();
   void stop();
+  // Called on the sampling thread after each sample (the MQTT link spools it). Set before start().
+  void on_sample(std::function<void()> fn);
 
   nlohmann::json latest();                         // the newest sample (taken now when none yet)
   nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}

@@ -60,6 +60,19 @@ std::optional<bool> optional_bool(const nlohmann::json& obj, const std::string& 
   return it->get<bool>();
 }
 
+void reject_unknown_fields(const nlohmann::json& obj, std::initializer_list<std::string_view> known,
+                           const std::string& prefix) {
+  if (!obj.is_object()) return;
+  for (const auto& [key, value] : obj.items()) {
+    bool found = false;
+    for (auto k : known) found = found || k == key;
+    if (found) continue;
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    throw FieldError(prefix + key, "unknown field '" + prefix + key + "' (known: " + list + ")");
+  }
+}
+
 nlohmann::json parse_json_body(const std::string& body) {
   try {
     return nlohmann::json::parse(body);

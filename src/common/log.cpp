@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 
+#include "common/strings.hpp"
+
 namespace edgeml::log {
 
 namespace {
@@ -29,14 +31,10 @@ void set_level(Level level) { g_level = static_cast<int>(level); }
 
 void write(Level level, std::string_view component, std::string_view message) {
   if (static_cast<int>(level) < g_level) return;
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::string ts = format_utc(static_cast<double>(std::time(nullptr)));
   std::lock_guard lock(g_mu);
-  std::fprintf(stderr, "%s %s %.*s: %.*s\n", ts, name(level), static_cast<int>(component.size()), component.data(),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "%s %s %.*s: %.*s\n", ts.c_str(), name(level), static_cast<int>(component.size()),
+               component.data(), static_cast<int>(message.size()), message.data());
 }
 
 }  // namespace edgeml::log

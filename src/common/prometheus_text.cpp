@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace edgeml {
 
@@ -29,8 +30,10 @@ std::string prom_number(double v) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
     return buf;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
+  // The shortest of 15 or 17 significant digits that reads back as the same double.
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 namespace edgeml {
 
@@ -80,6 +81,15 @@ std::string format_number(double v, int max_decimals) {
   }
   if (out == "-0") out = "0";
   return out;
+}
+
+std::string format_utc(double unix_s) {
+  std::time_t t = static_cast<std::time_t>(std::floor(unix_s));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace edgeml

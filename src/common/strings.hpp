@@ -21,4 +21,7 @@ std::optional<long long> parse_int(std::string_view s);
 // Fixed-point formatting without trailing zeros ("1.5", "2", "0.000123").
 std::string format_number(double v, int max_decimals = 6);
 
+// "2026-01-02T03:04:05Z": Unix seconds as UTC, ISO 8601, whole seconds (fraction dropped).
+std::string format_utc(double unix_s);
+
 }  // namespace edgeml

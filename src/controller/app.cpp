@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "controller/predictors.hpp"
+#include "controller/transports_config.hpp"
 #include "http/replies.hpp"
 #include "http/static_files.hpp"
 
@@ -49,8 +50,9 @@ void ControllerApp::init() {
   deploy.timeout_s = config_.deploy_timeout_s;
   deploy.model_link = [this](const std::string& path) { return security_->model_link(path); };
   deploy.agent_tls.ca_file = config_.agent_ca;
-  deployer_ =
-      std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_, deploy);
+  transports_ = make_transports(config_, *store_, events_, clock_, deploy);
+  deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_,
+                                         deploy, transports_.get());
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
@@ -95,12 +97,14 @@ int ControllerApp::bind() {
 
 void ControllerApp::serve() {
   if (poller_) poller_->start();
+  if (transports_) transports_->start();
   server_->stop_on_signals();
   server_->run();
   // Stopped: deployments still waiting on an agent end as interrupted; polling ends.
   events_.shutdown();
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
+  if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
 }
 
 void ControllerApp::stop() {

@@ -14,6 +14,7 @@
 #include "controller/records_json.hpp"
 #include "controller/security.hpp"
 #include "controller/telemetry_poller.hpp"
+#include "controller/transports.hpp"
 #include "http/route_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -53,6 +54,7 @@ class ControllerApp {
   store::Store& store() { return *store_; }
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
+  ControllerTransports& transports() { return *transports_; }
   const Clock& clock() const { return clock_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
@@ -70,7 +72,8 @@ class ControllerApp {
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<Security> security_;  // after the store it writes to, before the parts that use it
+  std::unique_ptr<Security> security_;                // after the store it writes to, before the parts that use it
+  std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
   int bound_port_ = 0;

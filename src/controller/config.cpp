@@ -20,7 +20,11 @@ std::string usage() {
          "  --models        artifact store served at /models/<file> (default <state>/models)\n"
          "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
          "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
-         "  [--tls-cert PEM --tls-key PEM] [--require-auth] [--session-hours H]\n"
+         "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
+         "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
+         "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
+         "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
+         "  [--tls-cert PEM --tls-key PEM] [--require-auth] [--session-hours H] [--agent-ca PEM]\n"
          "  --tls-cert/--tls-key  serve HTTPS only (edgeml certs init makes a small fleet's CA and certificates)\n"
          "  --require-auth  credentials are needed on loopback too (on any other address they always are)\n"
          "  --agent-ca PEM  agents serve HTTPS (edgeml-agent --tls-cert): call them over https, verified with this CA\n"
@@ -81,6 +85,18 @@ Config parse_args(int argc, char** argv) {
       c.balena_timeout_s = number(a, 1, 300);
     } else if (a == "--telemetry-raw-hours") {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
+    } else if (a == "--mqtt") {
+      c.mqtt_url = value(a);
+    } else if (a == "--mqtt-prefix") {
+      c.mqtt_prefix = value(a);
+    } else if (a == "--mqtt-client-id") {
+      c.mqtt_client_id = value(a);
+    } else if (a == "--mqtt-ca") {
+      c.mqtt_ca = value(a);
+    } else if (a == "--mqtt-cert") {
+      c.mqtt_cert = value(a);
+    } else if (a == "--mqtt-key") {
+      c.mqtt_key = value(a);
     } else if (a == "--tls-cert") {
       c.tls_cert = value(a);
     } else if (a == "--tls-key") {

@@ -24,6 +24,11 @@ struct Config {
   double max_upload_mb = 512;
   double telemetry_keep_days = 7;   // then deleted
   double telemetry_raw_hours = 24;  // then averaged per minute
+  // MQTT transport (devices behind NAT connect out to a broker); empty url = LAN only.
+  std::string mqtt_url;                                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
+  std::string mqtt_prefix = "edgeml";                  // --mqtt-prefix
+  std::string mqtt_client_id = "edgeml-controller";    // --mqtt-client-id
+  std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca/--mqtt-cert/--mqtt-key (mqtts://)
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;
   std::string balena_api_url = "https://api.balena-cloud.com";

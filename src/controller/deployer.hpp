@@ -1,8 +1,10 @@
 #pragma once
 // Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
-// check, each a timed step recorded in SQLite and published as an event (GET /api/deployments/<id>/events). A plan
+// check, each a timed step recorded in the store and published as an event (GET /api/deployments/<id>/events). A plan
 // with several devices is a staged rollout: one device after another, stopping once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
+// Each deployment follows wire::DeploymentMachine (its steps and final state, with a FailureKind when it did not
+// succeed, recorded as deployments.failure_kind); the device is reached through its DeviceTransport (LAN or MQTT).
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -16,6 +18,7 @@
 #include "catalog/catalog.hpp"
 #include "common/clock.hpp"
 #include "controller/artifact_store.hpp"
+#include "controller/device_transport.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
@@ -55,7 +58,7 @@ class Deployer {
  public:
   Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
            const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources, const Clock& clock,
-           DeploySettings settings = {});
+           DeploySettings settings = {}, DeviceTransports* transports = nullptr);  // null: LAN only
   ~Deployer();
 
   // Records one "running" deployment per device and starts the rollout in the background.
@@ -72,8 +75,8 @@ class Deployer {
  private:
   class Run;
   void run_rollout(DeployPlan plan, Rollout rollout);
-  bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
-                  const std::string& origin);
+  bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact);
+  bool stopping();
 
   store::Store& db_;
   ArtifactStore& store_;
@@ -83,6 +86,8 @@ class Deployer {
   std::vector<fetch::ModelSource> sources_;
   const Clock& clock_;
   DeploySettings settings_;
+  std::unique_ptr<DeviceTransports> own_transports_;  // when none were given
+  DeviceTransports* transports_;
 
   std::mutex mu_;
   std::condition_variable done_cv_;

@@ -16,7 +16,8 @@ nlohmann::json to_json(const Device& d) {
           {"last_seen", opt(d.last_seen)},
           {"status", d.online ? "online" : "offline"},
           {"online", d.online},
-          {"last_error", d.last_error.empty() ? nlohmann::json() : nlohmann::json(d.last_error)}};
+          {"last_error", d.last_error.empty() ? nlohmann::json() : nlohmann::json(d.last_error)},
+          {"transport", d.transport}};
 }
 
 nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>& steps) {
@@ -37,6 +38,7 @@ nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>&
           {"model", r.model_name},
           {"status", r.status},
           {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)},
+          {"failure_kind", r.failure_kind.empty() ? nlohmann::json() : nlohmann::json(r.failure_kind)},
           {"started_at", r.started_at},
           {"finished_at", opt(r.finished_at)},
           {"duration_s", r.finished_at ? nlohmann::json(*r.finished_at - r.started_at) : nlohmann::json()},
@@ -61,7 +63,8 @@ nlohmann::json to_json(const TelemetrySample& s) {
           {"storage_used_ratio", opt(s.storage_ratio)},
           {"inference_per_s", opt(s.inference_rate)},
           {"inference_latency_p50_s", opt(s.inference_p50_s)},
-          {"active_model", s.active_model}};
+          {"active_model", s.active_model},
+          {"seq", s.seq ? nlohmann::json(*s.seq) : nlohmann::json()}};
 }
 
 }  // namespace edgeml::controller

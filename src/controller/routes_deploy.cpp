@@ -5,6 +5,7 @@
 #include "common/names.hpp"
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
@@ -37,13 +38,8 @@ nlohmann::json deployment_answer(ControllerApp& app, long long id) {
   return j;
 }
 
-int status_code(const DeploymentRecord& r) {
-  if (r.status == "succeeded") return 200;
-  if (r.status == "rejected") return 409;
-  if (r.error.rfind("device unreachable", 0) == 0) return 503;
-  if (r.error.rfind("no artifact", 0) == 0) return 404;
-  return 502;
-}
+// From the recorded failure kind (failure_status.hpp), never from the wording of the error.
+int status_code(const DeploymentRecord& r) { return deploy_http_status(r); }
 
 std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
   std::string type = optional_string(body, "device_type", 64).value_or("");

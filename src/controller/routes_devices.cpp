@@ -1,4 +1,5 @@
-// Devices: POST/GET /api/devices, GET /api/devices/<id>, POST /api/devices/<id>/rollback,
+// Devices: POST/GET /api/devices (transport lan with an address, or mqtt: the agent connects to the broker),
+// GET /api/devices/<id>, POST /api/devices/<id>/rollback,
 // GET /api/devices/<id>/telemetry?since=&until=&step=, GET /api/devices/<id>/telemetry/stream (server-sent events).
 #include "catalog/device_profile.hpp"
 #include "common/error.hpp"
@@ -7,6 +8,7 @@
 #include "controller/agent_client.hpp"
 #include "controller/app.hpp"
 #include "controller/device_lookup.hpp"
+#include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
 #include "controller/sse.hpp"
 #include "http/query.hpp"
@@ -26,16 +28,17 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                if (req.identity.method != "local") app.security().registration_limit().take(req.remote_ip);
                auto body = json_request(req);
                if (!body.is_object())
-                 throw FieldError("body", "expected a JSON object {name, address, device_type, token}");
+                 throw FieldError("body", "expected a JSON object {name, address, device_type, token, transport?}");
                Device d;
                d.name = require_string(body, "name", 128);
                validate_name(d.name, "name");
+               d.transport = parse_transport_name(optional_string(body, "transport", 8).value_or("lan"));
                d.address =
                    optional_string(body, "address", 255).value_or(optional_string(body, "bbb_ip", 255).value_or(""));
-               if (d.address.empty())
+               if (d.address.empty() && d.transport == "lan")
                  throw FieldError("address", "address (host:port of the device's agent) is required");
-               if (d.address.find(':') == std::string::npos) d.address += ":8000";
-               split_address(d.address, "address");
+               if (!d.address.empty() && d.address.find(':') == std::string::npos) d.address += ":8000";
+               if (!d.address.empty()) split_address(d.address, "address");  // MQTT devices: none (never called)
                d.device_type = catalog::normalize_device_type(require_string(body, "device_type", 64));
                if (d.device_type.empty()) throw FieldError("device_type", "device_type must not be empty");
                d.token = optional_string(body, "token", 512).value_or("");
@@ -72,7 +75,7 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                bool ok = rec.status == "succeeded";
                j["success"] = ok;
                j["message"] = ok ? "rolled back to " + rec.model_name : rec.error;
-               http::reply_json(res, j, ok ? 200 : (rec.error.rfind("device unreachable", 0) == 0 ? 503 : 409));
+               http::reply_json(res, j, rollback_http_status(rec));
              });
 
   router.add({.method = "GET", .pattern = "/api/devices/:id/telemetry", .role = http::Role::viewer},

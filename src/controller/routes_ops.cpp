@@ -2,6 +2,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/prometheus_text.hpp"
 #include "controller/app.hpp"
 #include "http/replies.hpp"
 
@@ -18,15 +19,17 @@ std::string catalog_metrics(const catalog::Catalog& c) {
     for (const auto& f : r.flags)
       if (seen.insert(f.name).second) ++flags[{r.device_type, f.name}];
   }
-  std::ostringstream out;
-  out << "# HELP edgeml_catalog_rows Benchmark rows loaded, by device type.\n# TYPE edgeml_catalog_rows gauge\n";
-  for (auto& [d, n] : rows) out << "edgeml_catalog_rows{device_type=\"" << d << "\"} " << n << "\n";
-  out << "# HELP edgeml_catalog_flagged_rows Rows carrying a data-quality flag.\n"
-      << "# TYPE edgeml_catalog_flagged_rows gauge\n";
+  PromText out;
+  out.family("edgeml_catalog_rows", "Benchmark rows loaded, by device type.", "gauge");
+  for (auto& [d, n] : rows) out.sample("edgeml_catalog_rows", {{"device_type", d}}, n);
+  out.family("edgeml_catalog_flagged_rows", "Rows carrying a data-quality flag.", "gauge");
   for (auto& [k, n] : flags)
-    out << "edgeml_catalog_flagged_rows{device_type=\"" << k.first << "\",flag=\"" << k.second << "\"} " << n << "\n";
+    out.sample("edgeml_catalog_flagged_rows", {{"device_type", k.first}, {"flag", k.second}}, n);
   return out.str();
 }
+
+// The MQTT transport's figures (telemetry stored, ingest lag, client counters); "" without --mqtt.
+std::string mqtt_metrics(ControllerApp& app) { return app.transports().prometheus(); }
 
 }  // namespace
 
@@ -40,7 +43,8 @@ void register_ops_routes(ControllerApp& app, http::Router& router) {
              });
   router.add({.method = "GET", .pattern = "/metrics", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) {
-               res.set_content(app.metrics().prometheus_text() + catalog_metrics(app.catalog()),
+               res.set_content(app.metrics().prometheus_text() + app.server().prometheus_text() +
+                                   catalog_metrics(app.catalog()) + mqtt_metrics(app),
                                "text/plain; version=0.0.4; charset=utf-8");
              });
 }

@@ -4,35 +4,10 @@
 
 #include "common/log.hpp"
 #include "controller/agent_client.hpp"
+#include "controller/sample_convert.hpp"
+#include "wire/agent_telemetry.hpp"
 
 namespace edgeml::controller {
-
-namespace {
-std::optional<double> number_at(const nlohmann::json& j, const nlohmann::json::json_pointer& p) {
-  if (!j.contains(p)) return std::nullopt;
-  const auto& v = j.at(p);
-  if (!v.is_number()) return std::nullopt;
-  return v.get<double>();
-}
-}  // namespace
-
-TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& j) {
-  using ptr = nlohmann::json::json_pointer;
-  TelemetrySample s;
-  s.device_id = device_id;
-  s.t = t;
-  s.cpu_ratio = number_at(j, ptr("/cpu/usage_ratio"));
-  s.memory_ratio = number_at(j, ptr("/memory/used_ratio"));
-  s.temp_c = number_at(j, ptr("/thermal/max_celsius"));
-  s.power_w = number_at(j, ptr("/power/total_watts"));
-  s.energy_per_inference_j = number_at(j, ptr("/energy_model/per_inference_j"));
-  s.storage_ratio = number_at(j, ptr("/storage/used_ratio"));
-  s.inference_rate = number_at(j, ptr("/inference/throughput_per_s"));
-  s.inference_p50_s = number_at(j, ptr("/inference/latency_p50_s"));
-  if (j.contains(ptr("/energy_model/model")) && j.at(ptr("/energy_model/model")).is_string())
-    s.active_model = j.at(ptr("/energy_model/model")).get<std::string>();
-  return s;
-}
 
 TelemetryPoller::TelemetryPoller(store::Store& db, EventHub& events, const Clock& clock, PollerSettings settings)
     : db_(db), events_(events), clock_(clock), settings_(settings) {
@@ -93,11 +68,20 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
   }
   if (r.status != 200) return {std::nullopt, "GET /telemetry answered HTTP " + std::to_string(r.status)};
   if (!r.body.is_object()) return {std::nullopt, "GET /telemetry answered something that is not a JSON object"};
-  return {sample_from_agent_json(d.id, clock_.now_s(), r.body), ""};
+  // The agent's own sampling time (timestamp_s), not ours: a slow answer does not shift the series.
+  auto converted = wire::sample_from_agent_telemetry(r.body, false);
+  if (!converted.out_of_range.empty()) {
+    std::string names;
+    for (const auto& n : converted.out_of_range) names += (names.empty() ? "" : ", ") + n;
+    log::warn("controller", "device " + d.name + " sent readings out of range (left null): " + names);
+  }
+  return {to_stored_sample(d.id, converted.sample), ""};
 }
 
 void TelemetryPoller::poll_once() {
   auto devices = db_.devices().all();
+  // MQTT devices publish their telemetry and presence themselves: never polled.
+  std::erase_if(devices, [](const Device& d) { return d.transport != "lan"; });
   std::vector<Outcome> outcomes(devices.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
@@ -118,6 +102,13 @@ void TelemetryPoller::poll_once() {
   std::vector<TelemetrySample> samples;
   for (size_t i = 0; i < devices.size(); ++i) {
     if (outcomes[i].sample) {
+      // The agent samples at its own rate: a poll that finds the same sample again stores nothing new.
+      double& last = last_t_[devices[i].id];
+      if (outcomes[i].sample->t <= last) {
+        db_.devices().mark_seen(devices[i].id, outcomes[i].sample->t);
+        continue;
+      }
+      last = outcomes[i].sample->t;
       samples.push_back(*outcomes[i].sample);
     } else {
       if (devices[i].online) log::warn("controller", "device " + devices[i].name + " is offline: " + outcomes[i].error);

@@ -1,7 +1,8 @@
 #pragma once
-// Telemetry collection: every interval, each registered agent's GET /telemetry is read (several at once, each with a
-// timeout), the samples are stored in SQLite in one transaction, published on "telemetry/<device id>" for the live
-// stream, and a device that does not answer is marked offline. Retention runs every few minutes.
+// Telemetry collection of LAN devices (MQTT devices publish theirs: mqtt_transport.hpp): every interval, each
+// registered agent's GET /telemetry is read (several at once, each with a timeout), the samples are stored with the
+// agent's own time in one transaction, published on "telemetry/<device id>" for the live stream, and a device that
+// does not answer is marked offline. Retention runs every few minutes (for every device's samples).
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -27,9 +28,6 @@ struct PollerSettings {
   double raw_s = 86400;
   double retention_every_s = 600;
 };
-
-// The fields the controller keeps from an agent's /telemetry answer (null where the agent has no source).
-TelemetrySample sample_from_agent_json(long long device_id, double t, const nlohmann::json& telemetry);
 
 class TelemetryPoller {
  public:
@@ -60,6 +58,7 @@ class TelemetryPoller {
   bool stop_ = false;
   std::thread thread_;
   double last_retention_ = 0;
+  std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
 };
 
 }  // namespace edgeml::controller

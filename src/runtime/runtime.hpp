@@ -50,8 +50,8 @@ class Runtime {
   virtual std::vector<std::string> adjustments() const { return {}; }
 };
 
-// backend: "ort" | "opencv" | "auto" (ort when built with it, else opencv). Throws RuntimeRefusal for an unknown or
-// absent backend.
+// backend: "ort" | "opencv" | "auto" (ort when its library opens on this machine, else opencv). Throws RuntimeRefusal
+// for an unknown or absent backend.
 std::unique_ptr<Runtime> make_runtime(const std::string& backend);
 std::vector<std::string> available_backends();
 

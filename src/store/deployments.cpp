@@ -23,7 +23,8 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("sha256", &D::sha256),
                                           column("artifact_file", &D::artifact_file),
                                           column("artifact_source", &D::artifact_source),
-                                          column("predicted_per_inference_mj", &D::predicted_per_inference_mj)});
+                                          column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
+                                          column("failure_kind", &D::failure_kind)});
   return t;
 }
 
@@ -90,7 +91,7 @@ long long DeploymentStore::next_rollout_id() {
 int DeploymentStore::mark_interrupted(double now) {
   return db_.read<int>([&](Connection& c) {
     return static_cast<int>(
-        c.execute("UPDATE deployments SET status = 'interrupted', finished_at = ?, "
+        c.execute("UPDATE deployments SET status = 'interrupted', finished_at = ?, failure_kind = 'interrupted', "
                   "error = 'the controller stopped while this deployment was running' WHERE status = 'running'",
                   {now}));
   });

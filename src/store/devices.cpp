@@ -6,11 +6,12 @@ namespace edgeml::store {
 
 const Table<Device>& devices_table() {
   static const Table<Device> t(
-      "devices", {id_column(&Device::id), column("name", &Device::name, "NOT NULL UNIQUE"),
-                  column("address", &Device::address, "NOT NULL"),
-                  column("device_type", &Device::device_type, "NOT NULL"), column("token", &Device::token),
-                  column("created_at", &Device::created_at, "NOT NULL"), column("last_seen", &Device::last_seen),
-                  column("online", &Device::online), column("last_error", &Device::last_error)});
+      "devices",
+      {id_column(&Device::id), column("name", &Device::name, "NOT NULL UNIQUE"),
+       column("address", &Device::address, "NOT NULL"), column("device_type", &Device::device_type, "NOT NULL"),
+       column("token", &Device::token), column("created_at", &Device::created_at, "NOT NULL"),
+       column("last_seen", &Device::last_seen), column("online", &Device::online),
+       column("last_error", &Device::last_error), column("transport", &Device::transport, "NOT NULL DEFAULT 'lan'")});
   return t;
 }
 

@@ -13,6 +13,7 @@ struct Device {
   std::optional<double> last_seen;
   bool online = false;
   std::string last_error;
+  std::string transport = "lan";  // lan: the controller calls the agent over HTTP; mqtt: the agent connects to a broker
 };
 
 // One deployment (or rollback) as recorded; columns that are unknown stay null.
@@ -32,6 +33,7 @@ struct DeploymentRecord {
   bool forced = false;
   std::string sha256, artifact_file, artifact_source;
   std::optional<double> predicted_per_inference_mj;  // from the predictor, for the measured-vs-predicted comparison
+  std::string failure_kind;                          // wire::FailureKind name when failed/rejected/interrupted; else ""
 };
 
 struct StepRecord {
@@ -49,6 +51,9 @@ struct TelemetrySample {
   std::optional<double> storage_ratio;                    // used share of the agent's state file system
   std::optional<double> inference_rate, inference_p50_s;  // the agent's continuous loop (per s; seconds)
   bool downsampled = false;                               // a per-minute average made by retention
+  // MQTT samples: the agent spool's stream and sequence number, unique per device (de-duplication); LAN: "" and null.
+  std::string stream;
+  std::optional<long long> seq;
 };
 
 }  // namespace edgeml::store

@@ -5,6 +5,14 @@
 
 namespace edgeml::store {
 
+namespace {
+// De-duplication of MQTT telemetry (LAN samples have a null seq, which a UNIQUE index never matches).
+constexpr const char* kTelemetrySeqIndex =
+    "CREATE UNIQUE INDEX IF NOT EXISTS telemetry_by_stream_seq ON telemetry(device_id, stream, seq)";
+constexpr const char* kCommandsByDeviceIndex =
+    "CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands(device_id, state)";
+}  // namespace
+
 const Schema& controller_schema() {
   static const Schema schema = [] {
     Schema s;
@@ -16,6 +24,9 @@ const Schema& controller_schema() {
         [](Dialect) {
           return std::string("CREATE INDEX IF NOT EXISTS telemetry_by_device_time ON telemetry(device_id, t)");
         },
+        [](Dialect) { return std::string(kTelemetrySeqIndex); },
+        [](Dialect d) { return commands_table().create_sql(d); },
+        [](Dialect) { return std::string(kCommandsByDeviceIndex); },
         [](Dialect d) {  // version 4 (security): tokens, users, sessions, audit log, enrollments
           std::string sql;
           for (const auto& statement : auth_tables_sql(d)) sql += statement + ";\n";
@@ -28,6 +39,18 @@ const Schema& controller_schema() {
            for (const char* col : {"storage_ratio", "inference_rate", "inference_p50_s"})
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
          }},
+        {3,
+         "MQTT transport: devices.transport, telemetry stream/seq (unique per device), deployments.failure_kind, "
+         "commands",
+         [](Connection& c) {
+           add_column_if_missing(c, "devices", devices_table().column_ddl("transport", c.dialect()));
+           for (const char* col : {"stream", "seq"})
+             add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
+           c.exec(kTelemetrySeqIndex);
+           add_column_if_missing(c, "deployments", deployments_table().column_ddl("failure_kind", c.dialect()));
+           c.exec(commands_table().create_sql(c.dialect()));
+           c.exec(kCommandsByDeviceIndex);
+         }},
         {4, "who may do what: API tokens, users and sessions, the audit log, device enrollments",
          [](Connection& c) {
            for (const auto& statement : auth_tables_sql(c.dialect())) c.exec(statement);
@@ -39,7 +62,7 @@ const Schema& controller_schema() {
 }
 
 Store::Store(const std::string& url_or_path)
-    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_) {
+    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_), commands_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
 #include "store/migrations.hpp"
@@ -23,6 +24,7 @@ class Store {
   DeviceStore& devices() { return devices_; }
   DeploymentStore& deployments() { return deployments_; }
   TelemetryStore& telemetry() { return telemetry_; }
+  CommandStore& commands() { return commands_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -32,6 +34,7 @@ class Store {
   DeviceStore devices_;
   DeploymentStore deployments_;
   TelemetryStore telemetry_;
+  CommandStore commands_;
 };
 
 // Every table and every migration step, in one place.

@@ -1,5 +1,8 @@
 #include "store/telemetry.hpp"
 
+#include <algorithm>
+#include <map>
+
 namespace edgeml::store {
 
 const Table<TelemetrySample>& telemetry_table() {
@@ -11,7 +14,7 @@ const Table<TelemetrySample>& telemetry_table() {
        column("power_w", &S::power_w), column("energy_per_inference_j", &S::energy_per_inference_j),
        column("active_model", &S::active_model), column("downsampled", &S::downsampled),
        column("storage_ratio", &S::storage_ratio), column("inference_rate", &S::inference_rate),
-       column("inference_p50_s", &S::inference_p50_s)});
+       column("inference_p50_s", &S::inference_p50_s), column("stream", &S::stream, ""), column("seq", &S::seq)});
   return t;
 }
 
@@ -29,6 +32,8 @@ std::string averaged(const std::string& time_expr) {
       e = "MAX(active_model)";
     else if (c.name == "downsampled")
       e = "1";
+    else if (c.name == "stream" || c.name == "seq")
+      e = "NULL";  // an average is no one sample: outside de-duplication
     else
       e = "AVG(" + c.name + ")";
     s += (s.empty() ? "" : ", ") + e;
@@ -48,6 +53,34 @@ void TelemetryStore::add(const std::vector<TelemetrySample>& samples) {
   db_.transaction([&](Connection& c) {
     c.execute_many(t.insert_sql(), rows);
     c.execute_many("UPDATE devices SET last_seen = ?, online = 1, last_error = '' WHERE id = ?", seen);
+  });
+}
+
+std::vector<bool> TelemetryStore::add_sequenced(const std::vector<TelemetrySample>& samples) {
+  std::vector<bool> added(samples.size(), false);
+  if (samples.empty()) return added;
+  const auto& t = telemetry_table();
+  std::string insert = t.insert_sql("ON CONFLICT DO NOTHING");
+  std::map<long long, double> newest;
+  for (const auto& s : samples) newest[s.device_id] = std::max(newest[s.device_id], s.t);
+  db_.transaction([&](Connection& c) {
+    for (size_t i = 0; i < samples.size(); ++i) added[i] = c.execute(insert, t.insert_params(samples[i])) > 0;
+    std::vector<Params> seen;
+    for (const auto& [device, time] : newest) seen.push_back({time, device});
+    // Presence of an MQTT device comes from its status messages (a late batch must not mark it online).
+    c.execute_many("UPDATE devices SET last_seen = ? WHERE id = ?", seen);
+  });
+  return added;
+}
+
+long long TelemetryStore::count_sequenced(long long device_id, const std::string& stream, long long first,
+                                          long long last) {
+  return db_.read<long long>([&](Connection& c) {
+    return c
+        .query("SELECT COUNT(*) FROM telemetry WHERE device_id = ? AND stream = ? AND seq >= ? AND seq <= ?",
+               {device_id, stream, first, last})
+        .at(0)
+        .integer(0);
   });
 }
 

@@ -4,49 +4,21 @@
 #include <utility>
 #include <vector>
 
+#include "common/prometheus_text.hpp"
+
 namespace edgeml::telemetry {
 
 namespace {
 
-std::string escape_label(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-using Labels = std::vector<std::pair<std::string, std::string>>;
+using Labels = PromLabels;
 
 class Writer {
  public:
   // One family: HELP and TYPE once, then its samples.
   void family(const std::string& name, const std::string& type, const std::string& help) {
-    out_ += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    out_.family(name, help, type);
   }
-  void sample(const std::string& name, double v, const Labels& labels = {}) {
-    out_ += name;
-    if (!labels.empty()) {
-      out_ += "{";
-      for (size_t i = 0; i < labels.size(); ++i)
-        out_ += (i ? "," : "") + labels[i].first + "=\"" + escape_label(labels[i].second) + "\"";
-      out_ += "}";
-    }
-    out_ += " " + number(v) + "\n";
-  }
+  void sample(const std::string& name, double v, const Labels& labels = {}) { out_.sample(name, labels, v); }
   void gauge(const std::string& name, const std::string& help, const std::optional<double>& v) {
     if (!v) return;
     family(name, "gauge", help);
@@ -59,10 +31,10 @@ class Writer {
     family(name, type, help);
     for (const auto& [labels, v] : samples) sample(name, v, labels);
   }
-  std::string take() { return std::move(out_); }
+  std::string take() { return out_.str(); }
 
  private:
-  std::string out_;
+  PromText out_;
 };
 
 double flag(bool b) { return b ? 1.0 : 0.0; }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/error.hpp"
@@ -13,6 +14,7 @@
 #include "controller/energy_gate.hpp"
 #include "controller/event_hub.hpp"
 #include "onnx/zoo.hpp"
+#include "torch_zip.hpp"
 
 namespace fs = std::filesystem;
 using namespace edgeml;
@@ -60,6 +62,19 @@ TEST(ArtifactStore, NamesFilesByTheirContentAndHashesThem) {
   EXPECT_EQ(store.find_model("mymodel")->sha256, a.sha256);
   EXPECT_FALSE(store.find_model("absent"));
   EXPECT_EQ(store.list().size(), 4u);
+}
+
+// Issue 15 defect: the store read only a file's first MiB, so a PyTorch archive over 1 MiB was labelled "unknown";
+// and it followed symbolic links, so a link to the database or /etc/passwd was served.
+TEST(ArtifactStore, KnowsLargePyTorchArchivesAndServesRegularFilesOnly) {
+  Tmp t;
+  ArtifactStore store(t.path / "models");
+  std::ofstream(t.path / "models" / "big.pt", std::ios::binary)
+      << edgeml::testing::torch_zip("\x80\x02}q\x00.", {{"archive/data/0", std::string(2 << 20, 'w')}});
+  EXPECT_EQ(store.find("big.pt")->format, "pytorch");
+  fs::create_symlink("/etc/passwd", t.path / "models" / "passwd.onnx");
+  EXPECT_FALSE(store.find("passwd.onnx")) << "a link is not served";
+  for (const auto& a : store.list()) EXPECT_NE(a.file, "passwd.onnx");
 }
 
 TEST(EventHub, ReadersSeeEveryEventInOrderAndStopWhenClosed) {

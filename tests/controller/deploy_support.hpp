@@ -37,7 +37,7 @@ class Service {
                  const std::string& content_type = "application/json") const;
   void kill_hard() { proc_->kill_hard(); }
   int terminate() { return proc_->terminate(); }
-  std::string log_tail() const { return proc_->stderr_tail(); }
+  std::string log_tail(size_t bytes = 4000) const { return proc_->stderr_tail(bytes); }
 
  private:
   std::unique_ptr<testing::ChildProcess> proc_;

@@ -3,15 +3,19 @@
 // stream, then cut and corrupted.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 #include "common/error.hpp"
 #include "onnx/inspector.hpp"
 #include "onnx/model_format.hpp"
 #include "onnx/pytorch_state_dict.hpp"
+#include "temp_dir.hpp"
+#include "torch_zip.hpp"
 
 namespace edgeml::onnx {
 namespace {
+using edgeml::testing::torch_zip;
 
 // Pickle protocol 2 writer for a flat state dict {name: tensor}.
 class PickleWriter {
@@ -78,33 +82,6 @@ std::string state_dict_pickle() {
   }
   p.raw() += "u.";  // SETITEMS, STOP
   return p.raw();
-}
-
-// A zip with stored entries, as torch.save writes it: archive/data.pkl, archive/version.
-std::string torch_zip(const std::string& pickle) {
-  auto u16 = [](std::string& s, uint32_t v) { s += char(v & 0xff), s += char((v >> 8) & 0xff); };
-  auto u32 = [&](std::string& s, uint32_t v) { u16(s, v & 0xffff), u16(s, v >> 16); };
-  std::string body, central;
-  const std::vector<std::pair<std::string, std::string>> entries = {{"archive/data.pkl", pickle},
-                                                                    {"archive/version", "3\n"}};
-  for (const auto& [name, content] : entries) {
-    const auto offset = static_cast<uint32_t>(body.size());
-    body += std::string("PK\x03\x04", 4);
-    u16(body, 20), u16(body, 0), u16(body, 0), u16(body, 0), u16(body, 0);
-    u32(body, 0), u32(body, content.size()), u32(body, content.size());
-    u16(body, name.size()), u16(body, 0);
-    body += name + content;
-    central += std::string("PK\x01\x02", 4);
-    u16(central, 20), u16(central, 20), u16(central, 0), u16(central, 0), u16(central, 0), u16(central, 0);
-    u32(central, 0), u32(central, content.size()), u32(central, content.size());
-    u16(central, name.size()), u16(central, 0), u16(central, 0), u16(central, 0), u16(central, 0);
-    u32(central, 0), u32(central, offset);
-    central += name;
-  }
-  std::string eocd("PK\x05\x06", 4);
-  u16(eocd, 0), u16(eocd, 0), u16(eocd, entries.size()), u16(eocd, entries.size());
-  u32(eocd, central.size()), u32(eocd, body.size()), u16(eocd, 0);
-  return body + central + eocd;
 }
 
 TEST(PyTorchFiles, StateDictTensorsAreReadFromTheZip) {
@@ -179,3 +156,17 @@ TEST(PyTorchFiles, UnknownOpcodeIsNamed) {
 
 }  // namespace
 }  // namespace edgeml::onnx
+
+// The controller's store used to read only the first MiB of a file to detect its format, and a zip's central
+// directory is at the end: a PyTorch archive over 1 MiB came out "unknown" (issue 15). One detector now reads the end.
+TEST(PyTorchFiles, AnArchiveOverOneMiBIsRecognisedFromItsFile) {
+  edgeml::testing::TempDir dir("torch");
+  auto file = dir.path / "big.pt";
+  std::string zip =
+      edgeml::testing::torch_zip(edgeml::onnx::state_dict_pickle(), {{"archive/data/0", std::string(3 << 20, 'w')}});
+  ASSERT_GT(zip.size(), 1u << 20);
+  std::ofstream(file, std::ios::binary) << zip;
+  EXPECT_EQ(edgeml::onnx::detect_file_format(file), edgeml::onnx::ModelFormat::pytorch);
+  std::ofstream(dir.path / "plain.zip", std::ios::binary) << std::string("PK\x03\x04", 4) + std::string(2 << 20, 'z');
+  EXPECT_EQ(edgeml::onnx::detect_file_format(dir.path / "plain.zip"), edgeml::onnx::ModelFormat::unknown);
+}

@@ -216,6 +216,18 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   x.device_id = d->id, x.t = 200, x.storage_ratio = 0.7, x.inference_rate = 4;
   s.telemetry().add({x});
   EXPECT_NEAR(*s.telemetry().range(d->id, 150, 1000, 0).at(0).storage_ratio, 0.7, 1e-12) << "the new columns work";
+  // Version 3: an old device is a LAN device; MQTT samples are stored once per (device, stream, seq).
+  EXPECT_EQ(d->transport, "lan");
+  TelemetrySample m = x;
+  m.t = 300, m.stream = "s1", m.seq = 7;
+  auto added = s.telemetry().add_sequenced({m, m});
+  EXPECT_EQ(added, (std::vector<bool>{true, false}));
+  EXPECT_EQ(s.telemetry().add_sequenced({m}), std::vector<bool>{false}) << "a resend is a duplicate";
+  EXPECT_EQ(s.telemetry().count_sequenced(d->id, "s1", 1, 10), 1);
+  m.stream = "s2";  // a new spool (stream) may use seq 7 again
+  EXPECT_EQ(s.telemetry().add_sequenced({m}), std::vector<bool>{true});
+  s.telemetry().add({x, x});  // LAN samples (no seq) are not de-duplicated by the index
+  EXPECT_EQ(s.telemetry().range(d->id, 150, 250, 0).size(), 3u);
   Store again(where);
   EXPECT_EQ(again.schema_version(), latest_version()) << "nothing to do the second time";
 }
@@ -225,6 +237,35 @@ TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   Store s(where);
   EXPECT_EQ(s.schema_version(), latest_version());
   EXPECT_EQ(schema_version(s.db()), latest_version());
+}
+
+TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {
+  Store s(location());
+  Device d;
+  d.name = "nano-m", d.transport = "mqtt", d.device_type = "jetson_nano", d.created_at = 1;
+  d = s.devices().add(d);
+  EXPECT_EQ(s.devices().by_name("nano-m")->transport, "mqtt");
+  CommandRecord c;
+  c.command_id = "deploy-1-a", c.device_id = d.id, c.type = "deploy", c.message = "{}", c.issued_at = 100;
+  c.expires_at = 200;
+  s.commands().add(c);
+  c.command_id = "deploy-2-b", c.expires_at = 120;
+  s.commands().add(c);
+  EXPECT_EQ(s.commands().pending(d.id, 110).size(), 2u);
+  EXPECT_EQ(s.commands().expire(130), 1);
+  auto left = s.commands().pending(d.id, 130);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].command_id, "deploy-1-a");
+  s.commands().sent("deploy-1-a", 131);
+  EXPECT_TRUE(s.commands().set_state("deploy-1-a", "accepted", 132));
+  EXPECT_TRUE(s.commands().pending(d.id, 133).empty()) << "accepted: not sent again";
+  EXPECT_FALSE(s.commands().set_state("deploy-1-a", "accepted", 134)) << "only forward";
+  EXPECT_TRUE(s.commands().set_state("deploy-1-a", "succeeded", 135, "{\"kind\":\"succeeded\"}"));
+  EXPECT_FALSE(s.commands().set_state("deploy-1-a", "failed", 136)) << "a final state is never left";
+  auto done = s.commands().by_command_id("deploy-1-a");
+  EXPECT_EQ(done->state, "succeeded");
+  EXPECT_EQ(done->sends, 1);
+  EXPECT_FALSE(s.commands().set_state("deploy-2-b", "accepted", 137)) << "expired stays expired";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
