@@ -33,37 +33,42 @@ cp -r "$state/open/predictors" "$state/auth/"  # trained by the first one: the s
 "$bin/edgeml-controller" --port 0 --data "$data" --state "$state/auth" --require-auth >"$state/auth.out" 2>/dev/null &
 pids+=($!)
 auth_port="$(wait_port "$state/auth.out")" || { echo "auth_cost.sh: controller did not start" >&2; exit 1; }
-cookie="$(curl -sS -D - -o /dev/null -H 'Content-Type: application/json' \
-  -d '{"name":"wrk","password":"correct horse battery"}' "http://127.0.0.1:$auth_port/api/auth/login" |
-  grep -o 'edgeml_session=[^;]*')"
+# A browser sends both cookies and, on a POST, the CSRF token from the readable cookie in X-CSRF-Token.
+login="$(curl -sS -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"name":"wrk","password":"correct horse battery"}' "http://127.0.0.1:$auth_port/api/auth/login")"
+session="$(printf '%s' "$login" | grep -o 'edgeml_session=[^;]*')"
+csrf="$(printf '%s' "$login" | grep -o 'edgeml_csrf=[^;]*')"
 cat >"$state/predict.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local auth = os.getenv("AUTH_HEADER")
-if auth and auth ~= "" then
-  local name, value = auth:match("^([^:]+):%s*(.*)$")
+-- AUTH_HEADERS: "Name: value" lines separated by "|"
+for h in (os.getenv("AUTH_HEADERS") or ""):gmatch("[^|]+") do
+  local name, value = h:match("^([^:]+):%s*(.*)$")
   wrk.headers[name] = value
 end
 wrk.body = '{"params_m": 5.48, "gflops": 0.44, "gmacs": 0.22, "size_mb": 21.11, "latency_avg_s": 0.0288, ' ..
            '"throughput_iter_per_s": 34.7, "device_type": "jetson_nano"}'
 LUA
 check() {  # one request of each kind must be answered 200, or the figures measure refusals
+  local hs=() h; IFS='|' read -ra hs <<<"$2"
+  local args=(); for h in "${hs[@]}"; do args+=(-H "$h"); done
   local code; code="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-    ${2:+-H "$2"} -d '{"params_m":5.48,"gflops":0.44,"device_type":"jetson_nano"}' "http://127.0.0.1:$1/api/predict-energy")"
+    "${args[@]}" -d '{"params_m": 5.48, "gflops": 0.44, "gmacs": 0.22, "size_mb": 21.11, "latency_avg_s": 0.0288,
+    "throughput_iter_per_s": 34.7, "device_type": "jetson_nano"}' "http://127.0.0.1:$1/api/predict-energy")"
   [ "$code" = 200 ] || { echo "auth_cost.sh: $3 answered $code" >&2; exit 1; }
 }
 check "$open_port" "" "no credentials"
 check "$auth_port" "Authorization: Bearer $token" "token"
-check "$auth_port" "Cookie: $cookie" "session"
+check "$auth_port" "Cookie: $session; $csrf|X-CSRF-Token: ${csrf#edgeml_csrf=}" "session"
 declare -A results
 for r in $(seq "$rounds"); do
   for kind in local token session; do
     case $kind in
       local) port=$open_port; header="" ;;
       token) port=$auth_port; header="Authorization: Bearer $token" ;;
-      session) port=$auth_port; header="Cookie: $cookie" ;;
+      session) port=$auth_port; header="Cookie: $session; $csrf|X-CSRF-Token: ${csrf#edgeml_csrf=}" ;;
     esac
-    rps="$(AUTH_HEADER="$header" wrk -t2 -c8 -d"${secs}s" -s "$state/predict.lua" \
+    rps="$(AUTH_HEADERS="$header" wrk -t2 -c8 -d"${secs}s" -s "$state/predict.lua" \
       "http://127.0.0.1:$port/api/predict-energy" | awk '/Requests\/sec/ {print $2}')"
     results[$kind]+="$rps "
     echo "round $r $kind: $rps req/s" >&2
