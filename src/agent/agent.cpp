@@ -23,7 +23,8 @@ Agent::Agent(AgentOptions options, const Clock& clock)
       manager_(store_, host_, clock_, options_.activation_test_delay_s),
       deploy_(store_, manager_, clock_),
       loop_(host_, clock_, options_.infer_hz),
-      telemetry_(options_, clock_, host_, loop_) {
+      telemetry_(options_, clock_, host_, loop_),
+      critical_(clock_) {
   if (options_.activation_test_delay_s > 0)
     log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
   if (size_t n = store_.remove_leftovers()) log::info("agent", "cleaned " + std::to_string(n) + " temporary file(s)");
@@ -47,7 +48,7 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   }
   deploy_.set_tls({.ca_file = options_.controller_ca.string()});
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
-                              metrics_, device_, started_s_, nullptr, enroller_.get()});
+                              metrics_, device_, started_s_, critical_, nullptr, enroller_.get()});
   if (!options_.mqtt_url.empty()) {
     mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
     parts_->mqtt = mqtt_.get();
@@ -56,6 +57,7 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   add_model_routes(router_, *parts_);
   add_inference_routes(router_, *parts_);
   add_telemetry_routes(router_, *parts_);
+  add_window_routes(router_, *parts_);
   http::ServerOptions server;
   server.component = "agent";
   server.host = options_.host;

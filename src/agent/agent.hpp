@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_options.hpp"
+#include "agent/critical_lease.hpp"
 #include "agent/deploy_job.hpp"
 #include "agent/enroller.hpp"
 #include "agent/inference_loop.hpp"
@@ -35,6 +36,7 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
+  CriticalLease& critical;             // work the device must not be disturbed in (no benchmark window meanwhile)
   AgentMqttLink* mqtt = nullptr;       // MQTT mode (--mqtt); null in LAN mode
   const Enroller* enroller = nullptr;  // with --controller: the enrollment's state for /status
 };
@@ -66,6 +68,7 @@ class Agent {
   InferenceLoop loop_;
   TelemetryService telemetry_;
   LatencyStats request_stats_;
+  CriticalLease critical_;
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<Enroller> enroller_;  // with --controller (enrollment)
   std::unique_ptr<AgentParts> parts_;
@@ -81,5 +84,6 @@ nlohmann::json status_json(const AgentParts& p);
 void add_model_routes(http::Router& router, AgentParts& p);
 void add_inference_routes(http::Router& router, AgentParts& p);
 void add_telemetry_routes(http::Router& router, AgentParts& p);
+void add_window_routes(http::Router& router, AgentParts& p);
 
 }  // namespace edgeml::agent

@@ -21,6 +21,7 @@ const Schema& controller_schema() {
         [](Dialect d) { return deployments_table().create_sql(d); },
         [](Dialect d) { return deployment_steps_table().create_sql(d); },
         [](Dialect d) { return telemetry_table().create_sql(d); },
+        [](Dialect d) { return catalog_rows_table().create_sql(d); },
         [](Dialect) {
           return std::string("CREATE INDEX IF NOT EXISTS telemetry_by_device_time ON telemetry(device_id, t)");
         },
@@ -55,6 +56,13 @@ const Schema& controller_schema() {
          [](Connection& c) {
            for (const auto& statement : auth_tables_sql(c.dialect())) c.exec(statement);
          }},
+        {5, "catalog rows measured at run time; the agent's energy definitions in telemetry; artifact weights",
+         [](Connection& c) {
+           c.exec(catalog_rows_table().create_sql(c.dialect()));
+           for (const char* col : {"idle_power_w", "duty_cycle", "energy_per_hour_mwh"})
+             add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
+           add_column_if_missing(c, "deployments", deployments_table().column_ddl("weights", c.dialect()));
+         }},
     };
     return s;
   }();
@@ -62,7 +70,12 @@ const Schema& controller_schema() {
 }
 
 Store::Store(const std::string& url_or_path)
-    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_), commands_(*db_) {
+    : db_(open_database(url_or_path)),
+      devices_(*db_),
+      deployments_(*db_),
+      telemetry_(*db_),
+      catalog_rows_(*db_),
+      commands_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

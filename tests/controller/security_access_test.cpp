@@ -34,6 +34,7 @@ const std::map<std::string, std::string>& mutating_route_roles() {
       {"POST /api/devices", "operator"},
       {"POST /api/devices/:id/rollback", "operator"},
       {"POST /api/models/upload", "operator"},
+      {"POST /api/catalog/rows", "operator"},  // measured rows change what is recommended: like an upload
       {"POST /api/tokens", "admin"},
       {"DELETE /api/tokens/:id", "admin"},
       {"POST /api/users", "admin"},
