@@ -20,13 +20,6 @@ using edgeml::testing::TempDir;
 
 namespace {
 
-// The version a database is at after every migration step (the steps of other features may be merged later).
-int latest_version() {
-  int v = 1;
-  for (const auto& m : controller_schema().migrations) v = std::max(v, m.version);
-  return v;
-}
-
 Device device(const std::string& name) {
   Device d;
   d.name = name;
