@@ -13,6 +13,8 @@ find_package(SQLite3 REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)               # PostgreSQL client (--db postgresql://...)
 find_package(CURL REQUIRED)
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto) # 2.0.11, C API (no CMake config, mosquittopp deprecated)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)      # 1.0.18: argon2id passwords, secretbox, HMAC, random tokens
+find_package(ZLIB REQUIRED)                                         # tests: writing a real PNG that claims a huge image
 find_package(GTest REQUIRED)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # libxlsxwriter-dev 1.1.4: reports as .xlsx
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf)   # libcairo2-dev 1.16: reports as PDF with charts

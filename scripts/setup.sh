@@ -15,7 +15,7 @@ packages=(
   libopencv-dev
   libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libpq-dev postgresql libcurl4-openssl-dev libssl-dev
-  mosquitto libmosquitto-dev openssl
+  mosquitto libmosquitto-dev openssl libsodium-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
   openssl python3-aiosmtpd

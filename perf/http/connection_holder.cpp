@@ -137,7 +137,9 @@ void ConnectionHolder::open(Conn& c, double now) {
     c.next_action_s = now + kReconnectAfterFailureS;
     return;
   }
-  if (plan_.sources > 1) {
+  // Always from 127.0.0.2 and up: the probes and wrk come from 127.0.0.1, another client, as a health checker and
+  // the ordinary users are not the clients holding the connections (a per-client cap must not count them together).
+  {
     int one = 1;
     // The port is chosen at connect() time, per (source, destination) pair, so K sources give K times the ports.
     ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);

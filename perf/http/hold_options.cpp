@@ -61,7 +61,8 @@ throughput unloaded vs during the hold. Progress on stderr; one JSON summary on 
   --slowloris-interval S  seconds between two bytes of a slowloris client                    [3]
   --streams N             open GETs of --stream-path (server-sent events), reading all        [0]
   --stream-path P         [/events]
-  --sources K             spread each group over source addresses 127.0.0.2..127.0.0.(K+1)   [1: kernel's choice]
+  --sources K             spread each group over source addresses 127.0.0.2..127.0.0.(K+1)   [1]
+                          (probes and wrk come from 127.0.0.1: never one of the holding clients)
   --probe-path P          path probed sequentially, one new connection per probe              [/healthz]
   --probe-seconds S       [10]     --probe-timeout S  [10]     --probe-interval S  [0.05]
   --settle S              wait after every held connection is open, before probing          [3]

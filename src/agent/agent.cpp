@@ -1,5 +1,7 @@
 #include "agent/agent.hpp"
 
+#include "agent/credentials.hpp"
+#include "agent/device_identity.hpp"
 #include "agent/device_info.hpp"
 #include "agent/request_guard.hpp"
 #include "common/log.hpp"
@@ -27,8 +29,26 @@ Agent::Agent(AgentOptions options, const Clock& clock)
     log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
   if (size_t n = store_.remove_leftovers()) log::info("agent", "cleaned " + std::to_string(n) + " temporary file(s)");
   manager_.restore();
+  std::vector<std::string> tokens{options_.token};
+  if (!options_.controller_url.empty()) {
+    // Enrolling: the agent's own credentials (made once, kept 0600 in the state folder); the controller will call it
+    // with the agent token it is given in the enrollment request.
+    auto credentials = load_or_create_credentials(options_.state_dir);
+    tokens.push_back(credentials.agent_token);
+    EnrollSettings enroll;
+    enroll.controller_url = options_.controller_url;
+    enroll.enroll_token = options_.enroll_token;
+    enroll.tls.ca_file = options_.controller_ca.string();
+    enroll.name = options_.device_name.empty() ? device_.value("hostname", "") : options_.device_name;
+    enroll.advertise = options_.advertise;
+    enroll.interval_s = options_.enroll_interval_s;
+    enroller_ = std::make_unique<Enroller>(
+        enroll, read_device_identity(options_.sysfs_root, options_.procfs_root, options_.machine_id_file),
+        options_.state_dir, credentials);
+  }
+  deploy_.set_tls({.ca_file = options_.controller_ca.string()});
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
-                              metrics_, device_, started_s_, critical_});
+                              metrics_, device_, started_s_, critical_, nullptr, enroller_.get()});
   if (!options_.mqtt_url.empty()) {
     mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
     parts_->mqtt = mqtt_.get();
@@ -45,8 +65,10 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   server.worker_threads = 2;    // a device: requests are few, inference serializes on the model anyway
   server.blocking_threads = 4;  // deploy?wait, activation, benchmark
   server.max_connections = 1024;
+  server.tls_cert_file = options_.tls_cert;
+  server.tls_key_file = options_.tls_key;
   server_ = std::make_unique<http::Server>(server, router_, metrics_);
-  server_->set_authenticator(agent_authenticator(options_.token));
+  server_->set_authenticator(agent_authenticator(tokens));
 }
 
 Agent::~Agent() { stop(); }
@@ -56,6 +78,7 @@ int Agent::bind() {
   loop_.start();
   telemetry_.start();
   if (mqtt_) mqtt_->start();
+  if (enroller_) enroller_->start(port);
   return port;
 }
 
@@ -70,6 +93,7 @@ void Agent::stop() {
   telemetry_.stop();
   if (mqtt_) mqtt_->stop();  // says offline (clean shutdown), syncs the spool
   deploy_.wait();
+  if (enroller_) enroller_->stop();
 }
 
 nlohmann::json Agent::status() const { return status_json(*parts_); }

@@ -8,6 +8,7 @@
 #include "agent/agent_options.hpp"
 #include "agent/critical_lease.hpp"
 #include "agent/deploy_job.hpp"
+#include "agent/enroller.hpp"
 #include "agent/inference_loop.hpp"
 #include "agent/latency_stats.hpp"
 #include "agent/model_host.hpp"
@@ -35,8 +36,9 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
-  CriticalLease& critical;        // work the device must not be disturbed in (no benchmark window meanwhile)
-  AgentMqttLink* mqtt = nullptr;  // MQTT mode (--mqtt); null in LAN mode
+  CriticalLease& critical;             // work the device must not be disturbed in (no benchmark window meanwhile)
+  AgentMqttLink* mqtt = nullptr;       // MQTT mode (--mqtt); null in LAN mode
+  const Enroller* enroller = nullptr;  // with --controller: the enrollment's state for /status
 };
 
 class Agent {
@@ -68,6 +70,7 @@ class Agent {
   LatencyStats request_stats_;
   CriticalLease critical_;
   http::RouteMetrics metrics_{"edgeml_agent"};
+  std::unique_ptr<Enroller> enroller_;  // with --controller (enrollment)
   std::unique_ptr<AgentParts> parts_;
   std::unique_ptr<AgentMqttLink> mqtt_;  // --mqtt: after the parts it uses
   http::Router router_;

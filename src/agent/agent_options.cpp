@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "agent/enroller.hpp"
 #include "common/error.hpp"
 #include "common/names.hpp"
 #include "common/strings.hpp"
+#include "http/headers.hpp"
 
 namespace edgeml::agent {
 
@@ -44,18 +46,28 @@ std::string agent_usage() {
   --mqtt URL             also connect out to a broker (mqtt://HOST:PORT or mqtts://HOST:PORT): telemetry, status and
                          commands go through it (a device behind NAT); needs --device-name. Broker credentials:
                          EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD or EDGEML_MQTT_PASSWORD_FILE
-  --device-name NAME     this device's name at the controller (MQTT client id and topic level)
+  --device-name NAME     this device's name at the controller (MQTT client id and topic level; the name to enroll
+                         under, default: the host name)
   --mqtt-prefix P        topic prefix (default edgeml)
   --mqtt-ca FILE         CA of the broker (mqtts://)   --mqtt-cert FILE --mqtt-key FILE   client certificate
   --mqtt-keepalive S     keep-alive (default 30; the broker reports the device offline after 1.5 x S of silence)
   --spool-mb MB          unsent telemetry kept on disk while the broker is away (default 64)
+  --max-image-mpixels M  largest image POST /infer decodes, checked from its header first (default 24)
+  --tls-cert PEM --tls-key PEM   serve HTTPS only
+  --controller URL       enroll with this controller (http(s)://HOST:PORT); needs EDGEML_ENROLL_TOKEN (or
+                         --enroll-token), an enrollment token made with `edgeml-controller token create --role device`
+  --controller-ca PEM    the CA that signs the controller's certificate (model pulls and enrollment over https)
+  --advertise HOST:PORT  how the controller reaches this agent (default: the address it sees, and --port)
+  --enroll-interval S    how often a pending enrollment asks again (default 10)
+  --machine-id-file F    default /etc/machine-id
 )";
 }
 
 AgentOptions parse_agent_options(const std::vector<std::string>& args, const char* env_token,
-                                 const char* env_test_delay_ms) {
+                                 const char* env_test_delay_ms, const char* env_enroll_token) {
   AgentOptions o;
   if (env_token) o.token = env_token;
+  if (env_enroll_token) o.enroll_token = env_enroll_token;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i], value;
     bool inline_value = false;
@@ -69,10 +81,12 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       continue;
     }
     static const std::vector<std::string> known{
-        "--host",         "--port",         "--state",          "--sysfs-root",  "--procfs-root",   "--token",
-        "--infer-hz",     "--telemetry-hz", "--backend",        "--threads",     "--keep-versions", "--reserve-mb",
-        "--max-model-mb", "--vcgencmd",     "--mqtt",           "--device-name", "--mqtt-prefix",   "--mqtt-ca",
-        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb",    "--rootfs"};
+        "--host", "--port", "--state", "--sysfs-root", "--procfs-root", "--token", "--infer-hz", "--telemetry-hz",
+        "--backend", "--threads", "--keep-versions", "--reserve-mb", "--max-model-mb", "--vcgencmd", "--mqtt",
+        "--device-name", "--mqtt-prefix", "--mqtt-ca", "--mqtt-cert", "--mqtt-key", "--mqtt-keepalive", "--spool-mb", "--rootfs",
+        // security (issue 16)
+        "--tls-cert", "--tls-key", "--controller", "--enroll-token", "--controller-ca", "--advertise",
+        "--enroll-interval", "--machine-id-file", "--max-image-mpixels"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -129,6 +143,26 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 5, 3600));
     } else if (flag == "--spool-mb") {
       o.spool_bytes = static_cast<std::uint64_t>(number(flag, value, 0.1, 1e5) * (1 << 20));
+    } else if (flag == "--max-image-mpixels") {
+      o.max_image_pixels = static_cast<std::uint64_t>(number(flag, value, 0.001, 1000) * 1e6);
+    } else if (flag == "--tls-cert") {
+      o.tls_cert = value;
+    } else if (flag == "--tls-key") {
+      o.tls_key = value;
+    } else if (flag == "--controller") {
+      o.controller_url = check_controller_url(value);
+    } else if (flag == "--enroll-token") {
+      o.enroll_token = value;
+    } else if (flag == "--controller-ca") {
+      o.controller_ca = value;
+    } else if (flag == "--advertise") {
+      http::require_header_safe(value, flag);
+      if (value.find(':') == std::string::npos) throw FieldError(flag, "--advertise must be HOST:PORT");
+      o.advertise = value;
+    } else if (flag == "--enroll-interval") {
+      o.enroll_interval_s = number(flag, value, 0.05, 3600);
+    } else if (flag == "--machine-id-file") {
+      o.machine_id_file = value;
     }
   }
   if (!o.mqtt_url.empty() && o.device_name.empty())
@@ -144,7 +178,15 @@ bool is_loopback_host(const std::string& host) {
 }
 
 void check_exposure(const AgentOptions& o) {
-  if (o.token.empty() && !is_loopback_host(o.host))
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    throw FieldError(o.tls_cert.empty() ? "--tls-cert" : "--tls-key", "TLS needs both --tls-cert and --tls-key");
+  if (!o.controller_url.empty() && o.enroll_token.empty())
+    throw FieldError("--enroll-token", "--controller needs an enrollment token: set EDGEML_ENROLL_TOKEN");
+  if (!o.enroll_token.empty() && o.controller_url.empty())
+    throw FieldError("--controller", "an enrollment token needs --controller URL (where to enroll)");
+  if (!o.controller_ca.empty() && !std::filesystem::is_regular_file(o.controller_ca))
+    throw FieldError("--controller-ca", "--controller-ca " + o.controller_ca.string() + " is not a readable file");
+  if (o.token.empty() && o.controller_url.empty() && !is_loopback_host(o.host))
     throw FieldError("--token", "refusing to listen on " + o.host +
                                     " without a token: set EDGEML_AGENT_TOKEN (or --token), or use --host 127.0.0.1");
 }

@@ -8,6 +8,11 @@
 
 namespace edgeml::agent {
 
+namespace {
+// A model link's query may hold its signature: /status and the log show the link without it.
+std::string without_query(const std::string& url) { return url.substr(0, url.find('?')); }
+}  // namespace
+
 DeployRequest parse_deploy_request(const nlohmann::json& body) {
   if (!body.is_object()) throw FieldError("body", "request body must be a JSON object");
   DeployRequest r;
@@ -55,7 +60,7 @@ void DeployJob::start(const DeployRequest& request) {
   if (thread_.joinable()) thread_.join();  // the previous, finished job
   busy_ = true;
   progress_ = {{"state", "downloading"},    {"model_name", request.model_name},
-               {"sha256", request.sha256},  {"url", request.model_url},
+               {"sha256", request.sha256},  {"url", without_query(request.model_url)},
                {"received_bytes", 0},       {"total_bytes", request.size},
                {"started", clock_.now_s()}, {"finished", nullptr},
                {"error", nullptr}};
@@ -78,6 +83,7 @@ void DeployJob::run(DeployRequest request, ParsedUrl url) {
     auto file = store_.begin(expected);
     FetchOptions opts;
     opts.expected_size = request.size;
+    opts.tls = tls_;
     opts.on_progress = [this](std::uint64_t got, std::optional<std::uint64_t>) {
       std::lock_guard lock(mu_);
       progress_["received_bytes"] = got;
@@ -86,7 +92,8 @@ void DeployJob::run(DeployRequest request, ParsedUrl url) {
     auto ref = store_.commit(std::move(file), expected);
     store_.set_preprocess(ref, request.preprocess);  // before activation, which reads it back with the model
     store_.set_weights(ref, request.weights);
-    log::info("agent", "stored " + ref.name + "@" + ref.sha256.substr(0, 12) + " from " + request.model_url);
+    log::info("agent",
+              "stored " + ref.name + "@" + ref.sha256.substr(0, 12) + " from " + without_query(request.model_url));
     if (request.activate) {
       set_state("activating");
       manager_.activate(ref.name, ref.sha256);

@@ -41,6 +41,8 @@ class DeployJob {
   // {"state": idle|downloading|activating|done|failed, "model_name", "sha256", "received_bytes", "total_bytes",
   //  "error", "failure" (a wire::FailureKind name, when failed), "started", "finished"}
   nlohmann::json progress() const;
+  // How https:// model URLs are verified (--controller-ca); set before the first deployment.
+  void set_tls(http::TlsClientOptions tls) { tls_ = std::move(tls); }
 
  private:
   void run(DeployRequest request, ParsedUrl url);
@@ -53,6 +55,7 @@ class DeployJob {
   std::thread thread_;
   bool busy_ = false;
   nlohmann::json progress_ = {{"state", "idle"}};
+  http::TlsClientOptions tls_;
 };
 
 }  // namespace edgeml::agent

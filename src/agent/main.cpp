@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   AgentOptions options;
   try {
     options = parse_agent_options(std::vector<std::string>(argv + 1, argv + argc), std::getenv("EDGEML_AGENT_TOKEN"),
-                                  std::getenv("EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS"));
+                                  std::getenv("EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS"),
+                                  std::getenv("EDGEML_ENROLL_TOKEN"));
     if (options.help) {
       std::cout << agent_usage();
       return 0;
@@ -44,9 +45,12 @@ int main(int argc, char** argv) {
       sigwait(&stop_signals, &sig);
       agent.request_stop();  // main() does the rest once serve() returns
     }).detach();
-    edgeml::log::info("agent", std::string("version ") + kAgentVersion + ", state " + options.state_dir.string() +
-                                   (options.token.empty() ? ", no token (loopback only)" : ", token required"));
-    std::cout << "edgeml-agent listening on http://" << options.host << ":" << port << std::endl;
+    edgeml::log::info("agent",
+                      std::string("version ") + kAgentVersion + ", state " + options.state_dir.string() +
+                          (options.token.empty() && options.controller_url.empty() ? ", no token (loopback only)"
+                                                                                   : ", token required"));
+    std::cout << "edgeml-agent listening on " << (options.tls_cert.empty() ? "http" : "https") << "://" << options.host
+              << ":" << port << std::endl;
     agent.serve();
     agent.stop();
     edgeml::log::info("agent", "stopped");

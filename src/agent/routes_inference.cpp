@@ -25,7 +25,8 @@ void add_inference_routes(http::Router& router, AgentParts& p) {
                auto active = p.host.active();
                if (!active) throw Error(ErrorKind::conflict, "no model is active");
                auto input = tensor_from_body(req.header("Content-Type"), req.body, active->input, active->input_spec,
-                                             req.has_query("normalize") ? std::optional(norm_name) : std::nullopt);
+                                             req.has_query("normalize") ? std::optional(norm_name) : std::nullopt,
+                                             p.options.max_image_pixels);
                auto result = p.host.run(input.values);
                p.request_stats.record(result.latency_s, p.clock.now_s());
                nlohmann::json top = nlohmann::json::array();

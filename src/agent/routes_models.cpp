@@ -65,7 +65,7 @@ nlohmann::json status_json(const AgentParts& p) {
   j["agent"] = {{"version", kAgentVersion},
                 {"uptime_s", now - p.started_s},
                 {"backends", ModelHost::backends()},
-                {"token_required", !p.options.token.empty()}};
+                {"token_required", !p.options.token.empty() || !p.options.controller_url.empty()}};
   j["device"] = p.device;
   j["active_model"] = active_json(p);
   j["previous_model"] = state.previous ? to_json(*state.previous) : nlohmann::json();
@@ -92,6 +92,7 @@ nlohmann::json status_json(const AgentParts& p) {
   j["inference"] = {{"loop", loop}, {"requests", p.request_stats.to_json(now)}};
   j["energy"] = p.telemetry.energy();
   j["critical"] = p.critical.to_json();  // a critical-work lease keeps benchmark windows away
+  if (p.enroller) j["enrollment"] = p.enroller->status();
   return j;
 }
 

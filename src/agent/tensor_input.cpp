@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "agent/image_header.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -53,7 +54,8 @@ float convert(float v, runtime::Convention c, int channel) {
   return v;
 }
 
-std::vector<float> from_image(const std::string& body, const TensorShape& input, const runtime::InputSpec& spec) {
+std::vector<float> from_image(const std::string& body, const TensorShape& input, const runtime::InputSpec& spec,
+                              std::uint64_t max_pixels) {
   // [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC). Dynamic H or W (-1) has no size to resize to.
   const auto& s = input.shape;
   const bool nhwc = spec.layout == runtime::Layout::nhwc;
@@ -63,6 +65,7 @@ std::vector<float> from_image(const std::string& body, const TensorShape& input,
     throw FieldError("Content-Type",
                      "the active model's input is not a fixed 3-channel image tensor ([1,3,H,W] or [1,H,W,3]); send "
                      "raw float32 (application/octet-stream) instead");
+  check_image_pixels(body, max_pixels);  // before decoding: a small file can claim a huge image
   cv::Mat raw(1, static_cast<int>(body.size()), CV_8UC1, const_cast<char*>(body.data()));
   cv::Mat bgr = imdecode_fn()(raw, cv::IMREAD_COLOR);
   if (bgr.empty()) throw FieldError("body", "the body is not a decodable PNG or JPEG image");
@@ -84,7 +87,8 @@ std::vector<float> from_image(const std::string& body, const TensorShape& input,
 }  // namespace
 
 ImageInput tensor_from_body(const std::string& content_type, const std::string& body, const TensorShape& input,
-                            const runtime::InputSpec& spec, const std::optional<std::string>& normalize) {
+                            const runtime::InputSpec& spec, const std::optional<std::string>& normalize,
+                            std::uint64_t max_image_pixels) {
   auto type = to_lower(trim(split(content_type, ';').empty() ? "" : split(content_type, ';')[0]));
   ImageInput result;
   result.used = spec;
@@ -96,7 +100,7 @@ ImageInput tensor_from_body(const std::string& content_type, const std::string& 
           *normalize == "imagenet" ? runtime::Convention::imagenet_mean_std : runtime::Convention::unit_0_1;
       result.used.source = "request (normalize=" + *normalize + ")";
     }
-    result.values = from_image(body, input, result.used);
+    result.values = from_image(body, input, result.used, max_image_pixels);
     return result;
   }
   if (type == "application/octet-stream") {

@@ -23,10 +23,11 @@ std::string AgentReply::error_text() const {
   return "HTTP " + std::to_string(status);
 }
 
-AgentClient::AgentClient(const std::string& address, const std::string& token, int timeout_s)
-    : address_(address), token_(token), timeout_s_(timeout_s) {
+AgentClient::AgentClient(const std::string& address, const std::string& token, int timeout_s,
+                         const http::TlsClientOptions& tls)
+    : address_(address), token_(token), timeout_s_(timeout_s), client_(tls) {
   auto [host, port] = split_address(address);
-  base_url_ = "http://" + host + ":" + std::to_string(port);
+  base_url_ = (tls.ca_file.empty() ? "http://" : "https://") + host + ":" + std::to_string(port);
   http::require_header_safe(token, "token");
 }
 

@@ -25,8 +25,10 @@ struct AgentReply {
 
 class AgentClient {
  public:
-  // address "host:port" (port defaults to 8000, the original agent port).
-  AgentClient(const std::string& address, const std::string& token, int timeout_s = 5);
+  // address "host:port" (port defaults to 8000, the original agent port). With tls.ca_file set the agent is called
+  // over https and verified against that CA (agents started with --tls-cert; the controller's --agent-ca).
+  AgentClient(const std::string& address, const std::string& token, int timeout_s = 5,
+              const http::TlsClientOptions& tls = {});
   AgentReply get(const std::string& path);
   AgentReply post(const std::string& path, const nlohmann::json& body);
   // Whether this client still fits a device (its address or token may have been edited since).

@@ -1,5 +1,6 @@
 #include "controller/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -30,6 +31,17 @@ void ControllerApp::init() {
                                                                  : config_.db_url);
   log::info("controller",
             "store: " + store_->describe() + ", schema version " + std::to_string(store_->schema_version()));
+  SecuritySettings security;
+  security.host = config_.host;
+  security.require_auth = config_.require_auth;
+  security.session_s = config_.session_hours * 3600;
+  security.model_link_ttl_s = std::max(900.0, 2 * config_.deploy_timeout_s);  // a resumed pull must still get in
+  security.key_file = config_.state_dir / "secret.key";
+  security_ = std::make_unique<Security>(security, *store_, clock_);
+  security_->check_can_start(
+      "edgeml-controller token create --role admin --name admin" +
+      std::string(config_.db_url.empty() ? " --state " + config_.state_dir.string() : " --db <the same URL>") +
+      " (or: user add --name NAME --role admin, password on stdin)");
   LeaseSettings lease;
   lease.instance_id =
       config_.instance_id.empty() ? default_instance_id(config_.state_dir.string()) : config_.instance_id;
@@ -49,6 +61,8 @@ void ControllerApp::init() {
   availability_ = std::make_unique<ArtifactAvailability>(*artifacts_, sources.size());
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
+  deploy.model_link = [this](const std::string& path) { return security_->model_link(path); };
+  deploy.agent_tls.ca_file = config_.agent_ca;
   deploy.unknown_energy = config_.unknown_energy;
   deploy.window = config_.window;
   deploy.instance_id = lease.instance_id;
@@ -64,6 +78,7 @@ void ControllerApp::init() {
   poll.on_telemetry = [this](long long id, double t, const nlohmann::json& j) {
     latest_telemetry_->remember(id, t, j);
   };
+  poll.agent_tls.ca_file = config_.agent_ca;
   poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
   // Background work runs on the lease holder only (leases.hpp).
   poller_->set_gate([this] { return lease_->holds(); });
@@ -74,7 +89,11 @@ void ControllerApp::init() {
   options.host = config_.host;
   options.port = config_.port;
   options.worker_threads = static_cast<int>(config_.threads);
+  options.tls_cert_file = config_.tls_cert;
+  options.tls_key_file = config_.tls_key;
   server_ = std::make_unique<http::Server>(options, router_, metrics_);
+  server_->set_authenticator(security_->authenticator());
+  server_->set_observer(security_->observer());
   register_routes();
 }
 
@@ -87,6 +106,8 @@ void ControllerApp::register_routes() {
   register_deploy_routes(*this, router_);
   register_log_routes(*this, router_);
   register_balena_routes(*this, router_);
+  register_auth_routes(*this, router_);
+  register_enrollment_routes(*this, router_);
   register_catalog_row_routes(*this, router_);
   register_rollout_routes(*this, router_);
   if (!config_.web_dir.empty()) {
@@ -141,8 +162,9 @@ std::string ControllerApp::model_base_url(const http::Request& req) const {
   bool plain = !host.empty() && host.size() < 256 &&
                host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
                    std::string::npos;
-  if (wildcard && plain) return "http://" + host;
-  return "http://" + config_.host + ":" + std::to_string(bound_port_);
+  const std::string scheme = config_.tls_cert.empty() ? "http://" : "https://";
+  if (wildcard && plain) return scheme + host;
+  return scheme + config_.host + ":" + std::to_string(bound_port_);
 }
 
 std::string ControllerApp::resolve_device(const std::string& requested) const {

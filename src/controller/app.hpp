@@ -17,6 +17,7 @@
 #include "controller/latest_telemetry.hpp"
 #include "controller/leases.hpp"
 #include "controller/records_json.hpp"
+#include "controller/security.hpp"
 #include "controller/telemetry_poller.hpp"
 #include "controller/transports.hpp"
 #include "http/route_metrics.hpp"
@@ -75,6 +76,8 @@ class ControllerApp {
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
   // when we listen on a wildcard address).
   std::string model_base_url(const http::Request& req) const;
+  // Who may do what: credentials, sessions, enrollment, audit (valid after init()).
+  Security& security() { return *security_; }
 
  private:
   void register_routes();
@@ -85,6 +88,7 @@ class ControllerApp {
   std::unique_ptr<ArtifactAvailability> availability_;
   std::vector<fetch::ModelSource> model_sources_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Security> security_;                // after the store it writes to, before the parts that use it
   std::unique_ptr<CatalogService> catalog_service_;   // after the store its rows are kept in
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
@@ -107,6 +111,8 @@ void register_device_routes(ControllerApp& app, http::Router& router);
 void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
+void register_auth_routes(ControllerApp& app, http::Router& router);
+void register_enrollment_routes(ControllerApp& app, http::Router& router);
 void register_catalog_row_routes(ControllerApp& app, http::Router& router);
 void register_rollout_routes(ControllerApp& app, http::Router& router);
 

@@ -32,6 +32,11 @@ std::string usage() {
          "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE] [--mqtt-share-group G]\n"
          "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
          "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
+         "  [--tls-cert PEM --tls-key PEM] [--require-auth] [--session-hours H] [--agent-ca PEM]\n"
+         "  --tls-cert/--tls-key  serve HTTPS only (edgeml certs init makes a small fleet's CA and certificates)\n"
+         "  --require-auth  credentials are needed on loopback too (on any other address they always are)\n"
+         "  --agent-ca PEM  agents serve HTTPS (edgeml-agent --tls-cert): call them over https, verified with this CA\n"
+         "  credentials: edgeml-controller token|user ... (see edgeml-controller token --help)\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -121,6 +126,16 @@ Config parse_args(int argc, char** argv) {
       c.mqtt_cert = value(a);
     } else if (a == "--mqtt-key") {
       c.mqtt_key = value(a);
+    } else if (a == "--tls-cert") {
+      c.tls_cert = value(a);
+    } else if (a == "--tls-key") {
+      c.tls_key = value(a);
+    } else if (a == "--require-auth") {
+      c.require_auth = true;
+    } else if (a == "--agent-ca") {
+      c.agent_ca = value(a);
+    } else if (a == "--session-hours") {
+      c.session_hours = number(a, 0.05, 24 * 30);
     } else {
       throw FieldError(a, "unknown flag " + a);
     }

@@ -43,6 +43,12 @@ struct Config {
   double balena_timeout_s = 15;
   std::string balena_api_url = "https://api.balena-cloud.com";
   std::string balena_api_token;
+
+  // Security (issue 16; controller/security.hpp).
+  std::string tls_cert, tls_key;  // --tls-cert, --tls-key (PEM): HTTPS only
+  bool require_auth = false;      // --require-auth: credentials needed on loopback too (always on other addresses)
+  double session_hours = 12;      // a dashboard login lasts this long
+  std::string agent_ca;           // --agent-ca PEM: agents serve HTTPS (their --tls-cert), verified against this CA
 };
 
 // Throws FieldError naming the flag. Prints nothing. Reads BALENA_API_URL / BALENA_API_TOKEN from the environment.

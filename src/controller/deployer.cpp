@@ -122,10 +122,11 @@ Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, Cat
       sources_(std::move(sources)),
       clock_(clock),
       settings_(settings),
-      own_transports_(transports
-                          ? nullptr
-                          : std::make_unique<ControllerTransports>(
-                                clock, LanSettings{settings.poll_interval_s, settings.agent_timeout_s}, nullptr)),
+      own_transports_(
+          transports ? nullptr
+                     : std::make_unique<ControllerTransports>(
+                           clock, LanSettings{settings.poll_interval_s, settings.agent_timeout_s, settings.agent_tls},
+                           nullptr)),
       transports_(transports ? transports : own_transports_.get()) {}
 
 Deployer::~Deployer() {
@@ -292,8 +293,10 @@ bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device
     run.begin_step(wire::DeployStep::transfer);
     DeployOrder order;
     order.deployment_id = run.rec.id;
+    // A signed, expiring link when the controller asks for credentials: the agent needs none to pull.
+    const std::string path = "/models/" + artifact.file;
     order.payload = {plan.model_name,
-                     plan.base_url + "/models/" + artifact.file,
+                     plan.base_url + (settings_.model_link ? settings_.model_link(path) : path),
                      artifact.sha256,
                      artifact.size,
                      true,

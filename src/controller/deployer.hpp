@@ -7,6 +7,7 @@
 // Each deployment follows wire::DeploymentMachine (its steps and final state, with a FailureKind when it did not
 // succeed, recorded as deployments.failure_kind); the device is reached through its DeviceTransport (LAN or MQTT).
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "controller/post_deploy_window.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
+#include "http/client.hpp"
 #include "store/store.hpp"
 
 namespace edgeml::controller {
@@ -35,6 +37,9 @@ struct DeploySettings {
   double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
   double timeout_s = 180;         // per device, from the agent's acceptance to a healthy model
   int agent_timeout_s = 5;        // per HTTP call to the agent
+  // "/models/<file>" -> the link the agent is sent (a signed, expiring one: the agent needs no credentials to pull).
+  std::function<std::string(const std::string& path)> model_link;
+  http::TlsClientOptions agent_tls;  // --agent-ca: agents serve HTTPS, verified against this CA
   UnknownEnergyPolicy unknown_energy = UnknownEnergyPolicy::warn;
   WindowSettings window;  // the benchmark window after a successful deploy
   // Several controllers on one database: this controller's instance id (deployments.owner) and its public URL (a

@@ -36,7 +36,7 @@ FailureKind job_failure(const nlohmann::json& deploy, FailureKind otherwise) {
 CommandResult LanTransport::deploy(const store::Device& device, const DeployOrder& order, CommandWatcher& watcher) {
   const auto& p = order.payload;
   try {
-    AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
+    AgentClient agent(device.address, device.token, settings_.agent_timeout_s, settings_.agent_tls);
     nlohmann::json request{{"model_name", p.model_name},
                            {"model_url", p.model_url},
                            {"sha256", p.sha256},
@@ -113,7 +113,7 @@ CommandResult LanTransport::deploy(const store::Device& device, const DeployOrde
 
 CommandResult LanTransport::rollback(const store::Device& device, long long, double, CommandWatcher& watcher) {
   try {
-    AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
+    AgentClient agent(device.address, device.token, settings_.agent_timeout_s, settings_.agent_tls);
     auto reply = agent.post("/rollback", nlohmann::json::object());
     if (reply.status != 200)
       return CommandResult::fail(reply.status == 422 ? FailureKind::activation : failure_of_agent_status(reply.status),

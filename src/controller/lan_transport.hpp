@@ -4,12 +4,14 @@
 // behind NAT uses MQTT (mqtt_transport.hpp) behind the same interface.
 #include "common/clock.hpp"
 #include "controller/device_transport.hpp"
+#include "http/client.hpp"
 
 namespace edgeml::controller {
 
 struct LanSettings {
-  double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
-  int agent_timeout_s = 5;        // per HTTP call
+  double poll_interval_s = 0.02;     // how often the agent's /status is read while it downloads and activates
+  int agent_timeout_s = 5;           // per HTTP call
+  http::TlsClientOptions agent_tls;  // --agent-ca: agents serve HTTPS, verified against this CA
 };
 
 class LanTransport final : public DeviceTransport {

@@ -29,6 +29,9 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
               .body = http::Body::json,
               .mutates = true},
              [&app](http::Request& req, http::Response& res) {
+               // Rate-limited per client address, except for this machine when nobody needs credentials (make run, the
+               // fleet benchmarks registering a thousand stand-in agents).
+               if (req.identity.method != "local") app.security().registration_limit().take(req.remote_ip);
                auto body = json_request(req);
                if (!body.is_object())
                  throw FieldError("body", "expected a JSON object {name, address, device_type, token, transport?}");
@@ -46,6 +49,7 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                if (d.device_type.empty()) throw FieldError("device_type", "device_type must not be empty");
                d.token = optional_string(body, "token", 512).value_or("");
                read_device_grouping(d, body);
+               http::require_header_safe(d.token, "token");  // it goes into an Authorization header
                d.created_at = app.clock().now_s();
                auto saved = app.store().devices().add(d);
                auto j = to_json(saved);

@@ -59,7 +59,7 @@ TelemetryPoller::Outcome TelemetryPoller::poll_device(const Device& d) {
     std::lock_guard lock(clients_mu_);
     auto& c = clients_[d.id];
     if (!c || !c->talks_to(d.address, d.token))  // new, or its address or token edited since
-      c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s);
+      c = std::make_shared<AgentClient>(d.address, d.token, settings_.timeout_s, settings_.agent_tls);
     client = c;
   }
   AgentReply r;

@@ -22,8 +22,9 @@ namespace edgeml::controller {
 
 struct PollerSettings {
   double interval_s = 5;
-  int timeout_s = 2;  // per agent request (connect and read)
-  int workers = 8;    // agents polled at once
+  http::TlsClientOptions agent_tls;  // --agent-ca: agents serve HTTPS, verified against this CA
+  int timeout_s = 2;                 // per agent request (connect and read)
+  int workers = 8;                   // agents polled at once
   double keep_s = 7 * 86400;
   double raw_s = 86400;
   double retention_every_s = 600;

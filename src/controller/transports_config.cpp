@@ -17,8 +17,8 @@ std::unique_ptr<ControllerTransports> make_transports(const Config& config, stor
     s.tls = {config.mqtt_ca, config.mqtt_cert, config.mqtt_key};
     mqtt = std::make_unique<MqttTransport>(s, db, events, clock);
   }
-  return std::make_unique<ControllerTransports>(clock, LanSettings{deploy.poll_interval_s, deploy.agent_timeout_s},
-                                                std::move(mqtt));
+  return std::make_unique<ControllerTransports>(
+      clock, LanSettings{deploy.poll_interval_s, deploy.agent_timeout_s, deploy.agent_tls}, std::move(mqtt));
 }
 
 }  // namespace edgeml::controller

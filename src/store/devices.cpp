@@ -24,7 +24,9 @@ Device DeviceStore::add(Device d) {
     if (!c.query("SELECT 1 FROM devices WHERE name = ?", {d.name}).empty())
       throw Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
     try {
-      d.id = c.query(t.insert_sql(), t.insert_params(d)).at(0).integer(0);
+      Device stored = d;
+      if (sealer_ && !d.token.empty()) stored.token = sealer_->seal(d.token);
+      d.id = c.query(t.insert_sql(), t.insert_params(stored)).at(0).integer(0);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::conflict)
         throw Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
@@ -36,8 +38,10 @@ Device DeviceStore::add(Device d) {
 
 std::vector<Device> DeviceStore::all() {
   const auto& t = devices_table();
-  return db_.read<std::vector<Device>>(
+  auto list = db_.read<std::vector<Device>>(
       [&](Connection& c) { return t.read_all(c.query(t.select("WHERE deleted_at IS NULL ORDER BY id"))); });
+  for (auto& d : list) d = opened(std::move(d));
+  return list;
 }
 
 std::optional<Device> DeviceStore::one(const std::string& where, const Params& params) {
@@ -45,7 +49,7 @@ std::optional<Device> DeviceStore::one(const std::string& where, const Params& p
   return db_.read<std::optional<Device>>([&](Connection& c) -> std::optional<Device> {
     auto rows = c.query(t.select(where + " AND deleted_at IS NULL ORDER BY id LIMIT 1"), params);
     if (rows.empty()) return std::nullopt;
-    return t.read(rows[0]);
+    return opened(t.read(rows[0]));
   });
 }
 
@@ -68,6 +72,7 @@ void DeviceStore::mark_unreachable(long long id, const std::string& error) {
 }
 
 Device DeviceStore::update(const Device& d) {
+  std::string stored = sealer_ && !d.token.empty() ? sealer_->seal(d.token) : d.token;  // sealed as add() does
   db_.with([&](Connection& c) {
     auto taken = [&] {
       return Error(ErrorKind::conflict, "a device named '" + d.name + "' is already registered", "name");
@@ -78,7 +83,7 @@ Device DeviceStore::update(const Device& d) {
       changed = c.execute(
           "UPDATE devices SET name = ?, address = ?, device_type = ?, token = ?, tags = ?, group_name = ? "
           "WHERE id = ? AND deleted_at IS NULL",
-          {d.name, d.address, d.device_type, d.token, d.tags, d.group_name, d.id});
+          {d.name, d.address, d.device_type, stored, d.tags, d.group_name, d.id});
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::conflict) throw taken();
       throw;
@@ -109,6 +114,36 @@ std::string join_tags(std::vector<std::string> tags) {
   for (const auto& t : tags)
     if (!t.empty()) out += (out.empty() ? "" : ",") + t;
   return out;
+}
+
+Device DeviceStore::opened(Device d) const {
+  if (!sealer_ || d.token.empty() || !sealer_->is_sealed(d.token)) return d;
+  try {
+    d.token = sealer_->unseal(d.token);
+  } catch (const Error& e) {
+    d.token.clear();
+    d.last_error = std::string("the controller's token for this device cannot be used: ") + e.what();
+  }
+  return d;
+}
+
+int DeviceStore::seal_stored_tokens() {
+  if (!sealer_) return 0;
+  int n = 0;
+  db_.transaction([&](Connection& c) {
+    for (const auto& row : c.query("SELECT id, token FROM devices WHERE token <> ''")) {
+      std::string token = row.text(1);
+      if (sealer_->is_sealed(token)) continue;
+      c.execute("UPDATE devices SET token = ? WHERE id = ?", {sealer_->seal(token), row.integer(0)});
+      ++n;
+    }
+  });
+  return n;
+}
+
+void DeviceStore::set_token(long long id, const std::string& token) {
+  std::string stored = sealer_ && !token.empty() ? sealer_->seal(token) : token;
+  db_.with([&](Connection& c) { c.execute("UPDATE devices SET token = ? WHERE id = ?", {stored, id}); });
 }
 
 }  // namespace edgeml::store

@@ -6,6 +6,7 @@
 
 #include "store/records.hpp"
 #include "store/table.hpp"
+#include "store/token_sealer.hpp"
 
 namespace edgeml::store {
 
@@ -30,10 +31,18 @@ class DeviceStore {
   // (last_seen, online, last_error) stay. Error(conflict, field "name") when another device has the name,
   // NotFoundError("id") when the device is gone.
   Device update(const Device& d);
+  // Tokens are sealed on the way in and opened on the way out from now on (token_sealer.hpp); records keep the plain
+  // token in memory only. A token that does not open reads as "" with the reason in last_error.
+  void use_sealer(const TokenSealer* sealer) { sealer_ = sealer; }
+  // Seals the tokens stored in plain text by a controller without a sealer; returns how many.
+  int seal_stored_tokens();
+  void set_token(long long id, const std::string& token);
 
  private:
   std::optional<Device> one(const std::string& where, const Params& params);
+  Device opened(Device d) const;
   Database& db_;
+  const TokenSealer* sealer_ = nullptr;
 };
 
 }  // namespace edgeml::store

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "common/log.hpp"
 
@@ -56,12 +57,16 @@ int migrate(Database& db, const Schema& schema) {
       version = 1;
     }
     // Tables added in later versions are created by their own step; CREATE ... IF NOT EXISTS is harmless here too.
+    // Every step not recorded yet runs, not only those above the highest: version numbers are given to features
+    // developed in parallel, so a database may have been made by a release with step 5 and not yet step 4.
+    std::set<long long> applied;
+    for (const auto& row : c.query("SELECT version FROM schema_migrations")) applied.insert(row.integer(0));
     for (const auto& m : schema.migrations) {
-      if (m.version <= version) continue;
+      if (m.version <= 1 || applied.count(m.version)) continue;
       log::info("store", "migrating to version " + std::to_string(m.version) + ": " + m.description);
       m.apply(c);
       record(c, m.version, m.description);
-      version = m.version;
+      version = std::max(version, m.version);
     }
     result = version;
   });

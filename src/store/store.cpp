@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "store/auth_store.hpp"
 #include "store/migrations.hpp"
 
 namespace edgeml::store {
@@ -34,6 +35,11 @@ const Schema& controller_schema() {
         [](Dialect) { return std::string(kTelemetrySeqIndex); },
         [](Dialect d) { return commands_table().create_sql(d); },
         [](Dialect) { return std::string(kCommandsByDeviceIndex); },
+        [](Dialect d) {  // version 4 (security): tokens, users, sessions, audit log, enrollments
+          std::string sql;
+          for (const auto& statement : auth_tables_sql(d)) sql += statement + ";\n";
+          return sql;
+        },
         [](Dialect d) { return leases_table().create_sql(d); },
         [](Dialect d) { return telemetry_time_index(d); },
     };
@@ -54,6 +60,10 @@ const Schema& controller_schema() {
            add_column_if_missing(c, "deployments", deployments_table().column_ddl("failure_kind", c.dialect()));
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
+         }},
+        {4, "who may do what: API tokens, users and sessions, the audit log, device enrollments",
+         [](Connection& c) {
+           for (const auto& statement : auth_tables_sql(c.dialect())) c.exec(statement);
          }},
         {5, "catalog rows measured at run time; the agent's energy definitions in telemetry; artifact weights",
          [](Connection& c) {

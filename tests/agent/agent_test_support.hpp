@@ -40,6 +40,7 @@ class AgentProcess {
   int terminate() { return proc_->terminate(); }
   std::string log_tail(size_t bytes = 4000) const { return proc_->stderr_tail(bytes); }
   int port() const { return port_; }
+  int pid() const { return proc_->pid(); }
   std::string token;  // sent as a bearer token when not empty
 
  private:

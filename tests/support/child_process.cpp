@@ -109,9 +109,9 @@ std::string ChildProcess::wait_for_line(const std::string& needle, std::chrono::
 }
 
 int ChildProcess::wait_for_port(std::chrono::milliseconds timeout) {
-  std::string line = wait_for_line("http://", timeout);
+  std::string line = wait_for_line("://", timeout);  // http:// or https://
   std::smatch m;
-  if (!std::regex_search(line, m, std::regex(R"(http://[^:/\s]+:(\d+))")))
+  if (!std::regex_search(line, m, std::regex(R"(https?://[^:/\s]+:(\d+))")))
     throw std::runtime_error("no port in line: " + line);
   return std::stoi(m[1]);
 }

@@ -21,7 +21,7 @@ class ChildProcess {
   // Next stdout line containing `needle`, waiting up to timeout; throws std::runtime_error (with the stderr log tail)
   // when the process exits or the time runs out.
   std::string wait_for_line(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(60));
-  // Port from a line "... http://HOST:PORT" (what our services print when they listen).
+  // Port from a line "... http://HOST:PORT" (or https://) (what our services print when they listen).
   int wait_for_port(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
   pid_t pid() const { return pid_; }
