@@ -44,6 +44,13 @@ void ControllerApp::init() {
   poll.keep_s = config_.telemetry_keep_days * 86400;
   poll.raw_s = config_.telemetry_raw_hours * 3600;
   poller_ = std::make_unique<TelemetryPoller>(*store_, events_, clock_, poll);
+  AlertingSettings alerting = alerting_settings_from_env();
+  alerting.retry.first_backoff_s = config_.alert_backoff_s;
+  alerting_ = std::make_unique<Alerting>(*store_, clock_, alerting);
+  alerting_->load();
+  poller_->set_observer(alerting_.get());
+  deployer_->set_observer(alerting_.get());
+  if (transports_->mqtt()) transports_->mqtt()->set_observer(alerting_.get());
 
   http::ServerOptions options;
   options.component = "controller";
@@ -63,6 +70,8 @@ void ControllerApp::register_routes() {
   register_deploy_routes(*this, router_);
   register_log_routes(*this, router_);
   register_balena_routes(*this, router_);
+  register_alert_routes(*this, router_);
+  register_report_routes(*this, router_);
   if (!config_.web_dir.empty()) {
     auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
     server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
@@ -75,6 +84,7 @@ int ControllerApp::bind() {
 }
 
 void ControllerApp::serve() {
+  if (alerting_) alerting_->start();
   if (poller_) poller_->start();
   if (transports_) transports_->start();
   server_->stop_on_signals();
@@ -84,6 +94,7 @@ void ControllerApp::serve() {
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
   if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
+  if (alerting_) alerting_->stop();
 }
 
 void ControllerApp::stop() {

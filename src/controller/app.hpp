@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.hpp"
 #include "common/clock.hpp"
+#include "controller/alerting.hpp"
 #include "controller/artifact_store.hpp"
 #include "controller/balena_client.hpp"
 #include "controller/config.hpp"
@@ -54,6 +55,7 @@ class ControllerApp {
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
   ControllerTransports& transports() { return *transports_; }
+  Alerting& alerting() { return *alerting_; }
   const Clock& clock() const { return clock_; }
   BalenaSettings balena() const;
   // The base URL agents pull models from: --public-url, else http://<host>:<bound port> (the request's Host header
@@ -72,6 +74,7 @@ class ControllerApp {
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
+  std::unique_ptr<Alerting> alerting_;  // told by the poller, the MQTT ingest and the deployer
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
   http::Router router_;
@@ -87,5 +90,7 @@ void register_device_routes(ControllerApp& app, http::Router& router);
 void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
+void register_alert_routes(ControllerApp& app, http::Router& router);
+void register_report_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

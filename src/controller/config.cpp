@@ -24,6 +24,8 @@ std::string usage() {
          "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
          "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
          "                  EDGEML_MQTT_USERNAME + EDGEML_MQTT_PASSWORD(_FILE) for broker credentials\n"
+         "  [--alert-backoff S]  wait after a failed alert notification (default 5, doubling up to 15 min)\n"
+         "  environment: EDGEML_SMTP_URL/FROM/USER/PASSWORD(_FILE)/CA_FILE/STARTTLS (alert email)\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -80,6 +82,8 @@ Config parse_args(int argc, char** argv) {
       c.balena_timeout_s = number(a, 1, 300);
     } else if (a == "--telemetry-raw-hours") {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
+    } else if (a == "--alert-backoff") {
+      c.alert_backoff_s = number(a, 0.05, 3600);
     } else if (a == "--mqtt") {
       c.mqtt_url = value(a);
     } else if (a == "--mqtt-prefix") {

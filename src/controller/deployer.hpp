@@ -19,6 +19,7 @@
 #include "controller/artifact_store.hpp"
 #include "controller/device_transport.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/fleet_observer.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
 #include "store/store.hpp"
@@ -65,6 +66,9 @@ class Deployer {
   // Stops waiting on agents (shutdown): running deployments end as interrupted.
   void stop();
 
+  // Told of each deployment's end (set before the first start()).
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
+
   static std::string topic(long long deployment_id) { return "deployment/" + std::to_string(deployment_id); }
 
  private:
@@ -89,6 +93,7 @@ class Deployer {
   std::set<long long> running_rollouts_;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
+  FleetObserver* observer_ = nullptr;
 };
 
 }  // namespace edgeml::controller

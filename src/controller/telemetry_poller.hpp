@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/fleet_observer.hpp"
 #include "controller/records_json.hpp"
 #include "store/store.hpp"
 
@@ -37,6 +38,8 @@ class TelemetryPoller {
   // One round over every registered device (used by the loop; callable directly).
   void poll_once();
   static std::string topic(long long device_id) { return "telemetry/" + std::to_string(device_id); }
+  // Told of stored samples and of devices going offline or coming back (set before start()).
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
 
  private:
   struct Outcome {
@@ -57,6 +60,7 @@ class TelemetryPoller {
   bool stop_ = false;
   std::thread thread_;
   double last_retention_ = 0;
+  FleetObserver* observer_ = nullptr;
   std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
 };
 

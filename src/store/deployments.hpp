@@ -24,6 +24,8 @@ class DeploymentStore {
   // Deployments left "running" by a controller that died: marked interrupted. Returns how many.
   int mark_interrupted(double now);
   std::optional<DeploymentRecord> last_succeeded(long long device_id);
+  // Deployments started before until_s, oldest first, at most `limit` (reports: predictions from before the range).
+  std::vector<DeploymentRecord> started_before(double until_s, long long limit);
 
  private:
   Database& db_;

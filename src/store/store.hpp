@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "store/alerts.hpp"
 #include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
@@ -25,6 +26,7 @@ class Store {
   DeploymentStore& deployments() { return deployments_; }
   TelemetryStore& telemetry() { return telemetry_; }
   CommandStore& commands() { return commands_; }
+  AlertStore& alerts() { return alerts_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -35,6 +37,7 @@ class Store {
   DeploymentStore deployments_;
   TelemetryStore telemetry_;
   CommandStore commands_;
+  AlertStore alerts_;
 };
 
 // Every table and every migration step, in one place.

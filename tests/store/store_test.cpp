@@ -198,7 +198,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
     });
   }
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 3);
+  EXPECT_EQ(s.schema_version(), 6);
   auto d = s.devices().by_name("old-nano");
   ASSERT_TRUE(d) << "rows of the old database are kept";
   auto samples = s.telemetry().range(d->id, 0, 1000, 0);
@@ -222,14 +222,14 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   s.telemetry().add({x, x});  // LAN samples (no seq) are not de-duplicated by the index
   EXPECT_EQ(s.telemetry().range(d->id, 150, 250, 0).size(), 3u);
   Store again(where);
-  EXPECT_EQ(again.schema_version(), 3) << "nothing to do the second time";
+  EXPECT_EQ(again.schema_version(), 6) << "nothing to do the second time";
 }
 
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   std::string where = location();
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 3);
-  EXPECT_EQ(schema_version(s.db()), 3);
+  EXPECT_EQ(s.schema_version(), 6);
+  EXPECT_EQ(schema_version(s.db()), 6);
 }
 
 TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {
