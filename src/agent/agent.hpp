@@ -13,6 +13,7 @@
 #include "agent/model_manager.hpp"
 #include "agent/model_store.hpp"
 #include "agent/mqtt_link.hpp"
+#include "agent/policy_service.hpp"
 #include "agent/telemetry_service.hpp"
 #include "common/clock.hpp"
 #include "http/route_metrics.hpp"
@@ -35,6 +36,7 @@ struct AgentParts {
   const nlohmann::json& device;
   double started_s;
   AgentMqttLink* mqtt = nullptr;  // MQTT mode (--mqtt); null in LAN mode
+  PolicyService* policy = nullptr;  // the battery policy (none configured until --policy or PUT /policy)
 };
 
 class Agent {
@@ -53,6 +55,7 @@ class Agent {
   nlohmann::json status() const;
 
  private:
+  AgentFacts policy_facts();
   AgentOptions options_;
   const Clock& clock_;
   double started_s_;
@@ -64,6 +67,7 @@ class Agent {
   InferenceLoop loop_;
   TelemetryService telemetry_;
   LatencyStats request_stats_;
+  PolicyService policy_;
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<AgentParts> parts_;
   std::unique_ptr<AgentMqttLink> mqtt_;  // --mqtt: after the parts it uses
@@ -78,5 +82,6 @@ nlohmann::json status_json(const AgentParts& p);
 void add_model_routes(http::Router& router, AgentParts& p);
 void add_inference_routes(http::Router& router, AgentParts& p);
 void add_telemetry_routes(http::Router& router, AgentParts& p);
+void add_policy_routes(http::Router& router, AgentParts& p);
 
 }  // namespace edgeml::agent

@@ -48,6 +48,7 @@ std::string agent_usage() {
   --mqtt-ca FILE         CA of the broker (mqtts://)   --mqtt-cert FILE --mqtt-key FILE   client certificate
   --mqtt-keepalive S     keep-alive (default 30; the broker reports the device offline after 1.5 x S of silence)
   --spool-mb MB          unsent telemetry kept on disk while the broker is away (default 64)
+  --policy FILE          battery policy: which stored model runs at which state of charge (JSON; also PUT /policy)
 )";
 }
 
@@ -71,7 +72,7 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
         "--host",         "--port",         "--state",          "--sysfs-root",  "--procfs-root",   "--token",
         "--infer-hz",     "--telemetry-hz", "--backend",        "--threads",     "--keep-versions", "--reserve-mb",
         "--max-model-mb", "--vcgencmd",     "--mqtt",           "--device-name", "--mqtt-prefix",   "--mqtt-ca",
-        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb"};
+        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb", "--policy"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -126,6 +127,9 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.mqtt_keepalive_s = static_cast<int>(integer(flag, value, 5, 3600));
     } else if (flag == "--spool-mb") {
       o.spool_bytes = static_cast<std::uint64_t>(number(flag, value, 0.1, 1e5) * (1 << 20));
+    } else if (flag == "--policy") {
+      if (value.empty()) throw FieldError(flag, "--policy needs a file");
+      o.policy_file = value;
     }
   }
   if (!o.mqtt_url.empty() && o.device_name.empty())

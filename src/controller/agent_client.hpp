@@ -29,6 +29,7 @@ class AgentClient {
   AgentClient(const std::string& address, const std::string& token, int timeout_s = 5);
   AgentReply get(const std::string& path);
   AgentReply post(const std::string& path, const nlohmann::json& body);
+  AgentReply put(const std::string& path, const nlohmann::json& body);
 
  private:
   AgentReply send(const std::string& method, const std::string& path, const std::string& body);

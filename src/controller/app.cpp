@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "controller/abtests.hpp"
 #include "controller/predictors.hpp"
 #include "controller/transports_config.hpp"
 #include "http/replies.hpp"
@@ -72,6 +73,8 @@ void ControllerApp::register_routes() {
   register_balena_routes(*this, router_);
   register_alert_routes(*this, router_);
   register_report_routes(*this, router_);
+  register_policy_routes(*this, router_);
+  register_abtest_routes(*this, router_);
   if (!config_.web_dir.empty()) {
     auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
     server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });

@@ -92,5 +92,6 @@ void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
 void register_alert_routes(ControllerApp& app, http::Router& router);
 void register_report_routes(ControllerApp& app, http::Router& router);
+void register_policy_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

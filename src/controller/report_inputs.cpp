@@ -47,7 +47,8 @@ report::ReportInputs report_inputs_from_store(store::Store& db, const report::Re
   }
   for (const auto& h : db.alerts().history(in.range.from_s, in.range.to_s, kMaxAlerts)) {
     auto t = alerts::transition_from_json(nlohmann::json::parse(h.transition_json));
-    if (t.kind == alerts::TransitionKind::pending) continue;
+    // The report counts and lists alerts that fired and resolved; a repeat is a reminder of one already counted.
+    if (t.kind == alerts::TransitionKind::pending || t.kind == alerts::TransitionKind::repeat) continue;
     const auto& metric = alerts::info(t.metric);
     in.alerts.push_back(
         {t.at_s, t.rule, t.device, t.status(), alerts::to_string(t.severity), metric.name, metric.unit, t.value});

@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "store/abtests.hpp"
 #include "store/migrations.hpp"
 
 namespace edgeml::store {
@@ -32,6 +33,7 @@ const Schema& controller_schema() {
         [](Dialect) { return std::string(kAlertHistoryByTimeIndex); },
         [](Dialect d) { return alert_state_table().create_sql(d); },
         [](Dialect d) { return alert_deliveries_table().create_sql(d); },
+        [](Dialect d) { return abtests_table().create_sql(d); },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
@@ -51,13 +53,14 @@ const Schema& controller_schema() {
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
          }},
-        {6, "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's)",
+        {6, "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's); abtests",
          [](Connection& c) {
            c.exec(alert_rules_table().create_sql(c.dialect()));
            c.exec(alert_history_table().create_sql(c.dialect()));
            c.exec(kAlertHistoryByTimeIndex);
            c.exec(alert_state_table().create_sql(c.dialect()));
            c.exec(alert_deliveries_table().create_sql(c.dialect()));
+           c.exec(abtests_table().create_sql(c.dialect()));
          }},
     };
     return s;

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "deploy_support.hpp"
+#include "fixture_agent.hpp"
 #include "webhook_receiver.hpp"
 
 namespace fs = std::filesystem;
@@ -17,43 +18,6 @@ using namespace edgeml::deploy_test;
 using nlohmann::json;
 
 namespace {
-
-// A copy of tests/fixtures/jetson_nano_l4t32 the test writes to, and an agent reading it.
-class HotDevice {
- public:
-  HotDevice() : dir_("alerts-nano") {
-    fs::copy(fs::path(EDGEML_FIXTURES_DIR) / "jetson_nano_l4t32", dir_.path / "tree",
-             fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-    set_celsius(30);
-    agent_ = std::make_unique<Service>(std::vector<std::string>{
-        edgeml::testing::bin("edgeml-agent"), "--host", "127.0.0.1", "--port", "0", "--state",
-        (dir_.path / "state").string(), "--sysfs-root", (dir_.path / "tree" / "sys").string(), "--procfs-root",
-        (dir_.path / "tree" / "proc").string(), "--telemetry-hz", "10"});
-  }
-  // Every thermal zone the agent reads (the PMIC's fixed 100 C is skipped by the reader) at `c`.
-  void set_celsius(double c) {
-    for (int zone : {0, 1, 2, 3, 5}) {
-      fs::path f = dir_.path / "tree" / "sys/class/thermal" / ("thermal_zone" + std::to_string(zone)) / "temp";
-      std::ofstream(f.string() + ".tmp") << std::llround(c * 1000) << "\n";
-      fs::rename(f.string() + ".tmp", f);
-    }
-  }
-  const Service& agent() const { return *agent_; }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Service> agent_;
-};
-
-std::unique_ptr<Service> controller_on(const fs::path& state, std::map<std::string, std::string> env = {}) {
-  return start_controller(state, {"--poll-interval", "0.2", "--alert-backoff", "0.1"}, env);
-}
-
-void register_device(const Service& controller, const Service& agent, const std::string& name) {
-  auto r = controller.post("/api/devices",
-                           {{"name", name}, {"address", agent.address()}, {"device_type", "jetson_nano"}});
-  ASSERT_EQ(r.status, 201) << r.raw;
-}
 
 std::vector<json> bodies(edgeml::testing::WebhookReceiver& rx, const std::string& path) {
   std::vector<json> out;
