@@ -36,7 +36,8 @@ struct AgentParts {
   const nlohmann::json& device;
   double started_s;
   AgentMqttLink* mqtt = nullptr;  // MQTT mode (--mqtt); null in LAN mode
-  PolicyService* policy = nullptr;  // the battery policy (none configured until --policy or PUT /policy)
+  // The battery policy (none configured until --policy or PUT /policy).
+  PolicyService* policy = nullptr;
 };
 
 class Agent {

@@ -72,7 +72,7 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
         "--host",         "--port",         "--state",          "--sysfs-root",  "--procfs-root",   "--token",
         "--infer-hz",     "--telemetry-hz", "--backend",        "--threads",     "--keep-versions", "--reserve-mb",
         "--max-model-mb", "--vcgencmd",     "--mqtt",           "--device-name", "--mqtt-prefix",   "--mqtt-ca",
-        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb", "--policy"};
+        "--mqtt-cert",    "--mqtt-key",     "--mqtt-keepalive", "--spool-mb",    "--policy"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {

@@ -34,7 +34,8 @@ struct AgentOptions {
   std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca, --mqtt-cert, --mqtt-key (mqtts://)
   int mqtt_keepalive_s = 30;                // --mqtt-keepalive: the broker's last will fires after 1.5 x this
   std::uint64_t spool_bytes = 64ull << 20;  // --spool-mb: unsent telemetry kept on disk
-  std::filesystem::path policy_file;  // --policy: battery policy (battery_policy.hpp); empty = none until pushed
+  // --policy: battery policy (battery_policy.hpp); empty = none until pushed (PUT /policy).
+  std::filesystem::path policy_file;
   bool help = false;
 };
 

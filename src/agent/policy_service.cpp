@@ -33,8 +33,7 @@ void PolicyService::on_sample(const telemetry::Snapshot& snapshot, const AgentFa
 
 nlohmann::json PolicyService::status_json() const {
   std::lock_guard lock(mu_);
-  if (!switcher_)
-    return {{"configured", false}, {"reason", "no policy: start with --policy FILE or PUT /policy"}};
+  if (!switcher_) return {{"configured", false}, {"reason", "no policy: start with --policy FILE or PUT /policy"}};
   nlohmann::json j = switcher_->status_json();
   j["configured"] = true;
   j["source"] = source_;

@@ -29,7 +29,8 @@ std::vector<double> abtest_arm_values(store::Store& db, const std::vector<store:
   for (const auto& d : devices)
     for (const auto& s : db.telemetry().range(d.id, since_s, 1e11, 0)) {
       if (s.active_model != model) continue;
-      if (metric == "energy_per_inference_mj" && s.energy_per_inference_j) out.push_back(*s.energy_per_inference_j * 1e3);
+      if (metric == "energy_per_inference_mj" && s.energy_per_inference_j)
+        out.push_back(*s.energy_per_inference_j * 1e3);
       if (metric == "inference_p50_s" && s.inference_p50_s) out.push_back(*s.inference_p50_s);
     }
   return out;
@@ -71,7 +72,7 @@ std::vector<store::Device> arm_devices(store::Store& db, const nlohmann::json& b
 }
 
 long long deploy(ControllerApp& app, const std::string& model, std::vector<store::Device> devices,
-                              const std::string& base_url, bool force) {
+                 const std::string& base_url, bool force) {
   DeployPlan plan;
   plan.model_name = model;
   plan.force = force;
@@ -85,7 +86,8 @@ nlohmann::json deployments_of(store::Store& db, const std::optional<long long>& 
   nlohmann::json list = nlohmann::json::array();
   if (!rollout) return list;
   for (const auto& r : db.deployments().recent(1000))
-    if (r.rollout_id == rollout) list.push_back({{"deployment_id", r.id}, {"device", r.device_name}, {"status", r.status}});
+    if (r.rollout_id == rollout)
+      list.push_back({{"deployment_id", r.id}, {"device", r.device_name}, {"status", r.status}});
   return list;
 }
 
@@ -153,7 +155,8 @@ void register_abtest_routes(ControllerApp& app, http::Router& router) {
               .mutates = true},
              [&app](http::Request& req, http::Response& res) {
                auto body = json_request(req);
-               if (!body.is_object()) throw FieldError("body", "expected {model_a, model_b, devices_a, devices_b, metric}");
+               if (!body.is_object())
+                 throw FieldError("body", "expected {model_a, model_b, devices_a, devices_b, metric}");
                reject_unknown_fields(body, {"model_a", "model_b", "devices_a", "devices_b", "metric", "force"}, "");
                store::AbTestRecord r;
                r.model_a = require_string(body, "model_a", 128);
@@ -172,12 +175,12 @@ void register_abtest_routes(ControllerApp& app, http::Router& router) {
                // Like for like: one device type across both arms.
                for (const auto& d : dbv)
                  if (d.device_type != da.front().device_type)
-                   throw FieldError("devices_b", "every device must be a " + da.front().device_type + " (like for like); " +
-                                                     d.name + " is a " + d.device_type);
+                   throw FieldError("devices_b", "every device must be a " + da.front().device_type +
+                                                     " (like for like); " + d.name + " is a " + d.device_type);
                for (const auto& d : da)
                  if (d.device_type != da.front().device_type)
-                   throw FieldError("devices_a", "every device must be a " + da.front().device_type + " (like for like); " +
-                                                     d.name + " is a " + d.device_type);
+                   throw FieldError("devices_a", "every device must be a " + da.front().device_type +
+                                                     " (like for like); " + d.name + " is a " + d.device_type);
                r.devices_a = join_names(da);
                r.devices_b = join_names(dbv);
                r.started_at = app.clock().now_s();
@@ -187,8 +190,9 @@ void register_abtest_routes(ControllerApp& app, http::Router& router) {
                r.rollout_b = deploy(app, r.model_b, dbv, base, force);
                store::AbTestStore tests(app.store().db());
                r.id = tests.add(r);
-               http::reply_json(res, {{"success", true}, {"id", r.id}, {"rollout_a", *r.rollout_a}, {"rollout_b", *r.rollout_b}},
-                                202);
+               http::reply_json(
+                   res, {{"success", true}, {"id", r.id}, {"rollout_a", *r.rollout_a}, {"rollout_b", *r.rollout_b}},
+                   202);
              });
 
   router.add({.method = "GET", .pattern = "/api/abtests", .role = http::Role::viewer},
@@ -226,12 +230,12 @@ void register_abtest_routes(ControllerApp& app, http::Router& router) {
                if (e.verdict == abtest::Verdict::a_better) winner = r.model_a;
                if (e.verdict == abtest::Verdict::b_better) winner = r.model_b;
                if (winner.empty())
-                 throw Error(ErrorKind::conflict,
-                             "no winner to promote yet: " +
-                                 (e.body.contains("comparison_unavailable")
-                                      ? e.body["comparison_unavailable"].get<std::string>()
-                                      : "verdict " + std::string(abtest::to_string(*e.verdict))),
-                             "verdict");
+                 throw Error(
+                     ErrorKind::conflict,
+                     "no winner to promote yet: " + (e.body.contains("comparison_unavailable")
+                                                         ? e.body["comparison_unavailable"].get<std::string>()
+                                                         : "verdict " + std::string(abtest::to_string(*e.verdict))),
+                     "verdict");
                auto all = devices_named(app.store(), r.devices_a, "devices_a");
                auto b = devices_named(app.store(), r.devices_b, "devices_b");
                all.insert(all.end(), b.begin(), b.end());
@@ -239,8 +243,8 @@ void register_abtest_routes(ControllerApp& app, http::Router& router) {
                r.promoted_rollout = deploy(app, winner, all, app.model_base_url(req), false);
                r.promoted_at = app.clock().now_s();
                tests.update(r);
-               http::reply_json(res, {{"success", true}, {"promoted_model", winner}, {"rollout_id", *r.promoted_rollout}},
-                                202);
+               http::reply_json(
+                   res, {{"success", true}, {"promoted_model", winner}, {"rollout_id", *r.promoted_rollout}}, 202);
              });
 }
 

@@ -36,11 +36,11 @@ void register_alert_routes(ControllerApp& app, http::Router& router) {
                http::reply_json(res, {{"success", true}, {"rule", alerts::to_json(rule)}}, 201);
              });
 
-  router.add({.method = "GET", .pattern = "/api/alerts/rules/:name", .role = http::Role::viewer},
-             [&app](http::Request& req, http::Response& res) {
-               http::reply_json(res,
-                                {{"success", true}, {"rule", alerts::to_json(app.alerting().rule(req.param("name")))}});
-             });
+  router.add(
+      {.method = "GET", .pattern = "/api/alerts/rules/:name", .role = http::Role::viewer},
+      [&app](http::Request& req, http::Response& res) {
+        http::reply_json(res, {{"success", true}, {"rule", alerts::to_json(app.alerting().rule(req.param("name")))}});
+      });
 
   router.add({.method = "PUT",
               .pattern = "/api/alerts/rules/:name",
@@ -65,27 +65,27 @@ void register_alert_routes(ControllerApp& app, http::Router& router) {
                http::reply_json(res, {{"success", true}, {"count", list.size()}, {"alerts", list}});
              });
 
-  router.add({.method = "GET", .pattern = "/api/alerts/history", .role = http::Role::viewer},
-             [&app](http::Request& req, http::Response& res) {
-               double now = app.clock().now_s();
-               double from = http::query_number(req, "from", {0, 1e11}).value_or(now - 7 * 86400);
-               double to = http::query_number(req, "to", {0, 1e11}).value_or(now + 1);
-               if (to <= from) throw FieldError("to", "to must be after from (Unix seconds)");
-               long long limit = http::query_int(req, "limit", 1, 100000).value_or(10000);
-               std::string format = http::query_string(req, "format", 8).value_or("json");
-               if (format != "json" && format != "csv")
-                 throw FieldError("format", "format must be json or csv, got '" + format + "'");
-               auto history = app.alerting().history(from, to, limit);
-               if (format == "csv") {
-                 res.set_header("Content-Disposition", "attachment; filename=\"alert-history.csv\"");
-                 res.set_content(alerts::transitions_csv(history), "text/csv; charset=utf-8");
-                 return;
-               }
-               nlohmann::json list = nlohmann::json::array();
-               for (const auto& t : history) list.push_back(alerts::to_json(t));
-               http::reply_json(
-                   res, {{"success", true}, {"from", from}, {"to", to}, {"count", list.size()}, {"history", list}});
-             });
+  router.add({.method = "GET", .pattern = "/api/alerts/history", .role = http::Role::viewer}, [&app](
+                                                                                                  http::Request& req,
+                                                                                                  http::Response& res) {
+    double now = app.clock().now_s();
+    double from = http::query_number(req, "from", {0, 1e11}).value_or(now - 7 * 86400);
+    double to = http::query_number(req, "to", {0, 1e11}).value_or(now + 1);
+    if (to <= from) throw FieldError("to", "to must be after from (Unix seconds)");
+    long long limit = http::query_int(req, "limit", 1, 100000).value_or(10000);
+    std::string format = http::query_string(req, "format", 8).value_or("json");
+    if (format != "json" && format != "csv")
+      throw FieldError("format", "format must be json or csv, got '" + format + "'");
+    auto history = app.alerting().history(from, to, limit);
+    if (format == "csv") {
+      res.set_header("Content-Disposition", "attachment; filename=\"alert-history.csv\"");
+      res.set_content(alerts::transitions_csv(history), "text/csv; charset=utf-8");
+      return;
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& t : history) list.push_back(alerts::to_json(t));
+    http::reply_json(res, {{"success", true}, {"from", from}, {"to", to}, {"count", list.size()}, {"history", list}});
+  });
 
   router.add({.method = "GET", .pattern = "/api/alerts/deliveries", .role = http::Role::viewer},
              [&app](http::Request&, http::Response& res) {
@@ -103,13 +103,13 @@ void register_alert_routes(ControllerApp& app, http::Router& router) {
                                       {"deliveries", list}});
              });
 
-  router.add({.method = "GET", .pattern = "/api/alerts/metrics", .role = http::Role::viewer},
-             [](http::Request&, http::Response& res) {
-               nlohmann::json list = nlohmann::json::array();
-               for (const auto& m : alerts::all_metrics())
-                 list.push_back({{"metric", m.name}, {"unit", m.unit}, {"description", m.description}, {"event", m.is_event}});
-               http::reply_json(res, {{"success", true}, {"metrics", list}});
-             });
+  router.add({.method = "GET", .pattern = "/api/alerts/metrics", .role = http::Role::viewer}, [](http::Request&,
+                                                                                                 http::Response& res) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& m : alerts::all_metrics())
+      list.push_back({{"metric", m.name}, {"unit", m.unit}, {"description", m.description}, {"event", m.is_event}});
+    http::reply_json(res, {{"success", true}, {"metrics", list}});
+  });
 }
 
 }  // namespace edgeml::controller

@@ -4,13 +4,13 @@ namespace edgeml::store {
 
 const Table<AbTestRecord>& abtests_table() {
   using A = AbTestRecord;
-  static const Table<A> t(
-      "abtests", {id_column(&A::id), column("model_a", &A::model_a, "NOT NULL"), column("model_b", &A::model_b, "NOT NULL"),
-                  column("devices_a", &A::devices_a, "NOT NULL"), column("devices_b", &A::devices_b, "NOT NULL"),
-                  column("metric", &A::metric, "NOT NULL"), column("started_at", &A::started_at),
-                  column("rollout_a", &A::rollout_a), column("rollout_b", &A::rollout_b),
-                  column("promoted_model", &A::promoted_model), column("promoted_rollout", &A::promoted_rollout),
-                  column("promoted_at", &A::promoted_at)});
+  static const Table<A> t("abtests",
+                          {id_column(&A::id), column("model_a", &A::model_a, "NOT NULL"),
+                           column("model_b", &A::model_b, "NOT NULL"), column("devices_a", &A::devices_a, "NOT NULL"),
+                           column("devices_b", &A::devices_b, "NOT NULL"), column("metric", &A::metric, "NOT NULL"),
+                           column("started_at", &A::started_at), column("rollout_a", &A::rollout_a),
+                           column("rollout_b", &A::rollout_b), column("promoted_model", &A::promoted_model),
+                           column("promoted_rollout", &A::promoted_rollout), column("promoted_at", &A::promoted_at)});
   return t;
 }
 

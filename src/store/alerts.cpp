@@ -6,19 +6,18 @@ namespace edgeml::store {
 
 const Table<AlertRuleRecord>& alert_rules_table() {
   using R = AlertRuleRecord;
-  static const Table<R> t("alert_rules",
-                          {id_column(&R::id), column("name", &R::name, "NOT NULL UNIQUE"),
-                           column("rule_json", &R::rule_json, "NOT NULL"), column("created_at", &R::created_at),
-                           column("updated_at", &R::updated_at)});
+  static const Table<R> t("alert_rules", {id_column(&R::id), column("name", &R::name, "NOT NULL UNIQUE"),
+                                          column("rule_json", &R::rule_json, "NOT NULL"),
+                                          column("created_at", &R::created_at), column("updated_at", &R::updated_at)});
   return t;
 }
 
 const Table<AlertHistoryRecord>& alert_history_table() {
   using H = AlertHistoryRecord;
-  static const Table<H> t("alert_history",
-                          {id_column(&H::id), column("at_s", &H::at_s, "NOT NULL"), column("rule", &H::rule),
-                           column("device", &H::device), column("kind", &H::kind),
-                           column("transition_json", &H::transition_json, "NOT NULL")});
+  static const Table<H> t(
+      "alert_history",
+      {id_column(&H::id), column("at_s", &H::at_s, "NOT NULL"), column("rule", &H::rule), column("device", &H::device),
+       column("kind", &H::kind), column("transition_json", &H::transition_json, "NOT NULL")});
   return t;
 }
 
@@ -68,9 +67,8 @@ void AlertStore::add_rule(const std::string& name, const std::string& rule_json,
 
 bool AlertStore::update_rule(const std::string& name, const std::string& rule_json, double now_s) {
   return db_.read<long long>([&](Connection& c) {
-           return c.execute("UPDATE alert_rules SET rule_json = ?, updated_at = ? WHERE name = ?",
-                            {rule_json, now_s, name});
-         }) > 0;
+    return c.execute("UPDATE alert_rules SET rule_json = ?, updated_at = ? WHERE name = ?", {rule_json, now_s, name});
+  }) > 0;
 }
 
 bool AlertStore::remove_rule(const std::string& name) {
@@ -92,8 +90,8 @@ void AlertStore::add_history(const std::vector<AlertHistoryRecord>& transitions)
 std::vector<AlertHistoryRecord> AlertStore::history(double from_s, double to_s, long long limit) {
   const auto& t = alert_history_table();
   return db_.read<std::vector<AlertHistoryRecord>>([&](Connection& c) {
-    return t.read_all(c.query(t.select("WHERE at_s >= ? AND at_s < ? ORDER BY at_s, id LIMIT ?"),
-                              {from_s, to_s, limit}));
+    return t.read_all(
+        c.query(t.select("WHERE at_s >= ? AND at_s < ? ORDER BY at_s, id LIMIT ?"), {from_s, to_s, limit}));
   });
 }
 
@@ -108,8 +106,9 @@ std::optional<std::string> AlertStore::document(const Table<AlertDocument>& t, c
 void AlertStore::save_document(const Table<AlertDocument>& t, const std::string& key, const std::string& json,
                                double now_s) {
   // An upsert both engines speak (SQLite >= 3.24, PostgreSQL >= 9.5).
-  std::string sql = t.insert_sql("ON CONFLICT (name) DO UPDATE SET json = excluded.json, updated_at = "
-                                 "excluded.updated_at");
+  std::string sql = t.insert_sql(
+      "ON CONFLICT (name) DO UPDATE SET json = excluded.json, updated_at = "
+      "excluded.updated_at");
   db_.with([&](Connection& c) { c.execute(sql, t.insert_params(AlertDocument{key, json, now_s})); });
 }
 

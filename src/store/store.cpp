@@ -11,7 +11,8 @@ constexpr const char* kTelemetrySeqIndex =
     "CREATE UNIQUE INDEX IF NOT EXISTS telemetry_by_stream_seq ON telemetry(device_id, stream, seq)";
 constexpr const char* kCommandsByDeviceIndex =
     "CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands(device_id, state)";
-constexpr const char* kAlertHistoryByTimeIndex = "CREATE INDEX IF NOT EXISTS alert_history_by_time ON alert_history(at_s)";
+constexpr const char* kAlertHistoryByTimeIndex =
+    "CREATE INDEX IF NOT EXISTS alert_history_by_time ON alert_history(at_s)";
 }  // namespace
 
 const Schema& controller_schema() {
@@ -53,7 +54,8 @@ const Schema& controller_schema() {
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
          }},
-        {6, "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's); abtests",
+        {6,
+         "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's); abtests",
          [](Connection& c) {
            c.exec(alert_rules_table().create_sql(c.dialect()));
            c.exec(alert_history_table().create_sql(c.dialect()));
@@ -69,7 +71,12 @@ const Schema& controller_schema() {
 }
 
 Store::Store(const std::string& url_or_path)
-    : db_(open_database(url_or_path)), devices_(*db_), deployments_(*db_), telemetry_(*db_), commands_(*db_), alerts_(*db_) {
+    : db_(open_database(url_or_path)),
+      devices_(*db_),
+      deployments_(*db_),
+      telemetry_(*db_),
+      commands_(*db_),
+      alerts_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

@@ -44,8 +44,11 @@ struct Laptop {
     fs::rename(f.string() + ".tmp", f);
   }
   std::vector<std::string> args(const fs::path& policy) const {
-    return {"--sysfs-root", (tree / "sys").string(), "--procfs-root", (tree / "proc").string(), "--telemetry-hz", "20",
-            "--infer-hz", "20", "--policy", policy.string()};
+    return {"--sysfs-root",   (tree / "sys").string(),
+            "--procfs-root",  (tree / "proc").string(),
+            "--telemetry-hz", "20",
+            "--infer-hz",     "20",
+            "--policy",       policy.string()};
   }
 };
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <sstream>
+#include <thread>
 
 #include "fixture_agent.hpp"
 
@@ -61,11 +62,12 @@ TEST(ReportsInController, EachFormatCarriesTheFiguresTheApiShows) {
   device.set_celsius(40);
   auto controller = controller_on(controller_state("reports", true));
   register_device(*controller, device.agent(), "edge-1");
-  ASSERT_EQ(controller
-                ->post("/api/alerts/rules",
-                       {{"name", "hot"}, {"metric", "temperature_c"}, {"op", ">"}, {"threshold", 35}, {"device", "edge-1"}})
-                .status,
-            201);
+  ASSERT_EQ(
+      controller
+          ->post("/api/alerts/rules",
+                 {{"name", "hot"}, {"metric", "temperature_c"}, {"op", ">"}, {"threshold", 35}, {"device", "edge-1"}})
+          .status,
+      201);
   auto deployed = controller->post("/api/deploy", {{"device", "edge-1"}, {"model_name", "mobilenetv2_050"}});
   ASSERT_EQ(deployed.status, 200) << deployed.raw;
   ASSERT_TRUE(eventually([&] { return controller->get("/api/alerts").body["count"] == 1; }, 20));
@@ -203,11 +205,13 @@ TEST(AbTestsInController, TwoArmsDeployCollectCompareAndPromote) {
     ASSERT_EQ(promoted.status, 202) << promoted.raw;
     std::string winner = verdict == "a_better" ? "mobilenetv2_050" : "mobilenetv3_small_075";
     EXPECT_EQ(promoted.body["promoted_model"], winner);
-    ASSERT_TRUE(eventually([&] {
-      auto sa = a.agent().get("/status").body, sb = b.agent().get("/status").body;
-      return sa["active_model"].is_object() && sb["active_model"].is_object() &&
-             sa["active_model"]["name"] == winner && sb["active_model"]["name"] == winner;
-    }, 120));
+    ASSERT_TRUE(eventually(
+        [&] {
+          auto sa = a.agent().get("/status").body, sb = b.agent().get("/status").body;
+          return sa["active_model"].is_object() && sb["active_model"].is_object() &&
+                 sa["active_model"]["name"] == winner && sb["active_model"]["name"] == winner;
+        },
+        120));
   } else {
     EXPECT_EQ(promoted.status, 409) << promoted.raw;
     EXPECT_EQ(promoted.body.value("field", ""), "verdict");
