@@ -93,9 +93,10 @@ TEST(ReportsInController, EachFormatCarriesTheFiguresTheApiShows) {
         predicted = l["predicted_energy_per_inference_mj"].get<double>();
     }
   int fired = 0;
-  for (const auto& h : controller->get("/api/alerts/history").body["history"]) fired += h["kind"] == "firing";
+  auto history = controller->get("/api/alerts/history");
+  for (const auto& h : history.body["history"]) fired += h["kind"] == "firing";
   ASSERT_EQ(deploys, 1);
-  ASSERT_EQ(fired, 1);
+  ASSERT_EQ(fired, 1) << history.raw << controller->get("/api/alerts").raw;
 
   // CSV.
   auto csv = download(*controller, "format=csv&" + range);
