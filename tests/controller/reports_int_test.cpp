@@ -123,7 +123,7 @@ TEST(ReportsInController, EachFormatCarriesTheFiguresTheApiShows) {
                                 file.string());
   EXPECT_NE(xml.find("edge-1"), std::string::npos);
   EXPECT_NE(xml.find("mobilenetv2_050"), std::string::npos);
-  EXPECT_NE(xml.find("<c:lineChart>"), std::string::npos) << "charts of power and temperature";
+  EXPECT_NE(xml.find("<c:scatterChart>"), std::string::npos) << "charts of power and temperature";
 
   // PDF, read with pdftotext.
   auto pdf = download(*controller, "format=pdf&" + range);
