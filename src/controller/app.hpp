@@ -71,10 +71,11 @@ class ControllerApp {
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
   std::unique_ptr<store::Store> store_;
+  // Told by the poller, the MQTT ingest and the deployer: declared before them, so it outlives their threads.
+  std::unique_ptr<Alerting> alerting_;
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
-  std::unique_ptr<Alerting> alerting_;  // told by the poller, the MQTT ingest and the deployer
   int bound_port_ = 0;
   http::RouteMetrics metrics_{"edgeml_controller"};
   http::Router router_;
