@@ -44,6 +44,12 @@ if [ -x "$bin/edgeml-agent" ]; then
       -d "{\"name\": \"local-agent\", \"address\": \"127.0.0.1:${AGENT_PORT:-8000}\", \"device_type\": \"local\"}" \
       >/dev/null || true
   fi
+  # The seed's real TFLite model (trained weights) goes into the artifact store under its catalog name, so the README's
+  # deploy example runs a model that classifies, not the zoo's placeholder weights.
+  seed="$root/../shared/data/mobilenetv3_small_075.tflite"
+  if [ -f "$seed" ] && ! curl -sf "$base/api/artifacts" 2>/dev/null | grep -q '"mobilenetv3_small_075\.'; then
+    curl -s -X POST "$base/api/models/upload" -F "file=@$seed" -F "model_name=mobilenetv3_small_075" >/dev/null || true
+  fi
   echo "edgeml: dashboard at $base/  (local agent registered as local-agent)"
 fi
 wait -n "${pids[@]}"

@@ -22,6 +22,7 @@ Agent::Agent(AgentOptions options, const Clock& clock)
       deploy_(store_, manager_, clock_),
       loop_(host_, clock_, options_.infer_hz),
       telemetry_(options_, clock_, host_, loop_),
+      critical_(clock_),
       policy_(store_, manager_, loop_, clock_) {
   if (options_.activation_test_delay_s > 0)
     log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
@@ -30,7 +31,7 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   if (!options_.policy_file.empty()) policy_.load_file(options_.policy_file);  // a bad file: the agent does not start
   telemetry_.on_snapshot([this](const telemetry::Snapshot& s) { policy_.on_sample(s, policy_facts()); });
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
-                              metrics_, device_, started_s_});
+                              metrics_, device_, started_s_, critical_});
   if (!options_.mqtt_url.empty()) {
     mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
     parts_->mqtt = mqtt_.get();
@@ -40,6 +41,7 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   add_model_routes(router_, *parts_);
   add_inference_routes(router_, *parts_);
   add_telemetry_routes(router_, *parts_);
+  add_window_routes(router_, *parts_);
   add_policy_routes(router_, *parts_);
   http::ServerOptions server;
   server.component = "agent";

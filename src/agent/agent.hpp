@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_options.hpp"
+#include "agent/critical_lease.hpp"
 #include "agent/deploy_job.hpp"
 #include "agent/inference_loop.hpp"
 #include "agent/latency_stats.hpp"
@@ -35,6 +36,7 @@ struct AgentParts {
   http::RouteMetrics& metrics;
   const nlohmann::json& device;
   double started_s;
+  CriticalLease& critical;        // work the device must not be disturbed in (no benchmark window meanwhile)
   AgentMqttLink* mqtt = nullptr;  // MQTT mode (--mqtt); null in LAN mode
   // The battery policy (none configured until --policy or PUT /policy).
   PolicyService* policy = nullptr;
@@ -68,6 +70,7 @@ class Agent {
   InferenceLoop loop_;
   TelemetryService telemetry_;
   LatencyStats request_stats_;
+  CriticalLease critical_;
   PolicyService policy_;
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<AgentParts> parts_;
@@ -83,6 +86,7 @@ nlohmann::json status_json(const AgentParts& p);
 void add_model_routes(http::Router& router, AgentParts& p);
 void add_inference_routes(http::Router& router, AgentParts& p);
 void add_telemetry_routes(http::Router& router, AgentParts& p);
+void add_window_routes(http::Router& router, AgentParts& p);
 void add_policy_routes(http::Router& router, AgentParts& p);
 
 }  // namespace edgeml::agent

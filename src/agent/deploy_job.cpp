@@ -25,6 +25,10 @@ DeployRequest parse_deploy_request(const nlohmann::json& body) {
     runtime::parse_convention(*preprocess, "preprocess");  // FieldError listing the accepted names
     r.preprocess = *preprocess;
   }
+  if (auto weights = optional_string(body, "weights", 32)) {
+    validate_weights(*weights);
+    r.weights = *weights;
+  }
   return r;
 }
 
@@ -81,6 +85,7 @@ void DeployJob::run(DeployRequest request, ParsedUrl url) {
     fetch_model(url, *file, opts);
     auto ref = store_.commit(std::move(file), expected);
     store_.set_preprocess(ref, request.preprocess);  // before activation, which reads it back with the model
+    store_.set_weights(ref, request.weights);
     log::info("agent", "stored " + ref.name + "@" + ref.sha256.substr(0, 12) + " from " + request.model_url);
     if (request.activate) {
       set_state("activating");

@@ -23,9 +23,10 @@ struct DeployRequest {
   std::uint64_t size = 0;
   bool activate = true;
   std::string preprocess;  // optional pixel convention overriding the model's (runtime::Convention name)
+  std::string weights;     // optional: placeholder | file (model_ref.hpp), kept with the model
 };
 
-// Reads {model_name, model_url, sha256, size, activate?, preprocess?}; throws FieldError naming the field.
+// Reads {model_name, model_url, sha256, size, activate?, preprocess?, weights?}; throws FieldError naming the field.
 DeployRequest parse_deploy_request(const nlohmann::json& body);
 
 class DeployJob {

@@ -15,7 +15,9 @@ nlohmann::json to_json(const ModelRef& ref) {
           {"format", ref.format},
           {"size_bytes", ref.size_bytes},
           {"stored_at", ref.stored_at_s},
-          {"preprocess", ref.preprocess.empty() ? nlohmann::json(nullptr) : nlohmann::json(ref.preprocess)}};
+          {"preprocess", ref.preprocess.empty() ? nlohmann::json(nullptr) : nlohmann::json(ref.preprocess)},
+          {"weights", ref.weights.empty() ? nlohmann::json(nullptr) : nlohmann::json(ref.weights)},
+          {"weights_note", weights_note(ref.weights)}};
 }
 
 ModelRef model_ref_from_json(const nlohmann::json& j) {
@@ -30,12 +32,28 @@ ModelRef model_ref_from_json(const nlohmann::json& j) {
       r.preprocess = j["preprocess"].get<std::string>();
       runtime::parse_convention(r.preprocess);  // a state file naming an unknown convention is damaged
     }
+    if (j.contains("weights") && !j["weights"].is_null()) {
+      r.weights = j["weights"].get<std::string>();
+      validate_weights(r.weights);
+    }
     validate_model_name(r.name, "name");
     r.sha256 = normalize_sha256(r.sha256);
     return r;
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("bad model reference in state file: ") + e.what());
   }
+}
+
+void validate_weights(const std::string& weights, const std::string& field) {
+  if (weights != "placeholder" && weights != "file")
+    throw FieldError(field, "'" + field + "' must be placeholder or file, got '" + weights + "'");
+}
+
+std::string weights_note(const std::string& weights) {
+  if (weights == "placeholder")
+    return "placeholder weights: the zoo's seeded values -- latency and energy are real, the outputs mean nothing";
+  if (weights == "file") return "weights as stored in the deployed file";
+  return "not stated by the deployment";
 }
 
 std::string normalize_sha256(const std::string& sha, const std::string& field) {

@@ -28,6 +28,17 @@ double mtime_s(const fs::path& p) {
 }
 // Beside "<sha256>.<format>"; its stem is not a sha256, so list() does not take it for a model file.
 constexpr const char* kPreprocessSuffix = ".preprocess.txt";
+constexpr const char* kWeightsSuffix = ".weights.txt";
+
+// A side file beside a model version: written with the value, removed for "".
+void write_side(const fs::path& side, const std::string& value) {
+  if (value.empty()) {
+    std::error_code ec;
+    fs::remove(side, ec);
+  } else {
+    write_file_atomic(side, value + "\n");
+  }
+}
 std::string mib(std::uint64_t b) { return format_number(static_cast<double>(b) / (1 << 20), 1) + " MiB"; }
 }  // namespace
 
@@ -96,14 +107,13 @@ ModelRef ModelStore::commit(std::unique_ptr<IncomingFile> file, const Expected& 
 }
 
 void ModelStore::set_preprocess(ModelRef& ref, const std::string& convention) const {
-  const fs::path side = folder(ref.name) / (ref.sha256 + kPreprocessSuffix);
-  if (convention.empty()) {
-    std::error_code ec;
-    fs::remove(side, ec);
-  } else {
-    write_file_atomic(side, convention + "\n");
-  }
+  write_side(folder(ref.name) / (ref.sha256 + kPreprocessSuffix), convention);
   ref.preprocess = convention;
+}
+
+void ModelStore::set_weights(ModelRef& ref, const std::string& weights) const {
+  write_side(folder(ref.name) / (ref.sha256 + kWeightsSuffix), weights);
+  ref.weights = weights;
 }
 
 fs::path ModelStore::path_of(const ModelRef& ref) const { return folder(ref.name) / ref.file_name(); }
@@ -135,6 +145,8 @@ std::vector<ModelRef> ModelStore::list() const {
       std::error_code missing;
       if (auto side = dir.path() / (stem + kPreprocessSuffix); fs::exists(side, missing))
         r.preprocess = trim(read_file(side));
+      if (auto side = dir.path() / (stem + kWeightsSuffix); fs::exists(side, missing))
+        r.weights = trim(read_file(side));
       out.push_back(std::move(r));
     }
   }
@@ -157,6 +169,7 @@ std::vector<ModelRef> ModelStore::prune(const std::string& name, const std::set<
     std::error_code ec;
     if (fs::remove(path_of(r), ec)) removed.push_back(r);
     fs::remove(folder(r.name) / (r.sha256 + kPreprocessSuffix), ec);
+    fs::remove(folder(r.name) / (r.sha256 + kWeightsSuffix), ec);
   }
   return removed;
 }

@@ -52,6 +52,8 @@ class ModelStore {
   // Records the pixel convention a deploy asked for beside the model file ("<sha256>.preprocess.txt"), so it comes
   // back with the model after a restart; "" removes it. list() and find() fill ModelRef::preprocess from it.
   void set_preprocess(ModelRef& ref, const std::string& convention) const;
+  // The same for what the weights are ("<sha256>.weights.txt"; ModelRef::weights).
+  void set_weights(ModelRef& ref, const std::string& weights) const;
   std::vector<ModelRef> list() const;  // every stored version, by name then newest first
   std::filesystem::path path_of(const ModelRef& ref) const;
 

@@ -235,11 +235,14 @@ wire::Event AgentMqttLink::run(const wire::Command& c) {
 
 wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
   const auto& d = std::get<wire::DeployPayload>(c.payload);
-  auto request = parse_deploy_request({{"model_name", d.model_name},
-                                       {"model_url", d.model_url},
-                                       {"sha256", d.sha256},
-                                       {"size", d.size},
-                                       {"activate", d.activate}});
+  nlohmann::json body{{"model_name", d.model_name},
+                      {"model_url", d.model_url},
+                      {"sha256", d.sha256},
+                      {"size", d.size},
+                      {"activate", d.activate}};
+  if (!d.preprocess.empty()) body["preprocess"] = d.preprocess;
+  if (!d.weights.empty()) body["weights"] = d.weights;
+  auto request = parse_deploy_request(body);
   p_.deploy.start(request);  // the same job as POST /deploy: checks, then downloads in the background
   double started = p_.clock.monotonic_s(), last_progress = 0;
   bool transfer_reported = false;

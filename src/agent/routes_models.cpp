@@ -91,6 +91,7 @@ nlohmann::json status_json(const AgentParts& p) {
   loop["running"] = p.loop.running();
   j["inference"] = {{"loop", loop}, {"requests", p.request_stats.to_json(now)}};
   j["energy"] = p.telemetry.energy();
+  j["critical"] = p.critical.to_json();  // a critical-work lease keeps benchmark windows away
   if (p.policy) j["battery_policy"] = p.policy->status_json();
   return j;
 }

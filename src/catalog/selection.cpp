@@ -45,7 +45,7 @@ bool dominates(const ModelRow& a, const ModelRow& b) {
 ListResult list_rows(const Catalog& catalog, const ListQuery& q) {
   std::vector<const ModelRow*> rows;
   for (const auto* r : catalog.rows_for(q.device_type))
-    if (q.search.empty() || contains_ci(r->model, q.search)) rows.push_back(r);
+    if ((q.search.empty() || contains_ci(r->model, q.search)) && (!q.keep || q.keep(*r))) rows.push_back(r);
 
   bool desc = !q.sort.empty() && q.sort[0] == '-';
   std::string key = desc ? q.sort.substr(1) : q.sort;
@@ -74,6 +74,10 @@ Recommendation recommend(const Catalog& catalog, const Budgets& b) {
   std::vector<const ModelRow*> ok;
   for (const auto* r : catalog.rows_for(b.device_type)) {
     if (!r->energy_avg_mwh) continue;  // nothing to recommend on without a measured energy
+    if (b.keep && !b.keep(*r)) {
+      ++rec.excluded_by_keep;
+      continue;
+    }
     if (b.max_energy_mwh && *r->energy_avg_mwh > *b.max_energy_mwh) continue;
     if (b.max_size_mb && (!r->size_mb || *r->size_mb > *b.max_size_mb)) continue;
     if (b.max_latency_s && (!r->latency_avg_s || *r->latency_avg_s > *b.max_latency_s)) continue;

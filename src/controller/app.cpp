@@ -16,13 +16,13 @@ ControllerApp::ControllerApp(Config config) : config_(std::move(config)) {}
 ControllerApp::~ControllerApp() { stop(); }
 
 void ControllerApp::init() {
+  catalog::Catalog files;
   for (const auto& d : config_.data) {
     auto source = catalog::DataSource::parse(d);
-    size_t n = catalog_.load(source);
+    size_t n = files.load(source);
     log::info("controller", "loaded " + std::to_string(n) + " benchmark rows from " + source.path.string());
   }
   std::filesystem::create_directories(config_.state_dir);
-  predictors_ = load_or_train_predictors(catalog_, config_.state_dir / "predictors");
 
   artifacts_ =
       std::make_unique<ArtifactStore>(config_.models_dir.empty() ? config_.state_dir / "models" : config_.models_dir);
@@ -33,13 +33,20 @@ void ControllerApp::init() {
   if (int n = store_->deployments().mark_interrupted(clock_.now_s()))
     log::warn("controller",
               std::to_string(n) + " deployment(s) were running when the controller stopped: marked interrupted");
+  // Rows measured at run time are in the database: the catalog (and so the predictors) comes after the store.
+  catalog_service_ =
+      std::make_unique<CatalogService>(std::move(files), *store_, config_.state_dir / "predictors", clock_);
   std::vector<fetch::ModelSource> sources;
   for (const auto& spec : config_.model_sources) sources.push_back(fetch::parse_model_source(spec));
+  model_sources_ = sources;
+  availability_ = std::make_unique<ArtifactAvailability>(*artifacts_, sources.size());
   DeploySettings deploy;
   deploy.timeout_s = config_.deploy_timeout_s;
+  deploy.unknown_energy = config_.unknown_energy;
+  deploy.window = config_.window;
   transports_ = make_transports(config_, *store_, events_, clock_, deploy);
-  deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, catalog_, predictors_.get(), sources, clock_,
-                                         deploy, transports_.get());
+  deployer_ = std::make_unique<Deployer>(*store_, *artifacts_, events_, *catalog_service_, sources, clock_, deploy,
+                                         transports_.get());
   PollerSettings poll;
   poll.interval_s = config_.poll_interval_s;
   poll.keep_s = config_.telemetry_keep_days * 86400;
@@ -71,6 +78,7 @@ void ControllerApp::register_routes() {
   register_deploy_routes(*this, router_);
   register_log_routes(*this, router_);
   register_balena_routes(*this, router_);
+  register_catalog_row_routes(*this, router_);
   register_alert_routes(*this, router_);
   register_report_routes(*this, router_);
   register_policy_routes(*this, router_);
@@ -96,6 +104,7 @@ void ControllerApp::serve() {
   events_.shutdown();
   if (deployer_) deployer_->stop();
   if (poller_) poller_->stop();
+  if (catalog_service_) catalog_service_->stop();
   if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
   if (alerting_) alerting_->stop();
 }
@@ -128,16 +137,18 @@ std::string ControllerApp::model_base_url(const http::Request& req) const {
 std::string ControllerApp::resolve_device(const std::string& requested) const {
   if (!requested.empty()) {
     std::string d = catalog::normalize_device_type(requested);
-    if (!catalog_.has_device(d)) {
+    auto snap = catalog();
+    if (!snap->has_device(d)) {
       std::string known;
-      for (const auto& k : catalog_.device_types()) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& k : snap->device_types()) known += (known.empty() ? "" : ", ") + k;
       throw NotFoundError("unknown device_type '" + d + "' (catalog has: " + (known.empty() ? "none" : known) + ")",
                           "device_type");
     }
     return d;
   }
-  auto devices = catalog_.device_types();
-  if (catalog_.has_device("jetson_nano")) return "jetson_nano";
+  auto snap = catalog();
+  auto devices = snap->device_types();
+  if (snap->has_device("jetson_nano")) return "jetson_nano";
   if (devices.size() == 1) return devices.front();
   if (devices.empty()) throw NotFoundError("the catalog is empty: start the controller with --data", "device_type");
   throw FieldError("device_type", "device_type is required when the catalog holds several devices");

@@ -7,8 +7,10 @@
 #include "catalog/catalog.hpp"
 #include "common/clock.hpp"
 #include "controller/alerting.hpp"
+#include "controller/artifact_availability.hpp"
 #include "controller/artifact_store.hpp"
 #include "controller/balena_client.hpp"
+#include "controller/catalog_service.hpp"
 #include "controller/config.hpp"
 #include "controller/deployer.hpp"
 #include "controller/event_hub.hpp"
@@ -39,8 +41,11 @@ class ControllerApp {
   void stop();  // any thread
 
   const Config& config() const { return config_; }
-  const catalog::Catalog& catalog() const { return catalog_; }
-  const predictor::PredictorSet* predictors() const { return predictors_.get(); }
+  // The catalog as it is now (files + fleet/API rows) and the predictors built from it: snapshots a request keeps for
+  // as long as it needs them (rows arrive and predictors are rebuilt while it runs).
+  std::shared_ptr<const catalog::Catalog> catalog() const { return catalog_service_->snapshot(); }
+  std::shared_ptr<const predictor::PredictorSet> predictors() const { return catalog_service_->predictors(); }
+  CatalogService& catalog_service() { return *catalog_service_; }
   http::RouteMetrics& metrics() { return metrics_; }
   http::Server& server() { return *server_; }
   size_t max_upload_bytes() const { return static_cast<size_t>(config_.max_upload_mb * 1048576.0); }
@@ -51,6 +56,9 @@ class ControllerApp {
 
   // Deploy and fleet (valid after init()).
   ArtifactStore& artifacts() { return *artifacts_; }
+  // Per model: deployable or not, from where, with what weights (store, configured sources, zoo).
+  ArtifactAvailability& availability() { return *availability_; }
+  const std::vector<fetch::ModelSource>& model_sources() const { return model_sources_; }
   store::Store& store() { return *store_; }
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
@@ -66,13 +74,14 @@ class ControllerApp {
   void register_routes();
   Config config_;
   SystemClock clock_;
-  catalog::Catalog catalog_;
-  std::unique_ptr<predictor::PredictorSet> predictors_;
   EventHub events_;
   std::unique_ptr<ArtifactStore> artifacts_;
+  std::unique_ptr<ArtifactAvailability> availability_;
+  std::vector<fetch::ModelSource> model_sources_;
   std::unique_ptr<store::Store> store_;
   // Told by the poller, the MQTT ingest and the deployer: declared before them, so it outlives their threads.
   std::unique_ptr<Alerting> alerting_;
+  std::unique_ptr<CatalogService> catalog_service_;   // after the store its rows are kept in
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
   std::unique_ptr<TelemetryPoller> poller_;
@@ -91,6 +100,7 @@ void register_device_routes(ControllerApp& app, http::Router& router);
 void register_deploy_routes(ControllerApp& app, http::Router& router);
 void register_log_routes(ControllerApp& app, http::Router& router);
 void register_balena_routes(ControllerApp& app, http::Router& router);
+void register_catalog_row_routes(ControllerApp& app, http::Router& router);
 void register_alert_routes(ControllerApp& app, http::Router& router);
 void register_report_routes(ControllerApp& app, http::Router& router);
 void register_policy_routes(ControllerApp& app, http::Router& router);

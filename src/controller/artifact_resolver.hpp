@@ -13,8 +13,9 @@ namespace edgeml::controller {
 
 struct ResolvedArtifact {
   Artifact artifact;
-  std::string origin;  // "store" | "source <name>" | "zoo"
-  std::string note;    // e.g. "generated, placeholder weights"
+  std::string origin;   // "store" | "source <name>" | "zoo"
+  std::string note;     // e.g. "generated, placeholder weights"
+  std::string weights;  // kWeightsPlaceholder | kWeightsFile (artifact_availability.hpp), carried to the agent
 };
 
 // NotFoundError("model_name") when nothing has it; the message lists what was tried.

@@ -16,10 +16,15 @@ std::string usage() {
          "           controllers may share it); default SQLite <state>/controller.db\n"
          "  [--models DIR] [--model-source NAME=URL_TEMPLATE]... [--public-url URL] [--poll-interval S]\n"
          "  [--deploy-timeout S] [--max-upload-mb N] [--telemetry-keep-days D] [--telemetry-raw-hours H]\n"
-         "  [--balena-timeout S]\n"
+         "  [--balena-timeout S] [--unknown-energy allow|warn|refuse] [--window-seconds S] [--window-inferences N]\n"
          "  --models        artifact store served at /models/<file> (default <state>/models)\n"
          "  --model-source  where to download a model the store lacks; {name} is replaced by the model name\n"
          "  --public-url    the base URL agents use to pull models (default http://<host>:<port>)\n"
+         "  --unknown-energy  a deploy with a budget whose energy is unknown on the device: allow (gate skipped),\n"
+         "                  warn (default: skipped, with a warning in the answer) or refuse (409 unless force)\n"
+         "  --window-seconds  after a deploy to a device with a power source, benchmark the model for up to S seconds\n"
+         "                  (default 10; 0 = never) and add the result to the catalog; --window-inferences caps the\n"
+         "                  inferences per measured run (default 500)\n"
          "  [--mqtt mqtt://HOST:PORT|mqtts://HOST:PORT] [--mqtt-prefix edgeml] [--mqtt-client-id ID]\n"
          "  [--mqtt-ca FILE] [--mqtt-cert FILE --mqtt-key FILE]\n"
          "  --mqtt          also reach devices through a broker (agents started with --mqtt connect out to it);\n"
@@ -84,6 +89,16 @@ Config parse_args(int argc, char** argv) {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
     } else if (a == "--alert-backoff") {
       c.alert_backoff_s = number(a, 0.05, 3600);
+    } else if (a == "--unknown-energy") {
+      c.unknown_energy = parse_unknown_energy_policy(value(a), a);
+    } else if (a == "--window-seconds") {
+      c.window.max_seconds = number(a, 0, 600);
+      if (c.window.max_seconds > 0 && c.window.max_seconds < 0.1)
+        throw FieldError(a, "--window-seconds must be 0 (no window) or from 0.1 to 600");
+    } else if (a == "--window-inferences") {
+      auto n = parse_int(value(a));
+      if (!n || *n < 1 || *n > 100000) throw FieldError(a, "--window-inferences must be an integer from 1 to 100000");
+      c.window.max_inferences = static_cast<int>(*n);
     } else if (a == "--mqtt") {
       c.mqtt_url = value(a);
     } else if (a == "--mqtt-prefix") {

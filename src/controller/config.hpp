@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "controller/energy_gate.hpp"
+#include "controller/post_deploy_window.hpp"
+
 namespace edgeml::controller {
 
 struct Config {
@@ -24,6 +27,10 @@ struct Config {
   double max_upload_mb = 512;
   double telemetry_keep_days = 7;   // then deleted
   double telemetry_raw_hours = 24;  // then averaged per minute
+  // What the energy gate does when a model's energy on the device is unknown (--unknown-energy).
+  UnknownEnergyPolicy unknown_energy = UnknownEnergyPolicy::warn;
+  // The benchmark window after a deploy (--window-seconds 0 = none): its rows feed the catalog.
+  WindowSettings window;
   // MQTT transport (devices behind NAT connect out to a broker); empty url = LAN only.
   std::string mqtt_url;                                // --mqtt mqtt://HOST:PORT | mqtts://HOST:PORT
   std::string mqtt_prefix = "edgeml";                  // --mqtt-prefix

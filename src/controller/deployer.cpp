@@ -5,7 +5,9 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
+#include "controller/artifact_availability.hpp"
 #include "controller/artifact_resolver.hpp"
+#include "controller/catalog_service.hpp"
 #include "controller/energy_gate.hpp"
 #include "controller/transports.hpp"
 #include "onnx/inspector.hpp"
@@ -74,7 +76,8 @@ class Deployer::Run final : public CommandWatcher {
   // CommandWatcher: the transport's reports.
   void step_passed(wire::DeployStep step, const std::string& detail) override {
     if (step_name_ != wire::to_string(step)) return;  // a repeated report (redelivered event): already recorded
-    end_step(wire::StepStatus::passed, detail);
+    bool placeholder = step == wire::DeployStep::activation && rec.weights == kWeightsPlaceholder;
+    end_step(wire::StepStatus::passed, placeholder ? detail + "; running placeholder weights" : detail);
     if (step == wire::DeployStep::transfer) begin_step(wire::DeployStep::activation);
     if (step == wire::DeployStep::activation || step == wire::DeployStep::rollback)
       begin_step(wire::DeployStep::health_check);
@@ -102,14 +105,13 @@ wire::FailureKind artifact_failure(const std::exception& e) {
 }
 }  // namespace
 
-Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
-                   const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources,
-                   const Clock& clock, DeploySettings settings, DeviceTransports* transports)
+Deployer::Deployer(store::Store& db, ArtifactStore& store, EventHub& events, CatalogService& catalog,
+                   std::vector<fetch::ModelSource> sources, const Clock& clock, DeploySettings settings,
+                   DeviceTransports* transports)
     : db_(db),
       store_(store),
       events_(events),
       catalog_(catalog),
-      predictors_(predictors),
       sources_(std::move(sources)),
       clock_(clock),
       settings_(settings),
@@ -170,7 +172,7 @@ void Deployer::wait(long long rollout_id) {
 void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
   std::vector<std::unique_ptr<Run>> runs;
   for (auto id : rollout.deployment_ids) runs.push_back(std::make_unique<Run>(*this, id));
-  std::optional<ResolvedArtifact> artifact;
+  std::optional<ResolvedArtifact> artifact = plan.resolved;
   std::string artifact_error;
   wire::FailureKind artifact_kind = wire::FailureKind::no_artifact;
   auto get_artifact = [&] {
@@ -183,29 +185,31 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
     }
   };
   try {
+    // The catalog and predictors as they are now: rows arriving meanwhile do not change this rollout's figures.
+    const auto catalog = catalog_.snapshot();
+    const auto predictors = catalog_.predictors();
     // 1. Energy gate, for every device before anything moves: one device over budget stops the whole rollout.
     bool any_rejected = false;
     std::vector<std::string> gate_errors(runs.size());
     for (size_t i = 0; i < runs.size(); ++i) {
       auto& run = *runs[i];
       run.begin_step(wire::DeployStep::energy_gate);
-      auto e = measured_energy(catalog_, plan.model_name, run.rec.device_type);
+      auto e = measured_energy(*catalog, plan.model_name, run.rec.device_type);
       if (!e) {
         get_artifact();
         if (artifact) {
-          e = predicted_energy(predictors_, onnx::inspect_file(store_.path_of(artifact->artifact.file)),
+          e = predicted_energy(predictors.get(), onnx::inspect_file(store_.path_of(artifact->artifact.file)),
                                run.rec.device_type);
         } else {
           e = EnergyFigure{std::nullopt, "unavailable", artifact_error, std::nullopt};
         }
       }
-      auto decision = decide(*e, plan.max_energy, plan.force);
+      auto decision = decide(*e, plan.max_energy, plan.force, settings_.unknown_energy);
       run.rec.energy_mwh = e->mwh;
       run.rec.energy_source = e->source;
       run.rec.predicted_per_inference_mj = e->per_inference_mj;
       run.save();
-      run.end_step(decision.allowed ? wire::StepStatus::passed : wire::StepStatus::rejected,
-                   decision.reason + "; " + e->reason);
+      run.end_step(wire::parse_step_status(decision.outcome), decision.reason + "; " + e->reason);
       if (!decision.allowed) {
         any_rejected = true;
         gate_errors[i] = decision.reason;
@@ -230,10 +234,12 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
         run->rec.sha256 = artifact->artifact.sha256;
         run->rec.artifact_file = artifact->artifact.file;
         run->rec.artifact_source = artifact->origin == "zoo" ? "zoo (" + artifact->note + ")" : artifact->origin;
+        run->rec.weights = artifact->weights;
         run->save();
         run->end_step(wire::StepStatus::passed, artifact->origin + ": " + artifact->artifact.file + " " +
                                                     std::to_string(artifact->artifact.size) + " bytes, sha256 " +
-                                                    artifact->artifact.sha256 + " (" + artifact->note + ")");
+                                                    artifact->artifact.sha256 + " (" + artifact->note + "); " +
+                                                    weights_note(artifact->weights));
       }
       // 3-5. Each device in turn; the rollout stops after max_failures failed devices.
       int failures = 0;
@@ -244,7 +250,7 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
                      "rollout stopped after " + std::to_string(failures) + " failed device(s)");
           continue;
         }
-        if (!deploy_one(run, plan, plan.devices[i], artifact->artifact)) ++failures;
+        if (!deploy_one(run, plan, plan.devices[i], artifact->artifact, artifact->weights)) ++failures;
       }
     }
   } catch (const std::exception& e) {
@@ -258,15 +264,32 @@ void Deployer::run_rollout(DeployPlan plan, Rollout rollout) {
   done_cv_.notify_all();
 }
 
-bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact) {
+bool Deployer::deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
+                          const std::string& weights) {
   try {
     // 3. The agent pulls the file from our store and verifies its sha256; 4. activates it; 5. its health is checked.
     run.begin_step(wire::DeployStep::transfer);
     DeployOrder order;
     order.deployment_id = run.rec.id;
-    order.payload = {plan.model_name, plan.base_url + "/models/" + artifact.file, artifact.sha256, artifact.size, true};
+    order.payload = {plan.model_name,
+                     plan.base_url + "/models/" + artifact.file,
+                     artifact.sha256,
+                     artifact.size,
+                     true,
+                     plan.preprocess,
+                     weights};
     order.timeout_s = settings_.timeout_s;
-    run.finish(transports_->of(device).deploy(device, order, run));
+    auto result = transports_->of(device).deploy(device, order, run);
+    // 6. The device measures what it now runs; the catalog learns from it (never fails the deployment). The window
+    // is asked for over the agent's HTTP API, so MQTT devices (which the controller never calls) have none yet.
+    if (result.state == wire::DeployState::succeeded && settings_.window.enabled() && plan.benchmark_window &&
+        device.transport != "mqtt") {
+      run.end_step(wire::StepStatus::passed, result.message);  // the health check
+      run.begin_step(wire::DeployStep::benchmark_window);
+      auto w = collect_post_deploy_window(device, settings_.window, catalog_);
+      run.end_step(wire::parse_step_status(w.status), w.detail);
+    }
+    run.finish(result);
   } catch (const Error& e) {
     run.finish(wire::DeployState::failed,
                e.field() == "transport" ? wire::FailureKind::unreachable : wire::FailureKind::internal, e.what());

@@ -1,7 +1,8 @@
 #pragma once
 // Deployments: the energy gate, the artifact, the agent pulling it (with its sha256), activation and the agent's health
-// check, each a timed step recorded in the store and published as an event (GET /api/deployments/<id>/events). A plan
-// with several devices is a staged rollout: one device after another, stopping once max_failures devices failed.
+// check, then the benchmark window that feeds the catalog (post_deploy_window.hpp), each a timed step recorded in the
+// store and published as an event (GET /api/deployments/<id>/events). A plan with several devices is a staged
+// rollout: one device after another, stopping once max_failures devices failed.
 // The work runs on a background thread per rollout; callers wait for it or not.
 // Each deployment follows wire::DeploymentMachine (its steps and final state, with a FailureKind when it did not
 // succeed, recorded as deployments.failure_kind); the device is reached through its DeviceTransport (LAN or MQTT).
@@ -16,24 +17,27 @@
 
 #include "catalog/catalog.hpp"
 #include "common/clock.hpp"
+#include "controller/artifact_resolver.hpp"
 #include "controller/artifact_store.hpp"
 #include "controller/device_transport.hpp"
+#include "controller/energy_gate.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/fleet_observer.hpp"
+#include "controller/post_deploy_window.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
 #include "store/store.hpp"
 
-namespace edgeml::predictor {
-class PredictorSet;
-}
-
 namespace edgeml::controller {
+
+class CatalogService;
 
 struct DeploySettings {
   double poll_interval_s = 0.02;  // how often the agent's /status is read while it downloads and activates
   double timeout_s = 180;         // per device, from the agent's acceptance to a healthy model
   int agent_timeout_s = 5;        // per HTTP call to the agent
+  UnknownEnergyPolicy unknown_energy = UnknownEnergyPolicy::warn;
+  WindowSettings window;  // the benchmark window after a successful deploy
 };
 
 struct DeployPlan {
@@ -43,6 +47,9 @@ struct DeployPlan {
   int max_failures = 1;
   std::string base_url;  // the controller as the agents reach it, e.g. http://10.0.0.2:5000
   std::vector<Device> devices;
+  std::string preprocess;        // forwarded to the agent: the pixel convention to feed images in ("" = the model's)
+  bool benchmark_window = true;  // run the post-deploy window (when the settings enable it)
+  std::optional<ResolvedArtifact> resolved;  // already fetched (the route fetches a model only a source has)
 };
 
 struct Rollout {
@@ -52,9 +59,9 @@ struct Rollout {
 
 class Deployer {
  public:
-  Deployer(store::Store& db, ArtifactStore& store, EventHub& events, const catalog::Catalog& catalog,
-           const predictor::PredictorSet* predictors, std::vector<fetch::ModelSource> sources, const Clock& clock,
-           DeploySettings settings = {}, DeviceTransports* transports = nullptr);  // null: LAN only
+  Deployer(store::Store& db, ArtifactStore& store, EventHub& events, CatalogService& catalog,
+           std::vector<fetch::ModelSource> sources, const Clock& clock, DeploySettings settings = {},
+           DeviceTransports* transports = nullptr);  // null: LAN only
   ~Deployer();
 
   // Records one "running" deployment per device and starts the rollout in the background.
@@ -74,14 +81,14 @@ class Deployer {
  private:
   class Run;
   void run_rollout(DeployPlan plan, Rollout rollout);
-  bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact);
+  bool deploy_one(Run& run, const DeployPlan& plan, const Device& device, const Artifact& artifact,
+                  const std::string& weights);
   bool stopping();
 
   store::Store& db_;
   ArtifactStore& store_;
   EventHub& events_;
-  const catalog::Catalog& catalog_;
-  const predictor::PredictorSet* predictors_;
+  CatalogService& catalog_;
   std::vector<fetch::ModelSource> sources_;
   const Clock& clock_;
   DeploySettings settings_;

@@ -37,11 +37,14 @@ CommandResult LanTransport::deploy(const store::Device& device, const DeployOrde
   const auto& p = order.payload;
   try {
     AgentClient agent(device.address, device.token, settings_.agent_timeout_s);
-    auto accepted = agent.post("/deploy", {{"model_name", p.model_name},
-                                           {"model_url", p.model_url},
-                                           {"sha256", p.sha256},
-                                           {"size", p.size},
-                                           {"activate", p.activate}});
+    nlohmann::json request{{"model_name", p.model_name},
+                           {"model_url", p.model_url},
+                           {"sha256", p.sha256},
+                           {"size", p.size},
+                           {"activate", p.activate}};
+    if (!p.preprocess.empty()) request["preprocess"] = p.preprocess;
+    if (!p.weights.empty()) request["weights"] = p.weights;  // the agent keeps it with the model, shows it in /status
+    auto accepted = agent.post("/deploy", request);
     if (accepted.status != 202 && accepted.status != 200)
       return CommandResult::fail(failure_of_agent_status(accepted.status),
                                  "the agent refused the deployment: " + accepted.error_text());

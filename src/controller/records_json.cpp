@@ -50,6 +50,7 @@ nlohmann::json to_json(const DeploymentRecord& r, const std::vector<StepRecord>&
           {"artifact_file", r.artifact_file},
           {"artifact_source", r.artifact_source},
           {"predicted_energy_per_inference_mj", opt(r.predicted_per_inference_mj)},
+          {"weights", r.weights.empty() ? nlohmann::json() : nlohmann::json(r.weights)},
           {"steps", st}};
 }
 
@@ -63,6 +64,9 @@ nlohmann::json to_json(const TelemetrySample& s) {
           {"storage_used_ratio", opt(s.storage_ratio)},
           {"inference_per_s", opt(s.inference_rate)},
           {"inference_latency_p50_s", opt(s.inference_p50_s)},
+          {"idle_power_w", opt(s.idle_power_w)},
+          {"duty_cycle", opt(s.duty_cycle)},
+          {"energy_per_hour_mwh", opt(s.energy_per_hour_mwh)},
           {"active_model", s.active_model},
           {"seq", s.seq ? nlohmann::json(*s.seq) : nlohmann::json()}};
 }

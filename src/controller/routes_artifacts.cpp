@@ -66,6 +66,20 @@ onnx::InspectResult inspect_upload(const UploadSink& up, const std::string& what
   return inspected;
 }
 
+// A file the runtimes would refuse (TFLite operators this build cannot translate, a PyTorch state dict): 422 naming
+// the operators, with the inspection beside it, so nothing is stored that no agent could run.
+void refuse_unrunnable(const UploadSink& up, const onnx::InspectResult& inspected) {
+  if (inspected.refusal.empty()) return;
+  std::string ops;
+  for (const auto& [op, count] : inspected.unsupported_ops)
+    ops += (ops.empty() ? "" : ", ") + op + " (x" + std::to_string(count) + ")";
+  throw Error(ErrorKind::unprocessable,
+              "'" + up.file_name() + "' cannot run on the agents" +
+                  (ops.empty() ? "" : ": unsupported operators " + ops) + " (" + inspected.refusal + ")",
+              "file",
+              {{"unsupported_ops", inspected.unsupported_ops}, {"inspection", onnx::inspect_to_json(inspected)}});
+}
+
 }  // namespace
 
 void register_artifact_routes(ControllerApp& app, http::Router& router) {
@@ -128,6 +142,7 @@ void register_artifact_routes(ControllerApp& app, http::Router& router) {
                if (name.empty()) throw FieldError("model_name", "model_name is required when the file has no name");
                validate_name(name, "model_name");
                auto inspected = inspect_upload(up, "not a readable model file");
+               refuse_unrunnable(up, inspected);
                auto a = app.artifacts().adopt_model(name, up.file_path());
                up.release_file();
                auto j = to_json(a);
@@ -135,6 +150,7 @@ void register_artifact_routes(ControllerApp& app, http::Router& router) {
                j["model_name"] = name;
                j["path"] = app.artifacts().path_of(a.file).string();
                j["inspection"] = onnx::inspect_to_json(inspected);
+               j.update(app.availability().of(name).to_json());  // deployable, weights
                http::reply_json(res, j, 201);
              });
 
@@ -146,13 +162,14 @@ void register_artifact_routes(ControllerApp& app, http::Router& router) {
               .open_sink = upload_sink(app)},
              [&app](http::Request& req, http::Response& res) {
                auto& up = finished_upload(req);
-               std::string device = app.resolve_device(up.field("device_type"));
                auto inspected = inspect_upload(up, "cannot analyze");
+               refuse_unrunnable(up, inspected);  // what is wrong with the file comes before the device type
+               std::string device = app.resolve_device(up.field("device_type"));
                auto j = onnx::inspect_to_json(inspected);
                j["success"] = true;
                j["file_name"] = up.file_name();
                j["device_type"] = device;
-               auto e = predicted_energy(app.predictors(), inspected, device);
+               auto e = predicted_energy(app.predictors().get(), inspected, device);
                j["predicted_energy"] = e.to_json();
                j["predicted_energy_mwh"] = e.mwh ? nlohmann::json(*e.mwh) : nlohmann::json();
                http::reply_json(res, j);

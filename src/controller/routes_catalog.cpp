@@ -1,36 +1,15 @@
-// GET /api/models/all, /api/models/recommended, /api/models/<name>, /api/catalog/report
+// GET /api/models/all, /api/models/recommended, /api/models/<name>, /api/catalog/report. Every model row says whether
+// it can be deployed and with what weights; ?deployable=true leaves out the ones that cannot.
 #include "catalog/selection.hpp"
 #include "common/error.hpp"
 #include "controller/app.hpp"
+#include "controller/model_rows_json.hpp"
 #include "http/query.hpp"
 #include "http/replies.hpp"
 
 namespace edgeml::controller {
 
 namespace {
-
-// The catalog does not change after start, so each row is serialized once; list answers are then joined from these
-// strings (building and dumping 150 JSON objects per request was most of /api/models/all's time).
-class RowTextCache {
- public:
-  explicit RowTextCache(const catalog::Catalog& c) : rows_(c.rows()) {
-    text_.reserve(rows_.size());
-    for (const auto& r : rows_)
-      text_.push_back(catalog::row_to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
-  std::string array(const std::vector<const catalog::ModelRow*>& rows) const {
-    std::string out = "[";
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (i) out += ',';
-      out += text_[static_cast<size_t>(rows[i] - rows_.data())];
-    }
-    return out + "]";
-  }
-
- private:
-  const std::vector<catalog::ModelRow>& rows_;
-  std::vector<std::string> text_;
-};
 
 // A JSON object whose listed fields are already-serialized arrays: head's fields, then each raw one.
 void reply_with_raw(http::Response& res, const nlohmann::json& head,
@@ -48,12 +27,19 @@ void reply_with_raw(http::Response& res, const nlohmann::json& head,
   res.set_content(body, "application/json");
 }
 
+// ?deployable=true: only models with an artifact in the store, a configured source, or the zoo.
+std::function<bool(const catalog::ModelRow&)> deployable_filter(ControllerApp& app, const http::Request& req) {
+  if (!http::query_bool(req, "deployable").value_or(false)) return nullptr;
+  return [&app](const catalog::ModelRow& r) { return app.availability().of(r.model).deployable; };
+}
+
 }  // namespace
 
 void register_catalog_routes(ControllerApp& app, http::Router& router) {
-  auto cache = std::make_shared<const RowTextCache>(app.catalog());
+  auto cache = std::make_shared<RowTextCache>();
   router.add({.method = "GET", .pattern = "/api/models/all", .role = http::Role::viewer},
              [&app, cache](http::Request& req, http::Response& res) {
+               auto texts = cache->get(app.catalog());
                catalog::ListQuery q;
                if (auto d = http::query_string(req, "device_type"); d && !d->empty())
                  q.device_type = app.resolve_device(*d);
@@ -61,15 +47,20 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
                q.sort = http::query_string(req, "sort").value_or("model");
                q.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 100000).value_or(100000));
                q.offset = static_cast<size_t>(http::query_int(req, "offset", 0, 100000000).value_or(0));
-               auto result = catalog::list_rows(app.catalog(), q);
-               reply_with_raw(
-                   res,
-                   {{"success", true}, {"count", result.rows.size()}, {"total", result.total}, {"offset", q.offset}},
-                   {{"models", cache->array(result.rows)}});
+               q.keep = deployable_filter(app, req);
+               auto result = catalog::list_rows(texts->catalog(), q);
+               reply_with_raw(res,
+                              {{"success", true},
+                               {"count", result.rows.size()},
+                               {"total", result.total},
+                               {"offset", q.offset},
+                               {"deployable_only", q.keep != nullptr}},
+                              {{"models", texts->array(result.rows, app.availability())}});
              });
 
   router.add({.method = "GET", .pattern = "/api/models/recommended", .role = http::Role::viewer},
              [&app, cache](http::Request& req, http::Response& res) {
+               auto texts = cache->get(app.catalog());
                catalog::Budgets b;
                b.device_type = app.resolve_device(
                    http::query_string(req, "device_type").value_or(http::query_string(req, "device").value_or("")));
@@ -78,7 +69,8 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
                b.max_latency_s = http::query_number(req, "max_latency", {0, 1e12, true});
                b.include_flagged = http::query_bool(req, "include_flagged").value_or(false);
                b.limit = static_cast<size_t>(http::query_int(req, "limit", 1, 10000).value_or(10));
-               auto rec = catalog::recommend(app.catalog(), b);
+               b.keep = deployable_filter(app, req);
+               auto rec = catalog::recommend(texts->catalog(), b);
                auto opt = [](const std::optional<double>& v) {
                  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
                };
@@ -89,12 +81,15 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
                                 {{"max_energy_mwh", opt(b.max_energy_mwh)},
                                  {"max_size_mb", opt(b.max_size_mb)},
                                  {"max_latency_s", opt(b.max_latency_s)},
-                                 {"include_flagged", b.include_flagged}}},
+                                 {"include_flagged", b.include_flagged},
+                                 {"deployable_only", b.keep != nullptr}}},
                                {"count", rec.models.size()},
                                {"candidates", rec.candidates},
                                {"excluded_flagged", rec.excluded_flagged},
+                               {"excluded_not_deployable", rec.excluded_by_keep},
                                {"units", {{"energy", "mWh per measured run"}, {"size", "MB"}, {"latency", "s"}}}},
-                              {{"models", cache->array(rec.models)}, {"pareto", cache->array(rec.pareto)}});
+                              {{"models", texts->array(rec.models, app.availability())},
+                               {"pareto", texts->array(rec.pareto, app.availability())}});
              });
 
   router.add({.method = "GET", .pattern = "/api/models/:name", .role = http::Role::viewer},
@@ -103,9 +98,15 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
                if (name == "all" || name == "recommended") throw NotFoundError("no such endpoint");
                std::string device;
                if (auto d = http::query_string(req, "device_type"); d && !d->empty()) device = app.resolve_device(*d);
+               auto snapshot = app.catalog();
+               auto available = app.availability().of(name).to_json();
                nlohmann::json matches = nlohmann::json::array();
-               for (const auto* r : app.catalog().rows_for(device))
-                 if (r->model == name) matches.push_back(catalog::row_to_json(*r));
+               for (const auto* r : snapshot->rows_for(device))
+                 if (r->model == name) {
+                   auto j = model_row_json(*r);
+                   j.update(available);
+                   matches.push_back(j);
+                 }
                if (matches.empty()) throw NotFoundError("model '" + name + "' is not in the catalog", "model");
                http::reply_json(res, {{"success", true}, {"model", matches.front()}, {"devices", matches}});
              });
@@ -113,8 +114,9 @@ void register_catalog_routes(ControllerApp& app, http::Router& router) {
   router.add({.method = "GET", .pattern = "/api/catalog/report", .role = http::Role::viewer},
              [&app](http::Request& req, http::Response& res) {
                auto examples = http::query_int(req, "examples", 0, 1000).value_or(5);
-               auto report = app.catalog().report(static_cast<size_t>(examples));
+               auto report = app.catalog()->report(static_cast<size_t>(examples));
                report["success"] = true;
+               report["catalog_version"] = app.catalog_service().version();
                http::reply_json(res, report);
              });
 }

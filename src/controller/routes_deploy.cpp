@@ -1,9 +1,12 @@
-// POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?},
-// GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events of the real steps).
+// POST /api/deploy {bbb_ip | device | devices: [...], model_name, max_energy?, force?, max_failures?, async?,
+// preprocess?, benchmark_window?}, GET /api/deployments/<id>, GET /api/deployments/<id>/events (server-sent events
+// of the real steps). A model with no artifact anywhere answers 404 before any gate runs.
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
 #include "common/names.hpp"
 #include "controller/app.hpp"
+#include "controller/artifact_resolver.hpp"
+#include "controller/deploy_answer.hpp"
 #include "controller/device_lookup.hpp"
 #include "controller/failure_status.hpp"
 #include "controller/json_request.hpp"
@@ -15,31 +18,36 @@ namespace edgeml::controller {
 
 namespace {
 
-// The original answer's fields (status, message, model, predicted_energy, device_ip) plus ours.
 nlohmann::json deployment_answer(ControllerApp& app, long long id) {
   auto rec = *app.store().deployments().get(id);
-  auto steps = app.store().deployments().steps(id);
-  auto j = to_json(rec, steps);
-  nlohmann::json times = nlohmann::json::object();
-  for (const auto& s : steps) times[s.name] = s.duration_s;
-  j["step_times"] = times;
-  j["success"] = rec.status == "succeeded";
-  j["deployment_status"] = rec.status;
-  j["status"] = rec.status == "succeeded" ? "success" : rec.status;
-  j["message"] = rec.status == "succeeded"
-                     ? "model " + rec.model_name + " is active on " + rec.device_name + " (sha256 " + rec.sha256 + ")"
-                     : rec.error;
-  j["predicted_energy"] = rec.energy_mwh ? nlohmann::json(*rec.energy_mwh) : nlohmann::json();
-  if (rec.status == "rejected") {
-    j["error"] = rec.error;
-    j["model_energy"] = j["predicted_energy"];
-    j["energy_budget_mwh"] = rec.max_energy ? nlohmann::json(*rec.max_energy) : nlohmann::json();
-  }
-  return j;
+  return deploy_answer(rec, app.store().deployments().steps(id), app.config().unknown_energy, *app.catalog());
 }
 
 // From the recorded failure kind (failure_status.hpp), never from the wording of the error.
 int status_code(const DeploymentRecord& r) { return deploy_http_status(r); }
+
+// An unknown model (no artifact in the store, from a configured source or the zoo) answers 404 before any gate runs
+// or anything is recorded. A model only a source may have is fetched now, so the answer is certain; the deployment
+// then uses what was fetched.
+std::optional<ResolvedArtifact> require_artifact(ControllerApp& app, const std::string& model) {
+  auto available = app.availability().of(model);
+  std::string error;
+  std::optional<ResolvedArtifact> fetched;
+  if (!available.deployable) {
+    error = "no artifact for model '" + model + "' (" + available.note + ")";
+    if (!app.catalog()->find(model)) error = "unknown model '" + model + "': not in the catalog, and " + error;
+  } else if (available.origin == "source") {
+    try {
+      fetched = resolve_artifact(app.artifacts(), app.model_sources(), model);
+    } catch (const NotFoundError& e) {
+      error = e.what();
+    }
+  }
+  if (!error.empty())
+    throw Error(ErrorKind::not_found, error, "model_name",
+                {{"status", "failed"}, {"message", error}, {"model", model}});
+  return fetched;
+}
 
 std::vector<Device> devices_of(ControllerApp& app, const nlohmann::json& body) {
   std::string type = optional_string(body, "device_type", 64).value_or("");
@@ -91,6 +99,14 @@ void register_deploy_routes(ControllerApp& app, http::Router& router) {
                plan.max_failures = static_cast<int>(optional_number(body, "max_failures", {1, 1000}).value_or(1));
                bool async =
                    optional_bool(body, "async").value_or(false) || http::query_bool(req, "async").value_or(false);
+               if (auto p = optional_string(body, "preprocess", 32)) {
+                 // The agent holds the list of conventions (runtime::Convention) and refuses an unknown one, naming
+                 // them.
+                 validate_name(*p, "preprocess");
+                 plan.preprocess = *p;
+               }
+               plan.benchmark_window = optional_bool(body, "benchmark_window").value_or(true);
+               plan.resolved = require_artifact(app, plan.model_name);  // 404 before any gate
                plan.devices = devices_of(app, body);
                plan.base_url = app.model_base_url(req);
                auto rollout = app.deployer().start(plan);

@@ -42,7 +42,7 @@ void register_device_routes(ControllerApp& app, http::Router& router) {
                d.created_at = app.clock().now_s();
                auto saved = app.store().devices().add(d);
                auto j = to_json(saved);
-               j["known_device_type"] = app.catalog().has_device(saved.device_type);
+               j["known_device_type"] = app.catalog()->has_device(saved.device_type);
                http::reply_json(res, {{"success", true}, {"device", j}}, 201);
              });
 

@@ -1,10 +1,12 @@
 // The deployment log and the energy comparison: GET /api/logs?limit=, GET /api/logs/export (CSV),
-// GET /api/energy/compare (measured energy per inference of each device's active model beside the deploy-time figure).
+// GET /api/energy/compare (measured energy per inference of each device's active model beside the deploy-time figure,
+// controller/energy_report.hpp).
 #include <sstream>
 
 #include "common/csv.hpp"
 #include "common/strings.hpp"
 #include "controller/app.hpp"
+#include "controller/energy_report.hpp"
 #include "http/query.hpp"
 #include "http/replies.hpp"
 
@@ -54,40 +56,8 @@ void register_log_routes(ControllerApp& app, http::Router& router) {
     res.set_content(out.str(), "text/csv; charset=utf-8");
   });
 
-  router.add(
-      {.method = "GET", .pattern = "/api/energy/compare", .role = http::Role::viewer},
-      [&app](http::Request&, http::Response& res) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (const auto& d : app.store().devices().all()) {
-          auto dep = app.store().deployments().last_succeeded(d.id);
-          if (!dep) continue;
-          nlohmann::json row{
-              {"device_id", d.id},
-              {"device", d.name},
-              {"device_type", d.device_type},
-              {"model", dep->model_name},
-              {"deployment_id", dep->id},
-              {"predicted_energy_mwh", dep->energy_mwh ? nlohmann::json(*dep->energy_mwh) : nlohmann::json()},
-              {"prediction_source", dep->energy_source}};
-          row["predicted_per_inference_mj"] =
-              dep->predicted_per_inference_mj ? nlohmann::json(*dep->predicted_per_inference_mj) : nlohmann::json();
-          auto m = app.store().telemetry().latest_with_energy(d.id, dep->model_name);
-          if (m) {
-            double mj = *m->energy_per_inference_j * 1000.0;
-            row["measured_per_inference_mj"] = mj;
-            row["measured_at"] = m->t;
-            if (dep->predicted_per_inference_mj && *dep->predicted_per_inference_mj > 0)
-              row["error_pct"] = (mj - *dep->predicted_per_inference_mj) / *dep->predicted_per_inference_mj * 100.0;
-          } else {
-            row["measured_per_inference_mj"] = nullptr;
-            row["measured_unavailable"] =
-                "no telemetry sample with energy per inference for " + dep->model_name +
-                " (the agent reports energy only with a power source and a running inference loop)";
-          }
-          rows.push_back(row);
-        }
-        http::reply_json(res, {{"success", true}, {"count", rows.size()}, {"devices", rows}});
-      });
+  router.add({.method = "GET", .pattern = "/api/energy/compare", .role = http::Role::viewer},
+             [&app](http::Request&, http::Response& res) { http::reply_json(res, energy_compare(app.store())); });
 }
 
 }  // namespace edgeml::controller

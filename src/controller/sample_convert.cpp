@@ -15,6 +15,9 @@ store::TelemetrySample to_stored_sample(long long device_id, const wire::Telemet
   out.energy_per_inference_j = s.energy_per_inference_j;
   out.inference_rate = s.inference_per_s;
   out.inference_p50_s = s.inference_latency_p50_s;
+  out.idle_power_w = s.idle_power_w;
+  out.duty_cycle = s.duty_cycle;
+  out.energy_per_hour_mwh = s.energy_per_hour_mwh;
   out.active_model = s.active_model.value_or("");
   if (!stream.empty() && s.seq > 0) {
     out.stream = stream;

@@ -24,7 +24,8 @@ const Table<DeploymentRecord>& deployments_table() {
                                           column("artifact_file", &D::artifact_file),
                                           column("artifact_source", &D::artifact_source),
                                           column("predicted_per_inference_mj", &D::predicted_per_inference_mj),
-                                          column("failure_kind", &D::failure_kind)});
+                                          column("failure_kind", &D::failure_kind),
+                                          column("weights", &D::weights)});
   return t;
 }
 
@@ -105,6 +106,15 @@ std::optional<DeploymentRecord> DeploymentStore::last_succeeded(long long device
                 {device_id});
     if (rows.empty()) return std::nullopt;
     return t.read(rows[0]);
+  });
+}
+
+std::vector<DeploymentRecord> DeploymentStore::last_succeeded_per_device() {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(
+        c.query(t.select("WHERE id IN (SELECT MAX(id) FROM deployments WHERE kind = 'deploy' AND "
+                         "status = 'succeeded' GROUP BY device_id) ORDER BY device_id")));
   });
 }
 

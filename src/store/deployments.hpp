@@ -24,6 +24,8 @@ class DeploymentStore {
   // Deployments left "running" by a controller that died: marked interrupted. Returns how many.
   int mark_interrupted(double now);
   std::optional<DeploymentRecord> last_succeeded(long long device_id);
+  // last_succeeded() of every device that has one, in one query (the energy comparison, /metrics).
+  std::vector<DeploymentRecord> last_succeeded_per_device();
   // Deployments started before until_s, oldest first, at most `limit` (reports: predictions from before the range).
   std::vector<DeploymentRecord> started_before(double until_s, long long limit);
 

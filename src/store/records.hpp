@@ -34,6 +34,7 @@ struct DeploymentRecord {
   std::string sha256, artifact_file, artifact_source;
   std::optional<double> predicted_per_inference_mj;  // from the predictor, for the measured-vs-predicted comparison
   std::string failure_kind;                          // wire::FailureKind name when failed/rejected/interrupted; else ""
+  std::string weights;  // the artifact's weights: placeholder | file | "" (unknown); schema version 5
 };
 
 struct StepRecord {
@@ -54,6 +55,19 @@ struct TelemetrySample {
   // MQTT samples: the agent spool's stream and sequence number, unique per device (de-duplication); LAN: "" and null.
   std::string stream;
   std::optional<long long> seq;
+  // The agent's energy definitions (schema version 5): idle power between inferences, the share of time the loop
+  // runs inferences, and energy per hour at the current rate. energy_per_inference_j above is the gross figure.
+  std::optional<double> idle_power_w, duty_cycle, energy_per_hour_mwh;
+};
+
+// A catalog row measured elsewhere (an agent's post-deploy window, POST /api/catalog/rows), kept so it survives a
+// restart. `record` is the row as catalog::row_record writes it (one JSON object); the store does not read it.
+struct CatalogRowRecord {
+  long long id = 0;
+  std::string device_type;
+  std::string origin;  // fleet | api
+  std::string record;
+  double added_at = 0;
 };
 
 }  // namespace edgeml::store

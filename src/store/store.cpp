@@ -23,6 +23,7 @@ const Schema& controller_schema() {
         [](Dialect d) { return deployments_table().create_sql(d); },
         [](Dialect d) { return deployment_steps_table().create_sql(d); },
         [](Dialect d) { return telemetry_table().create_sql(d); },
+        [](Dialect d) { return catalog_rows_table().create_sql(d); },
         [](Dialect) {
           return std::string("CREATE INDEX IF NOT EXISTS telemetry_by_device_time ON telemetry(device_id, t)");
         },
@@ -54,6 +55,13 @@ const Schema& controller_schema() {
            c.exec(commands_table().create_sql(c.dialect()));
            c.exec(kCommandsByDeviceIndex);
          }},
+        {5, "catalog rows measured at run time; the agent's energy definitions in telemetry; artifact weights",
+         [](Connection& c) {
+           c.exec(catalog_rows_table().create_sql(c.dialect()));
+           for (const char* col : {"idle_power_w", "duty_cycle", "energy_per_hour_mwh"})
+             add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
+           add_column_if_missing(c, "deployments", deployments_table().column_ddl("weights", c.dialect()));
+         }},
         {6,
          "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's); abtests",
          [](Connection& c) {
@@ -75,6 +83,7 @@ Store::Store(const std::string& url_or_path)
       devices_(*db_),
       deployments_(*db_),
       telemetry_(*db_),
+      catalog_rows_(*db_),
       commands_(*db_),
       alerts_(*db_) {
   version_ = migrate(*db_, controller_schema());

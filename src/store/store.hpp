@@ -1,11 +1,13 @@
 #pragma once
-// The controller's persistent state, one table per file: devices, deployments and their steps, telemetry. Backed by
+// The controller's persistent state, one table per file: devices, deployments and their steps, telemetry, catalog
+// rows measured at run time. Backed by
 // SQLite in the state folder (the embedded default) or by PostgreSQL (--db postgresql://...; several controllers may
 // share it). The schema is migrated at start (migrations.hpp).
 #include <memory>
 #include <string>
 
 #include "store/alerts.hpp"
+#include "store/catalog_rows.hpp"
 #include "store/commands.hpp"
 #include "store/deployments.hpp"
 #include "store/devices.hpp"
@@ -25,6 +27,7 @@ class Store {
   DeviceStore& devices() { return devices_; }
   DeploymentStore& deployments() { return deployments_; }
   TelemetryStore& telemetry() { return telemetry_; }
+  CatalogRowStore& catalog_rows() { return catalog_rows_; }
   CommandStore& commands() { return commands_; }
   AlertStore& alerts() { return alerts_; }
   int schema_version() const { return version_; }
@@ -36,6 +39,7 @@ class Store {
   DeviceStore devices_;
   DeploymentStore deployments_;
   TelemetryStore telemetry_;
+  CatalogRowStore catalog_rows_;
   CommandStore commands_;
   AlertStore alerts_;
 };

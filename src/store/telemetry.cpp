@@ -14,7 +14,9 @@ const Table<TelemetrySample>& telemetry_table() {
        column("power_w", &S::power_w), column("energy_per_inference_j", &S::energy_per_inference_j),
        column("active_model", &S::active_model), column("downsampled", &S::downsampled),
        column("storage_ratio", &S::storage_ratio), column("inference_rate", &S::inference_rate),
-       column("inference_p50_s", &S::inference_p50_s), column("stream", &S::stream, ""), column("seq", &S::seq)});
+       column("inference_p50_s", &S::inference_p50_s), column("stream", &S::stream, ""), column("seq", &S::seq),
+       column("idle_power_w", &S::idle_power_w), column("duty_cycle", &S::duty_cycle),
+       column("energy_per_hour_mwh", &S::energy_per_hour_mwh)});
   return t;
 }
 

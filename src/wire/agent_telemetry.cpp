@@ -23,6 +23,9 @@ const std::map<std::string, ptr>& sources() {
       {"energy_per_inference_j", ptr("/energy_model/per_inference_j")},
       {"inference_per_s", ptr("/inference/throughput_per_s")},
       {"inference_latency_p50_s", ptr("/inference/latency_p50_s")},
+      {"idle_power_w", ptr("/energy_model/idle_power_w")},
+      {"duty_cycle", ptr("/energy_model/duty_cycle")},
+      {"energy_per_hour_mwh", ptr("/energy_model/energy_per_hour_mwh")},
   };
   return m;
 }

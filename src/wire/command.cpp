@@ -39,6 +39,11 @@ DeployPayload deploy_from_json(const nlohmann::json& p) {
   d.sha256 = to_lower(d.sha256);
   d.size = require_whole(p, "size", 1, 1'000'000'000'000'000ull);
   d.activate = optional_bool(p, "activate").value_or(true);
+  d.preprocess = optional_string(p, "preprocess", 32).value_or("");  // the agent checks the name it knows
+  if (!d.preprocess.empty()) validate_name(d.preprocess, "preprocess");
+  d.weights = optional_string(p, "weights", 32).value_or("");
+  if (!d.weights.empty() && d.weights != "placeholder" && d.weights != "file")
+    throw FieldError("weights", "'weights' must be placeholder or file, got '" + d.weights + "'");
   return d;
 }
 
@@ -84,11 +89,14 @@ nlohmann::json payload_to_json(const CommandPayload& payload) {
   };
   return std::visit(Overloaded{
                         [](const DeployPayload& d) {
-                          return nlohmann::json{{"model_name", d.model_name},
-                                                {"model_url", d.model_url},
-                                                {"sha256", d.sha256},
-                                                {"size", d.size},
-                                                {"activate", d.activate}};
+                          nlohmann::json j{{"model_name", d.model_name},
+                                           {"model_url", d.model_url},
+                                           {"sha256", d.sha256},
+                                           {"size", d.size},
+                                           {"activate", d.activate}};
+                          if (!d.preprocess.empty()) j["preprocess"] = d.preprocess;
+                          if (!d.weights.empty()) j["weights"] = d.weights;
+                          return j;
                         },
                         [](const RollbackPayload&) { return nlohmann::json::object(); },
                         [&](const BenchmarkPayload& b) {

@@ -27,6 +27,9 @@ struct DeployPayload {  // = POST /deploy {model_name, model_url, sha256, size, 
   std::string sha256;     // lowercase hex
   std::uint64_t size = 0;
   bool activate = true;
+  // Optional ("" = not given): the pixel convention overriding the model's (runtime::Convention name), and what the
+  // weights are (placeholder | file), kept by the agent with the model and shown in its /status.
+  std::string preprocess, weights;
   bool operator==(const DeployPayload&) const = default;
 };
 struct RollbackPayload {  // = POST /rollback

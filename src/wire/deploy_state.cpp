@@ -19,19 +19,22 @@ constexpr std::array<EnumName<DS>, 6> kStates{{
     {DS::interrupted, "interrupted"},
     {DS::skipped, "skipped"},
 }};
-constexpr std::array<EnumName<St>, 6> kSteps{{
+constexpr std::array<EnumName<St>, 7> kSteps{{
     {St::energy_gate, "energy_gate"},
     {St::artifact, "artifact"},
     {St::transfer, "transfer"},
     {St::activation, "activation"},
     {St::health_check, "health_check"},
     {St::rollback, "rollback"},
+    {St::benchmark_window, "benchmark_window"},
 }};
-constexpr std::array<EnumName<StepStatus>, 4> kStepStatus{{
+constexpr std::array<EnumName<StepStatus>, 6> kStepStatus{{
     {StepStatus::started, "started"},
     {StepStatus::passed, "passed"},
     {StepStatus::failed, "failed"},
     {StepStatus::rejected, "rejected"},
+    {StepStatus::skipped, "skipped"},
+    {StepStatus::forced, "forced"},
 }};
 constexpr std::array<EnumName<J>, 5> kJobStates{{
     {J::idle, "idle"},
@@ -49,7 +52,7 @@ constexpr std::array<StateTransition, 5> kStateTransitions{{
     {DS::running, DS::interrupted},
     {DS::running, DS::skipped},
 }};
-constexpr std::array<StepTransition, 7> kStepTransitions{{
+constexpr std::array<StepTransition, 8> kStepTransitions{{
     {std::nullopt, St::energy_gate},
     {St::energy_gate, St::artifact},
     {St::artifact, St::transfer},
@@ -57,6 +60,7 @@ constexpr std::array<StepTransition, 7> kStepTransitions{{
     {St::activation, St::health_check},
     {std::nullopt, St::rollback},
     {St::rollback, St::health_check},
+    {St::health_check, St::benchmark_window},
 }};
 // An agent runs one job at a time; done and failed wait for the next one. downloading -> done is a deploy with
 // activate=false.
@@ -85,6 +89,9 @@ std::span<const JobTransition> agent_job_transitions() { return kJobTransitions;
 DeployState parse_deploy_state(std::string_view n, std::string_view f) { return parse_enum<DS>(kStates, n, f); }
 DeployStep parse_deploy_step(std::string_view n, std::string_view f) { return parse_enum<St>(kSteps, n, f); }
 AgentJobState parse_agent_job_state(std::string_view n, std::string_view f) { return parse_enum<J>(kJobStates, n, f); }
+StepStatus parse_step_status(std::string_view n, std::string_view f) {
+  return parse_enum<StepStatus>(kStepStatus, n, f);
+}
 
 bool is_final(DeployState s) { return s != DS::running; }
 

@@ -4,8 +4,11 @@
 //
 //   state:  running --> succeeded | failed | rejected | interrupted | skipped     (the five are final)
 //   steps (while running), each entered once, in this order:
-//     deploy:    energy_gate -> artifact -> transfer -> activation -> health_check
+//     deploy:    energy_gate -> artifact -> transfer -> activation -> health_check [-> benchmark_window]
 //     rollback:  rollback -> health_check
+//   benchmark_window (LAN devices with a power source): the device measures the model it now runs for the catalog.
+//   A step ends passed, failed or rejected; the gate may also end skipped (nothing compared with a budget) or forced
+//   (a rejection overridden), and the window skipped (the agent said why).
 //   A deployment may end in any step (the gate rejects, the transfer fails...). failed and rejected carry a
 //   FailureKind; interrupted carries FailureKind::interrupted; succeeded and skipped carry none.
 //
@@ -21,8 +24,8 @@
 namespace edgeml::wire {
 
 enum class DeployState { running, succeeded, failed, rejected, interrupted, skipped };
-enum class DeployStep { energy_gate, artifact, transfer, activation, health_check, rollback };
-enum class StepStatus { started, passed, failed, rejected };
+enum class DeployStep { energy_gate, artifact, transfer, activation, health_check, rollback, benchmark_window };
+enum class StepStatus { started, passed, failed, rejected, skipped, forced };
 // The agent's own deploy job (GET /status "deploy.state").
 enum class AgentJobState { idle, downloading, activating, done, failed };
 
@@ -37,6 +40,7 @@ inline const char* to_string(AgentJobState s) { return name_of(agent_job_state_n
 DeployState parse_deploy_state(std::string_view name, std::string_view field = "status");
 DeployStep parse_deploy_step(std::string_view name, std::string_view field = "step");
 AgentJobState parse_agent_job_state(std::string_view name, std::string_view field = "state");
+StepStatus parse_step_status(std::string_view name, std::string_view field = "status");
 
 bool is_final(DeployState s);
 

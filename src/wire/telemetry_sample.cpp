@@ -13,7 +13,7 @@ namespace edgeml::wire {
 namespace {
 using S = TelemetrySample;
 // Ranges are what a real board can report; anything outside is a unit mix-up or a broken reading.
-constexpr std::array<SampleNumberField, 8> kNumberFields{{
+constexpr std::array<SampleNumberField, 11> kNumberFields{{
     {"cpu_usage_ratio", &S::cpu_usage_ratio, {0, 1}},
     {"memory_used_ratio", &S::memory_used_ratio, {0, 1}},
     {"storage_used_ratio", &S::storage_used_ratio, {0, 1}},
@@ -22,6 +22,9 @@ constexpr std::array<SampleNumberField, 8> kNumberFields{{
     {"energy_per_inference_j", &S::energy_per_inference_j, {0, 1e6}},
     {"inference_per_s", &S::inference_per_s, {0, 1e7}},
     {"inference_latency_p50_s", &S::inference_latency_p50_s, {0, 3600}},
+    {"idle_power_w", &S::idle_power_w, {0, 10000}},
+    {"duty_cycle", &S::duty_cycle, {0, 1}},
+    {"energy_per_hour_mwh", &S::energy_per_hour_mwh, {0, 1e7}},
 }};
 }  // namespace
 

@@ -26,6 +26,9 @@ struct TelemetrySample {
   std::optional<double> power_w;                                                 // whole board, from a real source
   std::optional<double> energy_per_inference_j;
   std::optional<double> inference_per_s, inference_latency_p50_s;  // the continuous inference loop
+  // The agent's energy definitions (telemetry_service energy()): idle power between inferences, the share of time the
+  // loop runs inferences, energy per hour at the current rate. energy_per_inference_j above is the gross figure.
+  std::optional<double> idle_power_w, duty_cycle, energy_per_hour_mwh;
   std::optional<std::string> active_model;
   std::optional<nlohmann::json> detail;  // an object: the agent's /telemetry answer, or a simulator's note
   bool operator==(const TelemetrySample&) const = default;

@@ -90,19 +90,6 @@ std::string matmul_onnx(int layers, int width) {
   return bytes;
 }
 
-TempDir::TempDir() {
-  static std::atomic<int> n{0};
-  path = std::filesystem::temp_directory_path() /
-         ("edgeml-agent-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  std::filesystem::remove_all(path);
-  std::filesystem::create_directories(path);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-}
-
 AgentProcess::AgentProcess(const std::filesystem::path& state, std::vector<std::string> extra_args,
                            std::map<std::string, std::string> env) {
   // The agent closes a connection whose upload it refused; the client's next write must fail, not kill the test.

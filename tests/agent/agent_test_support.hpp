@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::agent_test {
 
@@ -21,12 +22,8 @@ std::string tiny_onnx(float scale);
 // 8 layers of 512 run in about a millisecond on one core.
 std::string matmul_onnx(int layers, int width);
 
-// A fresh folder under /tmp, removed (recursively) on destruction.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  std::filesystem::path path;
-};
+// The suite's one temporary-folder helper (tests/support/temp_dir.hpp).
+using TempDir = edgeml::testing::TempDir;
 
 // A real edgeml-agent child process on 127.0.0.1 with a free port.
 class AgentProcess {

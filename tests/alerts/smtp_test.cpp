@@ -14,6 +14,7 @@
 #include "child_process.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::alerts {
 namespace {
@@ -31,10 +32,9 @@ void run(const std::string& command) {
 
 // A CA and a server certificate for 127.0.0.1/localhost signed by it, made fresh for each test.
 struct TestPki {
-  fs::path dir;
+  edgeml::testing::TempDir tmp{"smtp"};
+  fs::path dir = tmp.path;
   TestPki() {
-    char tmpl[] = "/tmp/edgeml-smtp-XXXXXX";
-    dir = ::mkdtemp(tmpl);
     std::string d = dir.string();
     std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     run("openssl req -x509" + ec + " -keyout " + d + "/ca.key -out " + d +
@@ -45,7 +45,6 @@ struct TestPki {
         "/ca.key -CAcreateserial -out " + d + "/server.pem -days 2 -extfile " + d + "/ext.cnf");
     fs::create_directories(dir / "out");
   }
-  ~TestPki() { fs::remove_all(dir); }
 };
 
 class SmtpServer {

@@ -55,8 +55,8 @@ TEST(Alerting, MeasuredEnergyAgainstTheDeployedPredictionFiresThroughTheMqttInge
 
   Alerting alerting(f.db, f.clock);
   alerting.load();
-  alerting.add_rule(f.rule(
-      {{"name", "thirsty"}, {"metric", "energy_vs_prediction_factor"}, {"op", ">"}, {"threshold", 1.5}}));
+  alerting.add_rule(
+      f.rule({{"name", "thirsty"}, {"metric", "energy_vs_prediction_factor"}, {"op", ">"}, {"threshold", 1.5}}));
   EventHub events;
   TelemetryIngest ingest(f.db, events, f.clock);
   ingest.set_observer(&alerting);

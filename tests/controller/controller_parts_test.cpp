@@ -99,16 +99,45 @@ TEST(EventHub, ReadersSeeEveryEventInOrderAndStopWhenClosed) {
 
 TEST(EnergyGate, BudgetDecisions) {
   EnergyFigure e{12.0, "measured", "row", std::nullopt};
-  EXPECT_TRUE(decide(e, std::nullopt, false).allowed);
-  EXPECT_TRUE(decide(e, 12.0, false).allowed);
+  auto none = decide(e, std::nullopt, false);
+  EXPECT_TRUE(none.allowed);
+  EXPECT_EQ(none.outcome, "skipped") << "no budget: nothing was compared";
+  auto fits = decide(e, 12.0, false);
+  EXPECT_TRUE(fits.allowed);
+  EXPECT_EQ(fits.outcome, "passed");
   auto over = decide(e, 10.0, false);
   EXPECT_FALSE(over.allowed);
+  EXPECT_EQ(over.outcome, "rejected");
   EXPECT_NE(over.reason.find("12 mWh"), std::string::npos);
   EXPECT_NE(over.reason.find("10 mWh"), std::string::npos);
-  EXPECT_TRUE(decide(e, 10.0, true).allowed);
+  auto forced = decide(e, 10.0, true);
+  EXPECT_TRUE(forced.allowed);
+  EXPECT_EQ(forced.outcome, "forced");
+}
+
+// Energy unknown on the device with a budget given: --unknown-energy decides; only refuse stops the deploy, and
+// force overrides that (recorded as forced). "passed" never appears: no figure was compared.
+TEST(EnergyGate, UnknownEnergyPolicies) {
   EnergyFigure unknown{std::nullopt, "unavailable", "no predictor", std::nullopt};
-  EXPECT_FALSE(decide(unknown, 10.0, false).allowed);
-  EXPECT_TRUE(decide(unknown, std::nullopt, false).allowed);
+  using P = UnknownEnergyPolicy;
+  auto allow = decide(unknown, 10.0, false, P::allow);
+  EXPECT_TRUE(allow.allowed);
+  EXPECT_EQ(allow.outcome, "skipped");
+  EXPECT_TRUE(allow.warning.empty());
+  EXPECT_NE(allow.reason.find("--unknown-energy allow"), std::string::npos) << allow.reason;
+  auto warn = decide(unknown, 10.0, false);  // the default
+  EXPECT_TRUE(warn.allowed);
+  EXPECT_EQ(warn.outcome, "skipped");
+  EXPECT_NE(warn.warning.find("10 mWh was not checked (no predictor)"), std::string::npos) << warn.warning;
+  auto refuse = decide(unknown, 10.0, false, P::refuse);
+  EXPECT_FALSE(refuse.allowed);
+  EXPECT_EQ(refuse.outcome, "rejected");
+  auto forced = decide(unknown, 10.0, true, P::refuse);
+  EXPECT_TRUE(forced.allowed);
+  EXPECT_EQ(forced.outcome, "forced");
+  EXPECT_EQ(decide(unknown, std::nullopt, false, P::refuse).outcome, "skipped") << "no budget, nothing to refuse";
+  EXPECT_EQ(parse_unknown_energy_policy("refuse"), P::refuse);
+  EXPECT_THROW(parse_unknown_energy_policy("maybe", "--unknown-energy"), FieldError);
 }
 
 TEST(Balena, QueryIsEncoded) {

@@ -103,17 +103,6 @@ std::unique_ptr<Service> start_agent(const std::string& fixture, const fs::path&
   return std::make_unique<Service>(argv, env);
 }
 
-TempDir::TempDir(const std::string& tag) {
-  static int n = 0;
-  path = fs::temp_directory_path() / ("edgeml-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::remove_all(path);
-  fs::create_directories(path);
-}
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 bool eventually(const std::function<bool()>& pred, double timeout_s) {
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (std::chrono::steady_clock::now() < end) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::deploy_test {
 
@@ -52,12 +53,8 @@ std::unique_ptr<Service> start_controller(const std::filesystem::path& state, st
 std::unique_ptr<Service> start_agent(const std::string& fixture, const std::filesystem::path& state,
                                      std::vector<std::string> extra = {}, std::map<std::string, std::string> env = {});
 
-// A fresh folder under /tmp, removed on destruction.
-struct TempDir {
-  explicit TempDir(const std::string& tag);
-  ~TempDir();
-  std::filesystem::path path;
-};
+// The suite's one temporary-folder helper (tests/support/temp_dir.hpp).
+using TempDir = edgeml::testing::TempDir;
 
 // Polls until pred() or the timeout; returns pred()'s last value.
 bool eventually(const std::function<bool()>& pred, double timeout_s = 30);

@@ -66,8 +66,10 @@ class DeployE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     proxy = std::make_unique<CuttingProxy>();
-    controller = start_controller(controller_state("e2e", true), {"--poll-interval", "0.5", "--public-url",
-                                                                  "http://127.0.0.1:" + std::to_string(proxy->port)});
+    // A short benchmark window after each deploy (the default is 10 s): these agents have power sources.
+    controller = start_controller(controller_state("e2e", true),
+                                  {"--poll-interval", "0.5", "--window-seconds", "0.5", "--public-url",
+                                   "http://127.0.0.1:" + std::to_string(proxy->port)});
     proxy->upstream_port = controller->port();
     nano = start_agent("jetson_nano_l4t32", nano_dir.path, {"--infer-hz", "5"});
     pi = start_agent("rpi5", pi_dir.path, {"--infer-hz", "5"});
@@ -276,8 +278,9 @@ TEST(DeploySources, ModelFromAConfiguredSource) {
   auto agent = start_agent("jetson_nano_l4t32", agent_dir.path);
   auto controller =
       start_controller(controller_state("e2e-sources", true),
-                       {"--model-source", "empty=http://127.0.0.1:" + std::to_string(hub_port) + "/nothing/{name}.onnx",
-                        "--model-source", "hub=http://127.0.0.1:" + std::to_string(hub_port) + "/hub/{name}.onnx"});
+                       {"--window-seconds", "0.5", "--model-source",
+                        "empty=http://127.0.0.1:" + std::to_string(hub_port) + "/nothing/{name}.onnx", "--model-source",
+                        "hub=http://127.0.0.1:" + std::to_string(hub_port) + "/hub/{name}.onnx"});
   ASSERT_EQ(
       controller
           ->post("/api/devices", {{"name", "nano"}, {"address", agent->address()}, {"device_type", "jetson_nano"}})

@@ -10,6 +10,7 @@
 #include "mosquitto_broker.hpp"
 #include "mqtt/client.hpp"
 #include "mqtt_test_support.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::mqtt {
 namespace {
@@ -21,23 +22,7 @@ using testing::test_options;
 using testing::wait_until;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "edgeml-mqtt-XXXXXX").string();
-    if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
-    dir_ = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path operator/(const std::string& f) const { return dir_ / f; }
-  const fs::path& path() const { return dir_; }
-
- private:
-  fs::path dir_;
-};
+using edgeml::testing::TempDir;
 
 void run(const std::string& cmd) {
   if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("failed: " + cmd);
@@ -46,7 +31,7 @@ void run(const std::string& cmd) {
 // A CA, a broker certificate for 127.0.0.1/localhost signed by it, a client certificate (CN nano-1), and an
 // unrelated CA.
 void make_certificates(const TempDir& d) {
-  std::string p = d.path().string() + "/";
+  std::string p = d.path.string() + "/";
   std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
   run("openssl req -x509" + key + " -keyout " + p + "ca.key -out " + p + "ca.crt -days 2 -subj /CN=edgeml-test-ca");
   run("openssl req -x509" + key + " -keyout " + p + "other.key -out " + p + "other.crt -days 2 -subj /CN=other-ca");

@@ -16,6 +16,7 @@
 #include "report/pdf_report.hpp"
 #include "report/report_builder.hpp"
 #include "report/xlsx_report.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::report {
 namespace {
@@ -81,14 +82,7 @@ std::string run(const std::string& command) {
   return out;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/edgeml-report-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using edgeml::testing::TempDir;
 
 TEST(ReportBuilder, FiguresMatchTheHandComputedOnes) {
   ReportData d = build_report(lab_hour());

@@ -43,7 +43,7 @@ ForwarderOptions options(std::size_t batch, std::size_t window) {
 TEST(Forwarder, BatchesWithinTheWindowAndAcknowledgesInOrder) {
   TempDir d;
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   for (int i = 0; i < 120; ++i) spool.append(nano_sample(clock.now_s()));
   FakeTransport t;
   Forwarder fw(spool, options(50, 2), t.publish(), clock);
@@ -75,7 +75,7 @@ TEST(Forwarder, BatchesWithinTheWindowAndAcknowledgesInOrder) {
 TEST(Forwarder, StopsWhenDisconnectedOrRefusedAndGoesOnAfter) {
   TempDir d;
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   FakeTransport t;
   Forwarder fw(spool, options(10, 4), t.publish(), clock);
   fw.on_connected();
@@ -96,7 +96,7 @@ TEST(Forwarder, StopsWhenDisconnectedOrRefusedAndGoesOnAfter) {
 TEST(Forwarder, AStalledWindowIsSentAgainFromTheOldestUnconfirmed) {
   TempDir d;
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   for (int i = 0; i < 30; ++i) spool.append(nano_sample(clock.now_s()));
   FakeTransport t;
   auto o = options(10, 3);
@@ -123,16 +123,16 @@ TEST(Forwarder, AnUnreadableRecordIsSkippedAndAcknowledgedAway) {
   TempDir d;
   ManualClock clock;
   {
-    TelemetrySpool spool(d.path(), {}, clock);
+    TelemetrySpool spool(d.path, {}, clock);
     spool.append(nano_sample(clock.now_s()));
   }
   // Record 2: intact on disk (its CRC is right) but not a sample, as after a format change.
-  for (const auto& e : std::filesystem::directory_iterator(d.path()))
+  for (const auto& e : std::filesystem::directory_iterator(d.path))
     if (e.path().extension() == ".seg") {
       auto rec = encode_record(2, clock.now_s(), "{\"not\": \"a sample\"}");
       std::ofstream(e.path(), std::ios::app | std::ios::binary) << rec;
     }
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   spool.append(nano_sample(clock.now_s()));  // 3
   FakeTransport t;
   Forwarder fw(spool, options(10, 2), t.publish(), clock);

@@ -6,27 +6,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "wire/telemetry_sample.hpp"
 
 namespace edgeml::spool::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "edgeml-spool-XXXXXX").string();
-    if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp failed");
-    dir_ = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  const std::filesystem::path& path() const { return dir_; }
-  std::filesystem::path operator/(const std::string& rel) const { return dir_ / rel; }
-
- private:
-  std::filesystem::path dir_;
-};
+// The suite's one temporary-folder helper (tests/support/temp_dir.hpp).
+using TempDir = edgeml::testing::TempDir;
 
 // A sample as a Jetson Nano reports it (POM_5V_IN 0.933 W idle, from the tests/fixtures capture), at time t.
 inline wire::TelemetrySample nano_sample(double t) {

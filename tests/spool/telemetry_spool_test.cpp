@@ -34,7 +34,7 @@ std::vector<std::uint64_t> range(std::uint64_t a, std::uint64_t b) {
 TEST(Spool, AppendReadAcknowledgeInOrder) {
   TempDir d;
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(spool.append(nano_sample(clock.now_s() + i)), std::uint64_t(i + 1));
   auto first = spool.read_after(0, 10, 1 << 20);
   EXPECT_EQ(seqs(first), range(1, 10));
@@ -69,12 +69,12 @@ TEST(Spool, SurvivesARestart) {
   ManualClock clock;
   std::string stream;
   {
-    TelemetrySpool spool(d.path(), {}, clock);
+    TelemetrySpool spool(d.path, {}, clock);
     stream = spool.stream();
     for (int i = 0; i < 50; ++i) spool.append(nano_sample(clock.now_s()));
     spool.acknowledge(20);
   }  // closing writes the acknowledged mark
-  TelemetrySpool again(d.path(), {}, clock);
+  TelemetrySpool again(d.path, {}, clock);
   EXPECT_EQ(again.stream(), stream);
   EXPECT_EQ(again.acked(), 20u);
   EXPECT_EQ(seqs(again.read_after(again.acked(), 100, 1 << 20)), range(21, 50));
@@ -83,7 +83,7 @@ TEST(Spool, SurvivesARestart) {
   // A wiped folder is a new stream (the controller must not take its seq 1 for a duplicate).
   TempDir other;
   clock.advance(1);
-  TelemetrySpool fresh(other.path(), {}, clock);
+  TelemetrySpool fresh(other.path, {}, clock);
   EXPECT_NE(fresh.stream(), stream);
   EXPECT_EQ(fresh.append(nano_sample(clock.now_s())), 1u);
 }
@@ -93,14 +93,14 @@ TEST(Spool, SurvivesARestart) {
 TEST(Spool, AcknowledgedMarkOnDiskLagsAtMostASecond) {
   TempDir d;
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   for (int i = 0; i < 30; ++i) spool.append(nano_sample(clock.now_s()));
   clock.advance(2);
   spool.acknowledge(10);  // written
   spool.acknowledge(20);  // within the second: not yet
   TempDir copy;
-  fs::copy(d.path(), copy.path(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  TelemetrySpool after_crash(copy.path(), {}, clock);
+  fs::copy(d.path, copy.path, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  TelemetrySpool after_crash(copy.path, {}, clock);
   EXPECT_EQ(after_crash.acked(), 10u);
   EXPECT_EQ(after_crash.read_after(after_crash.acked(), 100, 1 << 20).front().seq, 11u);
 }
@@ -117,7 +117,7 @@ TEST(Spool, SigkillLosesNoStoredSample) {
     SystemClock clock;
     SpoolLimits limits;
     limits.fsync = FsyncPolicy::never;
-    TelemetrySpool spool(d.path(), limits, clock);
+    TelemetrySpool spool(d.path, limits, clock);
     for (;;) {
       auto seq = spool.append(nano_sample(clock.now_s()));
       if (seq && ::write(fds[1], &*seq, sizeof *seq) != sizeof *seq) ::_exit(3);
@@ -132,7 +132,7 @@ TEST(Spool, SigkillLosesNoStoredSample) {
   ASSERT_GE(reported, 3000u);
 
   ManualClock clock;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   auto all = spool.read_after(0, 1'000'000, 1 << 30);
   ASSERT_GE(all.size(), reported);
   EXPECT_EQ(seqs(all), range(1, all.size()));  // contiguous from 1, no hole, nothing damaged read as a sample
@@ -153,10 +153,10 @@ TEST(Spool, ATornLastRecordIsCutOffAndNumbersMoveOn) {
   TempDir d;
   ManualClock clock;
   {
-    TelemetrySpool spool(d.path(), {}, clock);
+    TelemetrySpool spool(d.path, {}, clock);
     for (int i = 0; i < 10; ++i) spool.append(nano_sample(clock.now_s()));
   }
-  auto seg = only_segment(d.path());
+  auto seg = only_segment(d.path);
   auto good_size = fs::file_size(seg);
   {
     // Half of an 11th record, as a crash in the middle of write(2) leaves it.
@@ -164,7 +164,7 @@ TEST(Spool, ATornLastRecordIsCutOffAndNumbersMoveOn) {
     std::ofstream(seg, std::ios::app | std::ios::binary)
         .write(rec.data(), static_cast<std::streamsize>(rec.size() / 2));
   }
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   EXPECT_EQ(spool.stats().dropped_damaged, 1u);
   EXPECT_EQ(fs::file_size(seg), good_size);
   EXPECT_EQ(seqs(spool.read_after(0, 100, 1 << 20)), range(1, 10));
@@ -180,10 +180,10 @@ TEST(Spool, ADamagedRecordStopsTheSegmentThereAndNoNumberIsReused) {
   TempDir d;
   ManualClock clock;
   {
-    TelemetrySpool spool(d.path(), {}, clock);
+    TelemetrySpool spool(d.path, {}, clock);
     for (int i = 0; i < 10; ++i) spool.append(nano_sample(clock.now_s()));
   }
-  auto seg = only_segment(d.path());
+  auto seg = only_segment(d.path);
   std::string content;
   {
     std::ifstream in(seg, std::ios::binary);
@@ -192,7 +192,7 @@ TEST(Spool, ADamagedRecordStopsTheSegmentThereAndNoNumberIsReused) {
   auto record_size = content.size() / 10;
   content[4 * record_size + 40] ^= 0x5A;  // a flipped byte inside record 5's payload
   std::ofstream(seg, std::ios::binary | std::ios::trunc) << content;
-  TelemetrySpool spool(d.path(), {}, clock);
+  TelemetrySpool spool(d.path, {}, clock);
   EXPECT_EQ(spool.stats().dropped_damaged, 1u);
   EXPECT_EQ(seqs(spool.read_after(0, 100, 1 << 20)), range(1, 4));
   EXPECT_GT(*spool.append(nano_sample(clock.now_s())), 10u);
@@ -204,7 +204,7 @@ TEST(Spool, SizeBoundDropsTheOldestAndCountsThem) {
   SpoolLimits limits;
   limits.max_bytes = 64 * 1024;
   limits.segment_bytes = 4096;
-  TelemetrySpool spool(d.path(), limits, clock);
+  TelemetrySpool spool(d.path, limits, clock);
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(spool.append(nano_sample(clock.now_s())));
   auto st = spool.stats();
   EXPECT_LE(st.bytes, limits.max_bytes);
@@ -213,7 +213,7 @@ TEST(Spool, SizeBoundDropsTheOldestAndCountsThem) {
   EXPECT_EQ(st.last_seq, 1000u);
   EXPECT_EQ(spool.read_after(0, 1, 1 << 20).front().seq, st.first_seq);
   std::uint64_t on_disk = 0;
-  for (const auto& e : fs::directory_iterator(d.path()))
+  for (const auto& e : fs::directory_iterator(d.path))
     if (e.path().extension() == ".seg") on_disk += fs::file_size(e.path());
   EXPECT_EQ(on_disk, st.bytes);
 }
@@ -225,7 +225,7 @@ TEST(Spool, AgeBoundDropsOldSegments) {
   limits.max_age_s = 3600;
   limits.max_bytes = 1 << 20;
   limits.segment_bytes = 4096;
-  TelemetrySpool spool(d.path(), limits, clock);
+  TelemetrySpool spool(d.path, limits, clock);
   for (int i = 0; i < 300; ++i) {  // one sample a minute for five hours
     spool.append(nano_sample(clock.now_s()));
     clock.advance(60);
@@ -244,7 +244,7 @@ TEST(Spool, LimitsAreChecked) {
   ManualClock clock;
   auto refused = [&](SpoolLimits l, const std::string& field) {
     try {
-      TelemetrySpool s(d.path(), l, clock);
+      TelemetrySpool s(d.path, l, clock);
       ADD_FAILURE() << field;
     } catch (const FieldError& e) {
       EXPECT_EQ(e.field(), field);
@@ -266,7 +266,7 @@ TEST(Spool, KeepsTheConfiguredFreeSpace) {
   ManualClock clock;
   SpoolLimits limits;
   limits.min_free_bytes = 1ull << 60;  // more than any disk has
-  TelemetrySpool spool(d.path(), limits, clock);
+  TelemetrySpool spool(d.path, limits, clock);
   EXPECT_FALSE(spool.append(nano_sample(clock.now_s())));
   EXPECT_EQ(spool.stats().refused_disk_full, 1u);
   EXPECT_EQ(spool.stats().next_seq, 1u);  // the number was not used

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "common/error.hpp"
@@ -27,6 +28,13 @@ Device device(const std::string& name) {
   d.token = "secret";
   d.created_at = 1000;
   return d;
+}
+
+// The version a database is at once every migration step ran.
+int latest_version() {
+  int v = 1;
+  for (const auto& m : controller_schema().migrations) v = std::max(v, m.version);
+  return v;
 }
 
 // A database location per test: a SQLite file, or a new database on the shared PostgreSQL server.
@@ -198,7 +206,7 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
     });
   }
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 6);
+  EXPECT_EQ(s.schema_version(), latest_version());
   auto d = s.devices().by_name("old-nano");
   ASSERT_TRUE(d) << "rows of the old database are kept";
   auto samples = s.telemetry().range(d->id, 0, 1000, 0);
@@ -221,15 +229,56 @@ TEST_P(StoreOn, MigratesADatabaseFromTheFirstRelease) {
   EXPECT_EQ(s.telemetry().add_sequenced({m}), std::vector<bool>{true});
   s.telemetry().add({x, x});  // LAN samples (no seq) are not de-duplicated by the index
   EXPECT_EQ(s.telemetry().range(d->id, 150, 250, 0).size(), 3u);
+  // Version 5: the energy definitions in telemetry, the catalog_rows table, the weights of a deployment.
+  TelemetrySample y;
+  y.device_id = d->id, y.t = 400, y.idle_power_w = 1.5, y.duty_cycle = 0.25, y.energy_per_hour_mwh = 2000;
+  s.telemetry().add({y});
+  auto got = s.telemetry().range(d->id, 350, 1000, 0).at(0);
+  EXPECT_NEAR(*got.idle_power_w, 1.5, 1e-12);
+  EXPECT_NEAR(*got.duty_cycle, 0.25, 1e-12);
+  EXPECT_NEAR(*got.energy_per_hour_mwh, 2000, 1e-9);
+  s.catalog_rows().append({{0, "jetson_nano", "fleet", "{\"x\":1}", 10}});
+  EXPECT_EQ(s.catalog_rows().count(), 1);
   Store again(where);
-  EXPECT_EQ(again.schema_version(), 6) << "nothing to do the second time";
+  EXPECT_EQ(again.schema_version(), latest_version()) << "nothing to do the second time";
 }
 
 TEST_P(StoreOn, ANewDatabaseIsCreatedAtTheLatestVersion) {
   std::string where = location();
   Store s(where);
-  EXPECT_EQ(s.schema_version(), 6);
-  EXPECT_EQ(schema_version(s.db()), 6);
+  EXPECT_GE(s.schema_version(), 5);
+  EXPECT_EQ(s.schema_version(), latest_version());
+  EXPECT_EQ(schema_version(s.db()), latest_version());
+}
+
+// Rows measured at run time are kept in order, a batch all or nothing, and are there after a reopen.
+TEST_P(StoreOn, KeepsCatalogRowsAcrossRestarts) {
+  std::string where = location();
+  {
+    Store s(where);
+    std::vector<CatalogRowRecord> batch;
+    for (int i = 0; i < 3; ++i)
+      batch.push_back({0, "rpi5", i == 1 ? "fleet" : "api", "{\"row\":" + std::to_string(i) + "}", 100.0 + i});
+    s.catalog_rows().append(batch);
+    s.catalog_rows().append({});  // nothing to store is not an error
+  }
+  Store s(where);
+  auto rows = s.catalog_rows().all();
+  ASSERT_EQ(rows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(rows[i].record, "{\"row\":" + std::to_string(i) + "}");
+    EXPECT_EQ(rows[i].device_type, "rpi5");
+    EXPECT_DOUBLE_EQ(rows[i].added_at, 100.0 + i);
+    EXPECT_GT(rows[i].id, 0);
+  }
+  EXPECT_EQ(rows[1].origin, "fleet");
+  // A batch that fails part way (a NULL where the column is NOT NULL) stores nothing.
+  EXPECT_THROW(s.db().transaction([&](Connection& c) {
+    c.execute("INSERT INTO catalog_rows (device_type, origin, record, added_at) VALUES ('rpi5', 'api', '{}', 1)");
+    c.execute("INSERT INTO catalog_rows (device_type, origin, record, added_at) VALUES (NULL, 'api', '{}', 1)");
+  }),
+               Error);
+  EXPECT_EQ(s.catalog_rows().count(), 3);
 }
 
 TEST_P(StoreOn, PendingCommandsAreKeptUntilAcceptedOrExpired) {
@@ -289,6 +338,7 @@ TEST_P(StoreOn, AlertRulesHistoryAndStateSurviveAReopen) {
     s.alerts().save_deliveries("[1]", 22);
   }
   Store s(where);
+  EXPECT_GE(s.schema_version(), 6) << "the alert tables came with version 6";
   auto rules = s.alerts().rules();
   ASSERT_EQ(rules.size(), 1u);
   EXPECT_EQ(rules[0].rule_json, R"({"name":"hot","threshold":50})");

@@ -28,19 +28,6 @@ bool accepts_connections(int port) {
 }
 }  // namespace
 
-int free_local_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-    throw std::runtime_error("cannot bind a free port");
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::string mosquitto_path() {
   for (const char* p : {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"})
     if (::access(p, X_OK) == 0) return p;
@@ -48,21 +35,16 @@ std::string mosquitto_path() {
 }
 
 MosquittoBroker::MosquittoBroker(BrokerConfig config) : config_(std::move(config)) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "edgeml-mosquitto-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  dir_ = tmpl;
   // Another process may take the free port between our probe and mosquitto's bind: then try another one.
   for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_local_port();
+    port_ = free_port();
     if (try_start()) return;
   }
   throw std::runtime_error("mosquitto did not start; log:\n" + log());
 }
 
 MosquittoBroker::~MosquittoBroker() {
-  process_.reset();  // SIGKILL if running
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  process_.reset();  // SIGKILL if running, before its folder goes
 }
 
 void MosquittoBroker::write_config() const {

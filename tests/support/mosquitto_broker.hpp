@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::testing {
 
@@ -43,13 +44,11 @@ class MosquittoBroker {
   bool try_start();
 
   BrokerConfig config_;
-  std::filesystem::path dir_;
+  TempDir tmp_{"mosquitto"};
+  std::filesystem::path dir_ = tmp_.path;
   int port_ = 0;
   std::unique_ptr<ChildProcess> process_;
 };
-
-// A port nobody listens on right now (bound to 127.0.0.1:0 and released).
-int free_local_port();
 
 // The mosquitto executable (/usr/sbin/mosquitto on Debian).
 std::string mosquitto_path();

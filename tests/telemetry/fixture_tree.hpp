@@ -8,21 +8,15 @@
 #include <string>
 
 #include "telemetry/reader.hpp"
+#include "temp_dir.hpp"
 
 namespace edgeml::telemetry::testing {
 
 class FixtureTree {
  public:
-  explicit FixtureTree(const std::string& name) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "edgeml-telemetry-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
+  explicit FixtureTree(const std::string& name) : tmp_("telemetry"), dir_(tmp_.path / "tree") {
     std::filesystem::copy(std::filesystem::path(EDGEML_FIXTURES_DIR) / name, dir_,
                           std::filesystem::copy_options::recursive);
-  }
-  ~FixtureTree() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
   FixtureTree(const FixtureTree&) = delete;
   FixtureTree& operator=(const FixtureTree&) = delete;
@@ -47,6 +41,7 @@ class FixtureTree {
   void remove(const std::string& rel) const { std::filesystem::remove_all(dir_ / rel); }
 
  private:
+  edgeml::testing::TempDir tmp_;
   std::filesystem::path dir_;
 };
 

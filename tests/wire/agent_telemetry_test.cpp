@@ -15,7 +15,8 @@ namespace {
 
 nlohmann::json agent_answer(const telemetry::Snapshot& s) {
   auto j = telemetry::to_json(s);
-  j["energy_model"] = {{"available", true}, {"model", "mobilenet_v2"}, {"per_inference_j", 0.021}};
+  j["energy_model"] = {{"available", true},    {"model", "mobilenet_v2"}, {"per_inference_j", 0.021},
+                       {"idle_power_w", 0.81}, {"duty_cycle", 0.4},       {"energy_per_hour_mwh", 260.5}};
   j["inference"] = {{"count", 120}, {"latency_p50_s", 0.048}, {"throughput_per_s", 19.5}};
   return j;
 }
@@ -45,7 +46,15 @@ TEST(WireAgentTelemetry, JetsonNanoAnswerBecomesASample) {
   EXPECT_DOUBLE_EQ(*s.inference_per_s, 19.5);
   EXPECT_DOUBLE_EQ(*s.inference_latency_p50_s, 0.048);
   EXPECT_EQ(s.active_model, "mobilenet_v2");
+  // The agent's energy definitions travel with the gross figure (the controller's compare view and /metrics).
+  EXPECT_DOUBLE_EQ(*s.idle_power_w, 0.81);
+  EXPECT_DOUBLE_EQ(*s.duty_cycle, 0.4);
+  EXPECT_DOUBLE_EQ(*s.energy_per_hour_mwh, 260.5);
   EXPECT_FALSE(s.detail);
+  answer["energy_model"]["duty_cycle"] = 1.5;  // a share of time above 1: broken, left null and named
+  auto broken = sample_from_agent_telemetry(answer, false);
+  EXPECT_FALSE(broken.sample.duty_cycle);
+  EXPECT_EQ(broken.out_of_range, std::vector<std::string>{"duty_cycle=1.5"});
 
   auto with_detail = sample_from_agent_telemetry(answer, true).sample;
   ASSERT_TRUE(with_detail.detail);

@@ -86,6 +86,9 @@ TEST(WireDeployState, TransitionTables) {
   EXPECT_FALSE(allowed(DeployStep::activation, DeployStep::transfer));
   EXPECT_FALSE(allowed(std::nullopt, DeployStep::transfer));
   EXPECT_FALSE(allowed(DeployStep::energy_gate, DeployStep::energy_gate));
+  EXPECT_TRUE(allowed(DeployStep::health_check, DeployStep::benchmark_window));  // after a healthy model only
+  EXPECT_FALSE(allowed(DeployStep::activation, DeployStep::benchmark_window));
+  EXPECT_EQ(parse_step_status("forced"), StepStatus::forced);             // the gate's overridden rejection
   EXPECT_TRUE(allowed(AgentJobState::downloading, AgentJobState::done));  // activate=false
   EXPECT_FALSE(allowed(AgentJobState::activating, AgentJobState::downloading));
   try {

@@ -73,6 +73,27 @@ TEST(WireCommand, DeployPayloadHasThePostDeployFieldNames) {
   EXPECT_EQ(p["size"], 46'827'520);
 }
 
+// An MQTT deploy carries what a LAN POST /deploy carries: the pixel convention and what the weights are. Absent, they
+// are not written (an older agent reads the same payload as before).
+TEST(WireCommand, DeployPayloadCarriesPreprocessAndWeights) {
+  auto plain = nlohmann::json::parse(encode(deploy_command()))["payload"];
+  EXPECT_FALSE(plain.contains("preprocess"));
+  EXPECT_FALSE(plain.contains("weights"));
+  auto c = deploy_command();
+  auto& d = std::get<DeployPayload>(c.payload);
+  d.preprocess = "imagenet_rgb";
+  d.weights = "placeholder";
+  auto text = encode(c);
+  EXPECT_EQ(nlohmann::json::parse(text)["payload"]["weights"], "placeholder");
+  EXPECT_EQ(parse_command(text, "nano-1"), c) << text;
+  auto j = to_json(c);
+  j["payload"]["weights"] = "random";
+  expect_refused([&] { parse_command(j.dump(), "nano-1"); }, Refusal::malformed, "weights");
+  j = to_json(c);
+  j["payload"]["preprocess"] = "../x";
+  expect_refused([&] { parse_command(j.dump(), "nano-1"); }, Refusal::malformed, "preprocess");
+}
+
 TEST(WireCommand, RefusesAnotherDeviceBadFieldsAndExpiry) {
   auto text = encode(deploy_command());
   expect_refused([&] { parse_command(text, "pi-7"); }, Refusal::wrong_device, "device");

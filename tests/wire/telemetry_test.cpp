@@ -39,6 +39,7 @@ TEST(WireTelemetry, RoundTripKeepsEveryField) {
   auto b = batch();
   b.samples[1].detail = nlohmann::json{{"cpu", {{"cores", 4}}}};
   b.samples[2].power_w.reset();  // a device without a power source
+  b.samples[0].idle_power_w = 0.8, b.samples[0].duty_cycle = 0.25, b.samples[0].energy_per_hour_mwh = 300;
   auto back = parse_telemetry_batch(encode(b), "nano-1");
   EXPECT_EQ(back, b);
   auto j = nlohmann::json::parse(encode(b));
