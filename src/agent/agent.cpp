@@ -24,7 +24,8 @@ Agent::Agent(AgentOptions options, const Clock& clock)
       deploy_(store_, manager_, clock_),
       loop_(host_, clock_, options_.infer_hz),
       telemetry_(options_, clock_, host_, loop_),
-      critical_(clock_) {
+      critical_(clock_),
+      policy_(store_, manager_, loop_, clock_) {
   if (options_.activation_test_delay_s > 0)
     log::warn("agent", "TEST HOOK EDGEML_AGENT_TEST_HOOK_ACTIVATION_DELAY_MS is set: activations are slowed down");
   if (size_t n = store_.remove_leftovers()) log::info("agent", "cleaned " + std::to_string(n) + " temporary file(s)");
@@ -47,17 +48,21 @@ Agent::Agent(AgentOptions options, const Clock& clock)
         options_.state_dir, credentials);
   }
   deploy_.set_tls({.ca_file = options_.controller_ca.string()});
+  if (!options_.policy_file.empty()) policy_.load_file(options_.policy_file);  // a bad file: the agent does not start
+  telemetry_.on_snapshot([this](const telemetry::Snapshot& s) { policy_.on_sample(s, policy_facts()); });
   parts_.reset(new AgentParts{options_, clock_, store_, host_, manager_, deploy_, loop_, telemetry_, request_stats_,
                               metrics_, device_, started_s_, critical_, nullptr, enroller_.get()});
   if (!options_.mqtt_url.empty()) {
     mqtt_ = std::make_unique<AgentMqttLink>(*parts_);
     parts_->mqtt = mqtt_.get();
   }
+  parts_->policy = &policy_;
 
   add_model_routes(router_, *parts_);
   add_inference_routes(router_, *parts_);
   add_telemetry_routes(router_, *parts_);
   add_window_routes(router_, *parts_);
+  add_policy_routes(router_, *parts_);
   http::ServerOptions server;
   server.component = "agent";
   server.host = options_.host;
@@ -97,5 +102,20 @@ void Agent::stop() {
 }
 
 nlohmann::json Agent::status() const { return status_json(*parts_); }
+
+AgentFacts Agent::policy_facts() {
+  // What telemetry measured for the active model (gross energy per inference, idle power); the switcher adds the
+  // active model, the installed names and its pause.
+  AgentFacts f;
+  auto e = telemetry_.energy();
+  auto number = [&](const char* k) -> std::optional<double> {
+    if (e.contains(k) && e[k].is_number()) return e[k].get<double>();
+    return std::nullopt;
+  };
+  f.active_energy_per_inference_mj = number("gross_energy_per_inference_mj");
+  f.idle_power_w = number("idle_power_w");
+  f.inference_hz = loop_.hz();
+  return f;
+}
 
 }  // namespace edgeml::agent

@@ -15,6 +15,7 @@
 #include "agent/model_manager.hpp"
 #include "agent/model_store.hpp"
 #include "agent/mqtt_link.hpp"
+#include "agent/policy_service.hpp"
 #include "agent/telemetry_service.hpp"
 #include "common/clock.hpp"
 #include "http/route_metrics.hpp"
@@ -39,6 +40,8 @@ struct AgentParts {
   CriticalLease& critical;             // work the device must not be disturbed in (no benchmark window meanwhile)
   AgentMqttLink* mqtt = nullptr;       // MQTT mode (--mqtt); null in LAN mode
   const Enroller* enroller = nullptr;  // with --controller: the enrollment's state for /status
+  // The battery policy (none configured until --policy or PUT /policy).
+  PolicyService* policy = nullptr;
 };
 
 class Agent {
@@ -57,6 +60,7 @@ class Agent {
   nlohmann::json status() const;
 
  private:
+  AgentFacts policy_facts();
   AgentOptions options_;
   const Clock& clock_;
   double started_s_;
@@ -69,6 +73,7 @@ class Agent {
   TelemetryService telemetry_;
   LatencyStats request_stats_;
   CriticalLease critical_;
+  PolicyService policy_;
   http::RouteMetrics metrics_{"edgeml_agent"};
   std::unique_ptr<Enroller> enroller_;  // with --controller (enrollment)
   std::unique_ptr<AgentParts> parts_;
@@ -85,5 +90,6 @@ void add_model_routes(http::Router& router, AgentParts& p);
 void add_inference_routes(http::Router& router, AgentParts& p);
 void add_telemetry_routes(http::Router& router, AgentParts& p);
 void add_window_routes(http::Router& router, AgentParts& p);
+void add_policy_routes(http::Router& router, AgentParts& p);
 
 }  // namespace edgeml::agent

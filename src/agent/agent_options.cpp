@@ -60,6 +60,7 @@ std::string agent_usage() {
   --advertise HOST:PORT  how the controller reaches this agent (default: the address it sees, and --port)
   --enroll-interval S    how often a pending enrollment asks again (default 10)
   --machine-id-file F    default /etc/machine-id
+  --policy FILE          battery policy: which stored model runs at which state of charge (JSON; also PUT /policy)
 )";
 }
 
@@ -83,10 +84,11 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
     static const std::vector<std::string> known{
         "--host", "--port", "--state", "--sysfs-root", "--procfs-root", "--token", "--infer-hz", "--telemetry-hz",
         "--backend", "--threads", "--keep-versions", "--reserve-mb", "--max-model-mb", "--vcgencmd", "--mqtt",
-        "--device-name", "--mqtt-prefix", "--mqtt-ca", "--mqtt-cert", "--mqtt-key", "--mqtt-keepalive", "--spool-mb", "--rootfs",
+        "--device-name", "--mqtt-prefix", "--mqtt-ca", "--mqtt-cert", "--mqtt-key", "--mqtt-keepalive", "--spool-mb",
+        "--rootfs",
         // security (issue 16)
         "--tls-cert", "--tls-key", "--controller", "--enroll-token", "--controller-ca", "--advertise",
-        "--enroll-interval", "--machine-id-file", "--max-image-mpixels"};
+        "--enroll-interval", "--machine-id-file", "--max-image-mpixels", "--policy"};
     if (std::find(known.begin(), known.end(), flag) == known.end())
       throw FieldError(flag, "unknown flag '" + flag + "' (see --help)");
     if (!inline_value) {
@@ -163,6 +165,9 @@ AgentOptions parse_agent_options(const std::vector<std::string>& args, const cha
       o.enroll_interval_s = number(flag, value, 0.05, 3600);
     } else if (flag == "--machine-id-file") {
       o.machine_id_file = value;
+    } else if (flag == "--policy") {
+      if (value.empty()) throw FieldError(flag, "--policy needs a file");
+      o.policy_file = value;
     }
   }
   if (!o.mqtt_url.empty() && o.device_name.empty())

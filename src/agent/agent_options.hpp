@@ -44,6 +44,8 @@ struct AgentOptions {
   double enroll_interval_s = 10;        // --enroll-interval: how often a pending enrollment asks again
   std::filesystem::path machine_id_file = "/etc/machine-id";  // --machine-id-file
   std::uint64_t max_image_pixels = 24'000'000;  // --max-image-mpixels: POST /infer images, checked before decoding
+  // --policy: battery policy (battery_policy.hpp); empty = none until pushed (PUT /policy).
+  std::filesystem::path policy_file;
   bool help = false;
 };
 

@@ -93,6 +93,7 @@ nlohmann::json status_json(const AgentParts& p) {
   j["energy"] = p.telemetry.energy();
   j["critical"] = p.critical.to_json();  // a critical-work lease keeps benchmark windows away
   if (p.enroller) j["enrollment"] = p.enroller->status();
+  if (p.policy) j["battery_policy"] = p.policy->status_json();
   return j;
 }
 

@@ -64,9 +64,20 @@ struct TelemetryService::Impl {
   telemetry::InferenceEnergy model_energy;  // since the active model changed
 
   std::function<void()> listener;  // set before start()
+  std::function<void(const telemetry::Snapshot&)> snapshot_listener;
+  void tell_snapshot() {
+    if (!snapshot_listener) return;
+    telemetry::Snapshot copy;
+    {
+      std::lock_guard lock(mu);
+      copy = last;
+    }
+    snapshot_listener(copy);
+  }
   PeriodicTask sampler{"agent telemetry", 1.0 / hz, [this] {
                          sample_once();
                          if (listener) listener();
+                         tell_snapshot();
                        }};
 };
 
@@ -78,6 +89,10 @@ TelemetryService::~TelemetryService() { stop(); }
 void TelemetryService::start() { impl_->sampler.start(); }
 
 void TelemetryService::on_sample(std::function<void()> fn) { impl_->listener = std::move(fn); }
+
+void TelemetryService::on_snapshot(std::function<void(const telemetry::Snapshot&)> fn) {
+  impl_->snapshot_listener = std::move(fn);
+}
 
 void TelemetryService::stop() { impl_->sampler.stop(); }
 

@@ -13,6 +13,7 @@
 #include "agent/inference_loop.hpp"
 #include "agent/model_host.hpp"
 #include "common/clock.hpp"
+#include "telemetry/snapshot.hpp"
 
 namespace edgeml::agent {
 
@@ -24,6 +25,8 @@ class TelemetryService {
   void stop();
   // Called on the sampling thread after each sample (the MQTT link spools it). Set before start().
   void on_sample(std::function<void()> fn);
+  // Also after each sample, with the sample itself (the battery policy). Set before start().
+  void on_snapshot(std::function<void(const telemetry::Snapshot&)> fn);
 
   nlohmann::json latest();                         // the newest sample (taken now when none yet)
   nlohmann::json history(double since_s);          // {"samples": [...], "capacity": N}

@@ -58,6 +58,10 @@ AgentReply AgentClient::send(const std::string& method, const std::string& path,
 
 AgentReply AgentClient::get(const std::string& path) { return send("GET", path, ""); }
 
+AgentReply AgentClient::put(const std::string& path, const nlohmann::json& body) {
+  return send("PUT", path, body.dump());
+}
+
 AgentReply AgentClient::post(const std::string& path, const nlohmann::json& body) {
   return send("POST", path, body.dump());
 }

@@ -35,6 +35,7 @@ class AgentClient {
   bool talks_to(const std::string& address, const std::string& token) const {
     return address == address_ && token == token_;
   }
+  AgentReply put(const std::string& path, const nlohmann::json& body);
 
  private:
   AgentReply send(const std::string& method, const std::string& path, const std::string& body);

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "controller/abtests.hpp"
 #include "controller/embedded_dashboard.hpp"
 #include "controller/predictors.hpp"
 #include "controller/transports_config.hpp"
@@ -83,6 +84,13 @@ void ControllerApp::init() {
   // Background work runs on the lease holder only (leases.hpp).
   poller_->set_gate([this] { return lease_->holds(); });
   lease_->while_held([this] { deployer_->take_over_orphans(); });
+  AlertingSettings alerting = alerting_settings_from_env();
+  alerting.retry.first_backoff_s = config_.alert_backoff_s;
+  alerting_ = std::make_unique<Alerting>(*store_, clock_, alerting);
+  alerting_->load();
+  poller_->set_observer(alerting_.get());
+  deployer_->set_observer(alerting_.get());
+  if (transports_->mqtt()) transports_->mqtt()->set_observer(alerting_.get());
 
   http::ServerOptions options;
   options.component = "controller";
@@ -110,6 +118,10 @@ void ControllerApp::register_routes() {
   register_enrollment_routes(*this, router_);
   register_catalog_row_routes(*this, router_);
   register_rollout_routes(*this, router_);
+  register_alert_routes(*this, router_);
+  register_report_routes(*this, router_);
+  register_policy_routes(*this, router_);
+  register_abtest_routes(*this, router_);
   if (!config_.web_dir.empty()) {
     auto files = std::make_shared<http::StaticFiles>(config_.web_dir);
     server_->set_fallback([files](http::Request& req, http::Response& res) { files->serve(req, res); });
@@ -127,6 +139,7 @@ int ControllerApp::bind() {
 void ControllerApp::serve() {
   if (lease_) lease_->start();
   if (follower_) follower_->start();
+  if (alerting_) alerting_->start();
   if (poller_) poller_->start();
   if (transports_) transports_->start();
   server_->stop_on_signals();
@@ -139,6 +152,7 @@ void ControllerApp::serve() {
   if (transports_) transports_->stop();  // disconnects, then stores the telemetry still queued
   if (follower_) follower_->stop();
   if (lease_) lease_->stop();  // released: another controller takes the background work over at once
+  if (alerting_) alerting_->stop();
 }
 
 void ControllerApp::stop() {

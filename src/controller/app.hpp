@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.hpp"
 #include "common/clock.hpp"
+#include "controller/alerting.hpp"
 #include "controller/artifact_availability.hpp"
 #include "controller/artifact_store.hpp"
 #include "controller/balena_client.hpp"
@@ -66,6 +67,7 @@ class ControllerApp {
   EventHub& events() { return events_; }
   Deployer& deployer() { return *deployer_; }
   ControllerTransports& transports() { return *transports_; }
+  Alerting& alerting() { return *alerting_; }
   const Clock& clock() const { return clock_; }
   LatestTelemetry& latest_telemetry() { return *latest_telemetry_; }
   // Several controllers on one database: who runs the background work; deployments of others followed from the store.
@@ -88,7 +90,9 @@ class ControllerApp {
   std::unique_ptr<ArtifactAvailability> availability_;
   std::vector<fetch::ModelSource> model_sources_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<Security> security_;                // after the store it writes to, before the parts that use it
+  std::unique_ptr<Security> security_;  // after the store it writes to, before the parts that use it
+  // Told by the poller, the MQTT ingest and the deployer: declared before them, so it outlives their threads.
+  std::unique_ptr<Alerting> alerting_;
   std::unique_ptr<CatalogService> catalog_service_;   // after the store its rows are kept in
   std::unique_ptr<ControllerTransports> transports_;  // before the deployer, which uses it
   std::unique_ptr<Deployer> deployer_;
@@ -115,5 +119,8 @@ void register_auth_routes(ControllerApp& app, http::Router& router);
 void register_enrollment_routes(ControllerApp& app, http::Router& router);
 void register_catalog_row_routes(ControllerApp& app, http::Router& router);
 void register_rollout_routes(ControllerApp& app, http::Router& router);
+void register_alert_routes(ControllerApp& app, http::Router& router);
+void register_report_routes(ControllerApp& app, http::Router& router);
+void register_policy_routes(ControllerApp& app, http::Router& router);
 
 }  // namespace edgeml::controller

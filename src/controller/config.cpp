@@ -37,6 +37,8 @@ std::string usage() {
          "  --require-auth  credentials are needed on loopback too (on any other address they always are)\n"
          "  --agent-ca PEM  agents serve HTTPS (edgeml-agent --tls-cert): call them over https, verified with this CA\n"
          "  credentials: edgeml-controller token|user ... (see edgeml-controller token --help)\n"
+         "  [--alert-backoff S]  wait after a failed alert notification (default 5, doubling up to 15 min)\n"
+         "  environment: EDGEML_SMTP_URL/FROM/USER/PASSWORD(_FILE)/CA_FILE/STARTTLS (alert email)\n"
          "  environment: BALENA_API_TOKEN (fleet listing), BALENA_API_URL (default https://api.balena-cloud.com)\n";
 }
 
@@ -99,6 +101,8 @@ Config parse_args(int argc, char** argv) {
       c.balena_timeout_s = number(a, 1, 300);
     } else if (a == "--telemetry-raw-hours") {
       c.telemetry_raw_hours = number(a, 0.001, 87600);
+    } else if (a == "--alert-backoff") {
+      c.alert_backoff_s = number(a, 0.05, 3600);
     } else if (a == "--unknown-energy") {
       c.unknown_energy = parse_unknown_energy_policy(value(a), a);
     } else if (a == "--window-seconds") {

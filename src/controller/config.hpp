@@ -39,6 +39,7 @@ struct Config {
   std::string mqtt_client_id = "edgeml-controller";    // --mqtt-client-id
   std::string mqtt_share_group;                        // --mqtt-share-group: telemetry shared between controllers
   std::filesystem::path mqtt_ca, mqtt_cert, mqtt_key;  // --mqtt-ca/--mqtt-cert/--mqtt-key (mqtts://)
+  double alert_backoff_s = 5;  // --alert-backoff: wait after a failed notification (doubling, up to 15 min)
   // From the environment only (never a flag: flags show up in `ps`).
   double balena_timeout_s = 15;
   std::string balena_api_url = "https://api.balena-cloud.com";

@@ -60,6 +60,7 @@ class Deployer::Run final : public CommandWatcher {
     d_.db_.deployments().update(rec);
     d_.events_.publish(topic(rec.id), "done", to_json(rec, d_.db_.deployments().steps(rec.id)));
     d_.events_.close(topic(rec.id));
+    if (d_.observer_) d_.observer_->deployment_finished(rec);
     log::info("controller", "deployment " + std::to_string(rec.id) + " of " + rec.model_name + " to " +
                                 rec.device_name + ": " + rec.status + (error.empty() ? "" : " (" + error + ")"));
   }

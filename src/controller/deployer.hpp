@@ -23,6 +23,7 @@
 #include "controller/device_transport.hpp"
 #include "controller/energy_gate.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/fleet_observer.hpp"
 #include "controller/post_deploy_window.hpp"
 #include "controller/records_json.hpp"
 #include "fetch/model_sources.hpp"
@@ -83,6 +84,9 @@ class Deployer {
   // Stops waiting on agents (shutdown): running deployments end as interrupted.
   void stop();
 
+  // Told of each deployment's end (set before the first start()).
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
+
   static std::string topic(long long deployment_id) { return "deployment/" + std::to_string(deployment_id); }
 
   // Several controllers (run by the background lease holder): running deployments whose owner died are claimed and
@@ -113,6 +117,7 @@ class Deployer {
   std::set<long long> running_rollouts_;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
+  FleetObserver* observer_ = nullptr;
 };
 
 }  // namespace edgeml::controller

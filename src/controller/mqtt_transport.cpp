@@ -175,6 +175,7 @@ void MqttTransport::on_status(const std::string& device, std::string_view payloa
   if (s.state == wire::Presence::online) {
     db_.devices().mark_seen(d->id, s.at.value_or(now));
     events_.publish(TelemetryPoller::topic(d->id), "online", {{"device_id", d->id}, {"at", s.at.value_or(now)}});
+    if (observer_) observer_->presence_changed(d->id, true, s.at.value_or(now), "online");
     // The device is back: what it has not accepted yet goes again (it runs each id once).
     for (const auto& c : db_.commands().pending(d->id, now)) {
       publish_command(device, c.command_id, c.message);
@@ -185,6 +186,7 @@ void MqttTransport::on_status(const std::string& device, std::string_view payloa
     log::warn("controller", "device " + device + " is " + why);
     db_.devices().mark_unreachable(d->id, why);
     events_.publish(TelemetryPoller::topic(d->id), "offline", {{"device_id", d->id}, {"error", why}});
+    if (observer_) observer_->presence_changed(d->id, false, s.at.value_or(now), why);
   }
 }
 

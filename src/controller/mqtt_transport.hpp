@@ -61,6 +61,11 @@ class MqttTransport final : public DeviceTransport {
 
   bool connected() const;
   TelemetryIngest& ingest() { return ingest_; }
+  // Told of stored telemetry and of presence (status messages); set before start().
+  void set_observer(FleetObserver* observer) {
+    observer_ = observer;
+    ingest_.set_observer(observer);
+  }
   // Prometheus text: ingest figures (edgeml_telemetry_*), the client's counters, refused status/event messages.
   std::string prometheus() const;
 
@@ -96,6 +101,7 @@ class MqttTransport final : public DeviceTransport {
   mqtt::EventLoop loop_;
   std::unique_ptr<mqtt::Client> client_;  // after the parts its callbacks use
   bool started_ = false;
+  FleetObserver* observer_ = nullptr;
 };
 
 }  // namespace edgeml::controller

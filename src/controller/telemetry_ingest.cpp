@@ -98,6 +98,12 @@ void TelemetryIngest::flush() {
   }
   for (const auto& [device, index] : newest)
     events_.publish(TelemetryPoller::topic(device), "sample", to_json(rows[index]));
+  if (observer_) {
+    std::vector<store::TelemetrySample> stored;
+    for (size_t k = 0; k < rows.size(); ++k)
+      if (added[k]) stored.push_back(rows[k]);
+    if (!stored.empty()) observer_->samples_stored(stored);
+  }
 }
 
 }  // namespace edgeml::controller

@@ -15,6 +15,7 @@
 
 #include "common/clock.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/fleet_observer.hpp"
 #include "store/store.hpp"
 #include "wire/ingest_metrics.hpp"
 #include "wire/telemetry_sample.hpp"
@@ -37,6 +38,8 @@ class TelemetryIngest {
   wire::IngestMetrics& metrics() { return metrics_; }
   // Stores everything queued now (the writer thread's step; tests call it directly).
   void flush();
+  // Told of the samples stored (not of duplicates); set before start().
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
 
  private:
   struct Queued {
@@ -55,6 +58,7 @@ class TelemetryIngest {
   std::deque<Queued> queue_;
   std::size_t queued_samples_ = 0;
   bool stop_ = false;
+  FleetObserver* observer_ = nullptr;
   std::mutex flush_mu_;  // one writer at a time
   std::thread thread_;
 };

@@ -114,13 +114,16 @@ void TelemetryPoller::poll_once() {
       }
       last = outcomes[i].sample->t;
       samples.push_back(*outcomes[i].sample);
+      if (observer_ && !devices[i].online) observer_->presence_changed(devices[i].id, true, last, "answered again");
     } else {
       if (devices[i].online) log::warn("controller", "device " + devices[i].name + " is offline: " + outcomes[i].error);
       db_.devices().mark_unreachable(devices[i].id, outcomes[i].error);
       events_.publish(topic(devices[i].id), "offline", {{"device_id", devices[i].id}, {"error", outcomes[i].error}});
+      if (observer_) observer_->presence_changed(devices[i].id, false, clock_.now_s(), outcomes[i].error);
     }
   }
   db_.telemetry().add(samples);  // also marks those devices seen
+  if (observer_ && !samples.empty()) observer_->samples_stored(samples);
   for (const auto& s : samples) events_.publish(topic(s.device_id), "sample", to_json(s));
 }
 

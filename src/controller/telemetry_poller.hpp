@@ -15,6 +15,7 @@
 #include "common/clock.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
+#include "controller/fleet_observer.hpp"
 #include "controller/records_json.hpp"
 #include "store/store.hpp"
 
@@ -43,6 +44,8 @@ class TelemetryPoller {
   // Rounds (and retention) run only while gate() is true: on the controller holding the background lease.
   void set_gate(std::function<bool()> gate) { gate_ = std::move(gate); }
   static std::string topic(long long device_id) { return "telemetry/" + std::to_string(device_id); }
+  // Told of stored samples and of devices going offline or coming back (set before start()).
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
 
  private:
   struct Outcome {
@@ -64,6 +67,7 @@ class TelemetryPoller {
   std::thread thread_;
   std::function<bool()> gate_;
   double last_retention_ = 0;
+  FleetObserver* observer_ = nullptr;
   std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
 };
 

@@ -172,4 +172,11 @@ std::vector<DeploymentRecord> DeploymentStore::for_device(long long device_id, i
   });
 }
 
+std::vector<DeploymentRecord> DeploymentStore::started_before(double until_s, long long limit) {
+  const auto& t = deployments_table();
+  return db_.read<std::vector<DeploymentRecord>>([&](Connection& c) {
+    return t.read_all(c.query(t.select("WHERE started_at < ? ORDER BY started_at, id LIMIT ?"), {until_s, limit}));
+  });
+}
+
 }  // namespace edgeml::store

@@ -36,6 +36,8 @@ class DeploymentStore {
   std::vector<DeploymentRecord> last_succeeded_per_device();
   std::vector<DeploymentRecord> by_rollout(long long rollout_id);            // in the rollout's device order
   std::vector<DeploymentRecord> for_device(long long device_id, int limit);  // newest first, rollbacks included
+  // Deployments started before until_s, oldest first, at most `limit` (reports: predictions from before the range).
+  std::vector<DeploymentRecord> started_before(double until_s, long long limit);
 
  private:
   Database& db_;

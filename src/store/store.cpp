@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "store/abtests.hpp"
 #include "store/auth_store.hpp"
 #include "store/migrations.hpp"
 
@@ -18,6 +19,8 @@ std::string telemetry_time_index(Dialect d) {
 }
 constexpr const char* kCommandsByDeviceIndex =
     "CREATE INDEX IF NOT EXISTS commands_by_device_state ON commands(device_id, state)";
+constexpr const char* kAlertHistoryByTimeIndex =
+    "CREATE INDEX IF NOT EXISTS alert_history_by_time ON alert_history(at_s)";
 }  // namespace
 
 const Schema& controller_schema() {
@@ -42,6 +45,12 @@ const Schema& controller_schema() {
         },
         [](Dialect d) { return leases_table().create_sql(d); },
         [](Dialect d) { return telemetry_time_index(d); },
+        [](Dialect d) { return alert_rules_table().create_sql(d); },
+        [](Dialect d) { return alert_history_table().create_sql(d); },
+        [](Dialect) { return std::string(kAlertHistoryByTimeIndex); },
+        [](Dialect d) { return alert_state_table().create_sql(d); },
+        [](Dialect d) { return alert_deliveries_table().create_sql(d); },
+        [](Dialect d) { return abtests_table().create_sql(d); },
     };
     s.migrations = {
         {2, "telemetry keeps storage use and the inference loop's rate and latency",
@@ -72,6 +81,16 @@ const Schema& controller_schema() {
              add_column_if_missing(c, "telemetry", telemetry_table().column_ddl(col, c.dialect()));
            add_column_if_missing(c, "deployments", deployments_table().column_ddl("weights", c.dialect()));
          }},
+        {6,
+         "alerts: alert_rules, alert_history, alert_state (the evaluator's), alert_deliveries (the queue's); abtests",
+         [](Connection& c) {
+           c.exec(alert_rules_table().create_sql(c.dialect()));
+           c.exec(alert_history_table().create_sql(c.dialect()));
+           c.exec(kAlertHistoryByTimeIndex);
+           c.exec(alert_state_table().create_sql(c.dialect()));
+           c.exec(alert_deliveries_table().create_sql(c.dialect()));
+           c.exec(abtests_table().create_sql(c.dialect()));
+         }},
         {7, "several controllers: leases, deployments.owner/sent_at/base_url/max_failures, telemetry time index",
          [](Connection& c) {
            c.exec(leases_table().create_sql(c.dialect()));
@@ -97,7 +116,8 @@ Store::Store(const std::string& url_or_path)
       telemetry_(*db_),
       catalog_rows_(*db_),
       commands_(*db_),
-      leases_(*db_) {
+      leases_(*db_),
+      alerts_(*db_) {
   version_ = migrate(*db_, controller_schema());
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/alerts.hpp"
 #include "store/catalog_rows.hpp"
 #include "store/commands.hpp"
 #include "store/deployments.hpp"
@@ -30,6 +31,7 @@ class Store {
   CatalogRowStore& catalog_rows() { return catalog_rows_; }
   CommandStore& commands() { return commands_; }
   LeaseStore& leases() { return leases_; }
+  AlertStore& alerts() { return alerts_; }
   int schema_version() const { return version_; }
   std::string describe() const { return db_->describe(); }
 
@@ -42,6 +44,7 @@ class Store {
   CatalogRowStore catalog_rows_;
   CommandStore commands_;
   LeaseStore leases_;
+  AlertStore alerts_;
 };
 
 // Every table and every migration step, in one place.

@@ -491,6 +491,49 @@ TEST_P(StoreOn, LargeSequencedBatchesAreStoredOnceAcrossStatements) {
   EXPECT_DOUBLE_EQ(*s.devices().by_id(d.id)->last_seen, 2199) << "a late sample does not move last_seen back";
 }
 
+// Schema 6: alert rules (unique names), the history of transitions by time, and the evaluator's and the delivery
+// queue's documents, rewritten in place and read back by a restarted controller.
+TEST_P(StoreOn, AlertRulesHistoryAndStateSurviveAReopen) {
+  std::string where = location();
+  {
+    Store s(where);
+    s.alerts().add_rule("hot", R"({"name":"hot"})", 10);
+    s.alerts().add_rule("cold", R"({"name":"cold"})", 11);
+    try {
+      s.alerts().add_rule("hot", "{}", 12);
+      ADD_FAILURE() << "a second rule named hot was stored";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::conflict);
+      EXPECT_EQ(e.field(), "name");
+    }
+    EXPECT_TRUE(s.alerts().update_rule("hot", R"({"name":"hot","threshold":50})", 13));
+    EXPECT_FALSE(s.alerts().update_rule("ghost", "{}", 13));
+    EXPECT_TRUE(s.alerts().remove_rule("cold"));
+    EXPECT_FALSE(s.alerts().remove_rule("cold"));
+    s.alerts().add_history({{0, 100, "hot", "edge-1", "firing", "{\"a\":1}"},
+                            {0, 200, "hot", "edge-1", "resolved", "{\"a\":2}"},
+                            {0, 300, "hot", "edge-2", "firing", "{\"a\":3}"}});
+    s.alerts().save_evaluator_state("{\"v\":1}", 20);
+    s.alerts().save_evaluator_state("{\"v\":2}", 21);
+    EXPECT_FALSE(s.alerts().deliveries());
+    s.alerts().save_deliveries("[1]", 22);
+  }
+  Store s(where);
+  EXPECT_GE(s.schema_version(), 6) << "the alert tables came with version 6";
+  auto rules = s.alerts().rules();
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].rule_json, R"({"name":"hot","threshold":50})");
+  EXPECT_EQ(rules[0].created_at, 10);
+  EXPECT_EQ(rules[0].updated_at, 13);
+  auto h = s.alerts().history(150, 400, 10);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].kind, "resolved");
+  EXPECT_EQ(h[1].device, "edge-2");
+  EXPECT_EQ(s.alerts().history(0, 1000, 1).size(), 1u) << "limit";
+  EXPECT_EQ(s.alerts().evaluator_state().value_or(""), "{\"v\":2}") << "one row, rewritten";
+  EXPECT_EQ(s.alerts().deliveries().value_or(""), "[1]");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreOn, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
