@@ -15,6 +15,7 @@
 #include "catalog/row_store.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "temp_dir.hpp"
 
 using namespace edgeml;
 using namespace edgeml::catalog;
@@ -24,14 +25,7 @@ namespace {
 
 const std::string kData = EDGEML_SHARED_DATA;
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("edgeml_runtime_rows_" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using TempDir = edgeml::testing::TempDir;  // the suite's one temporary-folder helper
 
 Provenance api(const std::string& who = "lab") {
   Provenance p;

@@ -22,6 +22,7 @@
 #include "common/files.hpp"
 #include "common/strings.hpp"
 #include "predictor/predictor_set.hpp"
+#include "temp_dir.hpp"
 
 using namespace edgeml;
 using namespace edgeml::predictor;
@@ -31,14 +32,7 @@ namespace {
 
 const fs::path kData = EDGEML_SHARED_DATA;
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("edgeml_calibration_test_" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using TempDir = edgeml::testing::TempDir;  // the suite's one temporary-folder helper
 
 TrainSettings light() {
   TrainSettings s;

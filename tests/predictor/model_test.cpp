@@ -13,6 +13,7 @@
 #include "common/files.hpp"
 #include "predictor/predictor_set.hpp"
 #include "predictor/report.hpp"
+#include "temp_dir.hpp"
 
 using namespace edgeml::predictor;
 namespace fs = std::filesystem;
@@ -53,11 +54,7 @@ class PredictorModel : public ::testing::Test {
   static void TearDownTestSuite() { g_set.reset(); }
 };
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("edgeml_predictor_test_" + std::to_string(::getpid()));
-  TempDir() { fs::remove_all(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using TempDir = edgeml::testing::TempDir;  // the suite's one temporary-folder helper
 
 Inputs inputs_of(const edgeml::catalog::ModelRow& r, bool with_time) {
   Inputs in;
