@@ -17,39 +17,22 @@ TelemetryPoller::TelemetryPoller(store::Store& db, EventHub& events, const Clock
 TelemetryPoller::~TelemetryPoller() { stop(); }
 
 void TelemetryPoller::start() {
-  thread_ = std::thread([this] { loop(); });
+  // The project's one periodic loop: fixed rate, a slow round skips missed ticks, a failed round is logged.
+  task_ = std::make_unique<PeriodicTask>("telemetry poller", settings_.interval_s, [this] { round(); });
+  task_->start();
 }
 
 void TelemetryPoller::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (task_) task_->stop();
 }
 
-void TelemetryPoller::loop() {
-  auto next = std::chrono::steady_clock::now();
-  while (true) {
-    {
-      std::unique_lock lock(mu_);
-      if (cv_.wait_until(lock, next, [&] { return stop_; })) return;
-    }
-    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(settings_.interval_s));
-    if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now();  // a slow round: no burst
-    if (gate_ && !gate_()) continue;
-    try {
-      poll_once();
-      double now = clock_.now_s();
-      if (now - last_retention_ >= settings_.retention_every_s) {
-        db_.telemetry().apply_retention(now, settings_.keep_s, settings_.raw_s);
-        last_retention_ = now;
-      }
-    } catch (const std::exception& e) {
-      log::error("controller", std::string("telemetry round failed: ") + e.what());
-    }
+void TelemetryPoller::round() {
+  if (gate_ && !gate_()) return;  // another controller holds the background lease
+  poll_once();
+  double now = clock_.now_s();
+  if (now - last_retention_ >= settings_.retention_every_s) {
+    db_.telemetry().apply_retention(now, settings_.keep_s, settings_.raw_s);
+    last_retention_ = now;
   }
 }
 

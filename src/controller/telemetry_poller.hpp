@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/periodic.hpp"
 #include "controller/agent_client.hpp"
 #include "controller/event_hub.hpp"
 #include "controller/fleet_observer.hpp"
@@ -53,7 +54,7 @@ class TelemetryPoller {
     std::string error;
   };
   Outcome poll_device(const Device& d);
-  void loop();
+  void round();  // one scheduled round: poll every device, then retention when due
 
   store::Store& db_;
   EventHub& events_;
@@ -61,14 +62,11 @@ class TelemetryPoller {
   PollerSettings settings_;
   std::mutex clients_mu_;
   std::map<long long, std::shared_ptr<AgentClient>> clients_;  // keep-alive connection per device
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
   std::function<bool()> gate_;
   double last_retention_ = 0;
   FleetObserver* observer_ = nullptr;
   std::map<long long, double> last_t_;  // per device, the agent's time of the newest sample stored (poll thread only)
+  std::unique_ptr<PeriodicTask> task_;  // last: stopped before the members its rounds use
 };
 
 }  // namespace edgeml::controller
