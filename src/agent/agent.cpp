@@ -69,7 +69,9 @@ Agent::Agent(AgentOptions options, const Clock& clock)
   server.port = options_.port;
   server.worker_threads = 2;    // a device: requests are few, inference serializes on the model anyway
   server.blocking_threads = 4;  // deploy?wait, activation, benchmark
-  server.max_connections = 1024;
+  // Idle connections cost a socket and a few KiB: room for a dashboard, Prometheus and a held-open crowd (1,250 in the
+  // resilience run) without evicting on every accept, which starved the API of its one I/O thread.
+  server.max_connections = 2048;
   server.tls_cert_file = options_.tls_cert;
   server.tls_key_file = options_.tls_key;
   server_ = std::make_unique<http::Server>(server, router_, metrics_);
