@@ -9,6 +9,7 @@
 #include "onnx/model_format.hpp"
 #include "onnx/zoo.hpp"
 #include "test_models.hpp"
+#include "torch_zip.hpp"
 
 namespace edgeml::onnx {
 namespace {
@@ -94,30 +95,11 @@ TEST(InspectorFormat, RealTfliteFileIsCounted) {
   EXPECT_EQ(j["ops"]["DEPTHWISE_CONV_2D"], 11);
 }
 
-// A zip archive with stored (uncompressed) entries, as torch.save writes them.
+// A zip archive with stored (uncompressed) entries named `names`, each holding "x".
 std::string make_zip(const std::vector<std::string>& names) {
-  auto u16 = [](std::string& s, uint32_t v) { s += char(v & 0xff), s += char((v >> 8) & 0xff); };
-  auto u32 = [&](std::string& s, uint32_t v) { u16(s, v & 0xffff), u16(s, v >> 16); };
-  std::string body, central;
-  for (const auto& name : names) {
-    const std::string content = "x";
-    uint32_t offset = static_cast<uint32_t>(body.size());
-    body += std::string("PK\x03\x04", 4);
-    u16(body, 20), u16(body, 0), u16(body, 0), u16(body, 0), u16(body, 0);
-    u32(body, 0), u32(body, content.size()), u32(body, content.size());
-    u16(body, name.size()), u16(body, 0);
-    body += name + content;
-    central += std::string("PK\x01\x02", 4);
-    u16(central, 20), u16(central, 20), u16(central, 0), u16(central, 0), u16(central, 0), u16(central, 0);
-    u32(central, 0), u32(central, content.size()), u32(central, content.size());
-    u16(central, name.size()), u16(central, 0), u16(central, 0), u16(central, 0), u16(central, 0);
-    u32(central, 0), u32(central, offset);
-    central += name;
-  }
-  std::string eocd("PK\x05\x06", 4);
-  u16(eocd, 0), u16(eocd, 0), u16(eocd, names.size()), u16(eocd, names.size());
-  u32(eocd, central.size()), u32(eocd, body.size()), u16(eocd, 0);
-  return body + central + eocd;
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& name : names) entries.emplace_back(name, "x");
+  return edgeml::testing::stored_zip(entries);
 }
 
 TEST(InspectorFormat, TorchSaveArchiveIsPytorch) {
