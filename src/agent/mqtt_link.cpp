@@ -30,6 +30,13 @@ spool::SpoolLimits spool_limits(const AgentOptions& o) {
   l.max_bytes = o.spool_bytes;
   return l;
 }
+
+// A command's failure event: its kind and what happened.
+wire::Event failed(wire::Event e, FailureKind kind, std::string message) {
+  e.failure = kind;
+  e.message = std::move(message);
+  return e;
+}
 }  // namespace
 
 AgentMqttLink::AgentMqttLink(AgentParts& parts)
@@ -219,17 +226,12 @@ wire::Event AgentMqttLink::run(const wire::Command& c) {
       case wire::CommandType::config:
         break;
     }
-    auto e = event(c, EventKind::failed);
-    e.failure = FailureKind::refused;
-    e.message = "this agent does not change its settings at run time (restart it with other flags)";
-    return e;
+    return failed(event(c, EventKind::failed), FailureKind::refused,
+                  "this agent does not change its settings at run time (restart it with other flags)");
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& ex) {
-    auto e = event(c, EventKind::failed);
-    e.failure = wire::failure_kind_of(ex);
-    e.message = ex.what();
-    return e;
+    return failed(event(c, EventKind::failed), wire::failure_kind_of(ex), ex.what());
   }
 }
 
@@ -254,10 +256,7 @@ wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
     auto pr = p_.deploy.progress();
     std::string state = pr.value("state", "");
     if (pr.value("sha256", "") != request.sha256) {
-      auto e = event(c, EventKind::failed);
-      e.failure = FailureKind::internal;
-      e.message = "another deployment replaced this one";
-      return e;
+      return failed(event(c, EventKind::failed), FailureKind::internal, "another deployment replaced this one");
     }
     double now = p_.clock.monotonic_s();
     if (state == "downloading" && now - last_progress >= 0.5) {
@@ -296,10 +295,8 @@ wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
     return e;
   }
   if (!active || active->ref.sha256 != request.sha256) {
-    auto e = event(c, EventKind::failed);
-    e.failure = FailureKind::activation;
-    e.message = "the deployment finished but another model is active";
-    return e;
+    return failed(event(c, EventKind::failed), FailureKind::activation,
+                  "the deployment finished but another model is active");
   }
   auto progress = event(c, EventKind::progress);
   progress.step = DeployStep::health_check;
@@ -308,10 +305,8 @@ wire::Event AgentMqttLink::run_deploy(const wire::Command& c) {
   // Health: the activation ran its test inference; the runtime must still hold this model.
   auto now_active = p_.host.active();
   if (!now_active || now_active->ref.sha256 != request.sha256) {
-    auto e = event(c, EventKind::failed);
-    e.failure = FailureKind::health_check;
-    e.message = "health check: the runtime no longer runs the model";
-    return e;
+    return failed(event(c, EventKind::failed), FailureKind::health_check,
+                  "health check: the runtime no longer runs the model");
   }
   auto e = event(c, EventKind::succeeded);
   e.message = "runtime running; inference loop " + std::string(p_.loop.running() ? "running" : "not running") + " at " +
@@ -332,10 +327,7 @@ wire::Event AgentMqttLink::run_rollback(const wire::Command& c) {
   publish_event(progress);
   auto active = p_.host.active();
   if (!active || active->ref.sha256 != ref.sha256) {
-    auto e = event(c, EventKind::failed);
-    e.failure = FailureKind::health_check;
-    e.message = "after the rollback the agent runs no model";
-    return e;
+    return failed(event(c, EventKind::failed), FailureKind::health_check, "after the rollback the agent runs no model");
   }
   auto e = event(c, EventKind::succeeded);
   e.message = "active again and running: " + active->ref.name + " " + active->ref.sha256;
