@@ -9,27 +9,9 @@ controller's CPU (utime+stime over the run, /proc/<pid>/stat) and peak RSS (VmHW
 
 Everything runs on 127.0.0.1 and stops by itself; the temporary folder is removed at the end."""
 import argparse, http.client, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from procs import cpu_s, free_port, hwm_mib, lag_quantile, wait_port
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-def wait_port(port, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close(); return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
-
-def cpu_s(pid):
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-
-def hwm_mib(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"): return int(line.split()[1]) / 1024
-    return 0
 
 def metrics(port):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30); c.request("GET", "/metrics")
@@ -38,15 +20,6 @@ def metrics(port):
         if line.startswith("edgeml_telemetry_") or line.startswith("edgeml_controller_mqtt"):
             k, v = line.rsplit(" ", 1); out[k] = float(v)
     return out
-
-def lag_quantile(m, q):
-    total = m.get("edgeml_telemetry_ingest_lag_seconds_count", 0)
-    if not total: return None
-    buckets = sorted((float(k.split('le="')[1].split('"')[0]), v) for k, v in m.items()
-                     if k.startswith("edgeml_telemetry_ingest_lag_seconds_bucket") and "+Inf" not in k)
-    for le, v in buckets:
-        if v >= q * total: return le
-    return float("inf")
 
 def main():
     a = argparse.ArgumentParser()
@@ -101,7 +74,7 @@ def main():
                   "samples_confirmed_by_broker": confirmed, "samples_sent": summary.get("sent"),
                   "samples_stored": stored,
                   "duplicates": int(m.get("edgeml_telemetry_samples_duplicate_total", 0)),
-                  "ingest_lag_p50_le_s": lag_quantile(m, 0.5), "ingest_lag_p99_le_s": lag_quantile(m, 0.99),
+                  "ingest_lag_p50_le_s": lag_quantile([m], 0.5), "ingest_lag_p99_le_s": lag_quantile([m], 0.99),
                   "controller_cpu_share_of_one_core": round((cpu1 - cpu0) / (t1 - t0), 3),
                   "controller_peak_rss_mib": round(hwm_mib(ctl.pid), 1), "simulator": summary}
         print(json.dumps(result))

@@ -19,23 +19,10 @@
 Everything runs on 127.0.0.1 and stops by itself; the temporary folder is removed at the end."""
 import argparse, http.client, json, os, pwd, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from procs import cpu_s, free_port, lag_quantile, wait_port
+
 PG_BIN = "/usr/lib/postgresql/15/bin"
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-def wait_port(port, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close(); return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
-
-def cpu_s(pid):
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 class Postgres:
     """initdb + pg_ctl as the postgres user (PostgreSQL refuses root), on a free loopback port."""
@@ -84,19 +71,6 @@ def metrics(port):
         if line.startswith("edgeml_telemetry_"):
             k, v = line.rsplit(" ", 1); out[k] = float(v)
     return out
-
-def lag_quantile(ms, q):
-    """Summed histogram of several controllers: the smallest bucket bound holding q of the samples."""
-    total = sum(m.get("edgeml_telemetry_ingest_lag_seconds_count", 0) for m in ms)
-    if not total: return None
-    buckets = {}
-    for m in ms:
-        for k, v in m.items():
-            if k.startswith("edgeml_telemetry_ingest_lag_seconds_bucket") and "+Inf" not in k:
-                le = float(k.split('le="')[1].split('"')[0]); buckets[le] = buckets.get(le, 0) + v
-    for le in sorted(buckets):
-        if buckets[le] >= q * total: return le
-    return float("inf")
 
 def ingest(o, bin_dir, work, procs, pg):
     bport = free_port()
